@@ -1,0 +1,95 @@
+/**
+ * What identifies a measurement and where it lives. A measurement's IRI is
+ * derived from (patient, device, kind, instant) only, so mapping the same
+ * reading twice gives identical triples and a retried write is a no-op.
+ *
+ * Month documents are chosen in one fixed time zone, Europe/Oslo: a reading
+ * at 00:30 on 1 February Oslo time belongs to `YYYY-02.ttl` wherever the
+ * device's clock was set.
+ */
+import { createHash } from 'node:crypto';
+import type { KindId } from '../../../vocab/catalogue.ts';
+
+export const POD_TIME_ZONE = 'Europe/Oslo';
+
+const osloParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: POD_TIME_ZONE,
+  year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', second: '2-digit',
+  hourCycle: 'h23',
+});
+
+interface WallClock { year: string; month: string; day: string; hour: string; minute: string; second: string }
+
+function osloWallClock(date: Date): WallClock {
+  const parts = Object.fromEntries(osloParts.formatToParts(date).map((p) => [p.type, p.value]));
+  return parts as unknown as WallClock;
+}
+
+/** Renders an instant as ISO 8601 in Europe/Oslo's offset: 2026-01-05T08:30:00+01:00. */
+export function toOsloIso(date: Date): string {
+  const w = osloWallClock(date);
+  const wallAsUtc = Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second);
+  const offsetMinutes = Math.round((wallAsUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const ms = date.getUTCMilliseconds();
+  const fraction = ms === 0 ? '' : `.${String(ms).padStart(3, '0')}`;
+  return `${w.year}-${w.month}-${w.day}T${w.hour}:${w.minute}:${w.second}${fraction}${offset}`;
+}
+
+/** `YYYY-MM` of the instant in Europe/Oslo. */
+export function osloMonth(date: Date): string {
+  const w = osloWallClock(date);
+  return `${w.year}-${w.month}`;
+}
+
+/** `{storage}health/measurements/{category}/` */
+export function categoryContainer(storage: string, kind: KindId): string {
+  return `${withSlash(storage)}health/measurements/${kind}/`;
+}
+
+/** `{storage}health/measurements/{category}/{YYYY-MM}.ttl` for a reading at `effectiveTime`. */
+export function measurementDocument(storage: string, kind: KindId, effectiveTime: string): string {
+  return `${categoryContainer(storage, kind)}${osloMonth(new Date(effectiveTime))}.ttl`;
+}
+
+/** Every month document a time range touches, oldest first (for query planning). */
+export function monthsBetween(from: Date, to: Date): string[] {
+  const months: string[] = [];
+  let [y, m] = osloMonth(from).split('-').map(Number) as [number, number];
+  const last = osloMonth(to);
+  for (let guard = 0; guard < 1200; guard++) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    months.push(month);
+    if (month >= last) break;
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+  return months;
+}
+
+/** Stable hex digest of the parts that identify a thing. */
+export function identityHash(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+}
+
+/** The measurement's IRI: a fragment of its month document. */
+export function measurementIri(
+  storage: string,
+  m: { patient: string; device: string; kind: KindId; effectiveTime: string },
+): string {
+  const instant = String(new Date(m.effectiveTime).getTime());
+  const id = identityHash(m.patient, m.device, m.kind, instant);
+  return `${measurementDocument(storage, m.kind, m.effectiveTime)}#m-${id}`;
+}
+
+/** The sensor's IRI in a document: the same device gives the same node. */
+export function sensorIri(document: string, source: string, device: string): string {
+  return `${document}#device-${identityHash(source, device).slice(0, 16)}`;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,129 @@
+/**
+ * RDF namespaces and terms used by Helsevev, as plain IRI constants in the
+ * style of `@inrupt/vocab-common-rdf`. Standard vocabularies first (SOSA,
+ * SSN-ext, PROV-O, DPV, Web Annotation, Dublin Core, QUDT, WAC, Solid,
+ * vCard, FOAF); the project's own terms (`HV`) are defined in
+ * `vocab/helsevev.ttl` and a unit test keeps both in step.
+ */
+
+const ns = (base: string) => (local: string) => `${base}${local}`;
+
+export const NS = {
+  hv: 'https://w3id.org/helsevev#',
+  sosa: 'http://www.w3.org/ns/sosa/',
+  ssnExt: 'http://www.w3.org/ns/ssn/ext/',
+  prov: 'http://www.w3.org/ns/prov#',
+  dpv: 'https://w3id.org/dpv#',
+  oa: 'http://www.w3.org/ns/oa#',
+  dct: 'http://purl.org/dc/terms/',
+  qudt: 'http://qudt.org/schema/qudt/',
+  unit: 'http://qudt.org/vocab/unit/',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
+  sh: 'http://www.w3.org/ns/shacl#',
+  acl: 'http://www.w3.org/ns/auth/acl#',
+  solid: 'http://www.w3.org/ns/solid/terms#',
+  pim: 'http://www.w3.org/ns/pim/space#',
+  vcard: 'http://www.w3.org/2006/vcard/ns#',
+  foaf: 'http://xmlns.com/foaf/0.1/',
+  ldp: 'http://www.w3.org/ns/ldp#',
+  snomed: 'http://snomed.info/id/',
+  loinc: 'http://loinc.org/rdf/',
+} as const;
+
+/** FHIR code system URIs (FHIR JSON uses these, not the RDF concept IRIs). */
+export const FHIR_SYSTEM = {
+  snomed: 'http://snomed.info/sct',
+  loinc: 'http://loinc.org',
+  ucum: 'http://unitsofmeasure.org',
+} as const;
+
+export const snomedIri = (sctid: string) => `${NS.snomed}${sctid}`;
+export const loincIri = (code: string) => `${NS.loinc}${code}`;
+
+const sosa = ns(NS.sosa);
+export const SOSA = {
+  Observation: sosa('Observation'),
+  Sensor: sosa('Sensor'),
+  Result: sosa('Result'),
+  observedProperty: sosa('observedProperty'),
+  hasFeatureOfInterest: sosa('hasFeatureOfInterest'),
+  hasResult: sosa('hasResult'),
+  resultTime: sosa('resultTime'),
+  madeBySensor: sosa('madeBySensor'),
+} as const;
+
+const ssnExt = ns(NS.ssnExt);
+export const SSN_EXT = {
+  ObservationCollection: ssnExt('ObservationCollection'),
+  hasMember: ssnExt('hasMember'),
+} as const;
+
+const prov = ns(NS.prov);
+export const PROV = {
+  wasAttributedTo: prov('wasAttributedTo'),
+  Organization: prov('Organization'),
+} as const;
+
+const dpv = ns(NS.dpv);
+export const DPV = {
+  Consent: dpv('Consent'),
+  hasDataSubject: dpv('hasDataSubject'),
+  hasRecipient: dpv('hasRecipient'),
+  hasPersonalData: dpv('hasPersonalData'),
+  hasPurpose: dpv('hasPurpose'),
+  hasConsentStatus: dpv('hasConsentStatus'),
+  ConsentGiven: dpv('ConsentGiven'),
+  ConsentWithdrawn: dpv('ConsentWithdrawn'),
+  isIndicatedBy: dpv('isIndicatedBy'),
+} as const;
+
+const oa = ns(NS.oa);
+export const OA = {
+  Annotation: oa('Annotation'),
+  hasTarget: oa('hasTarget'),
+  bodyValue: oa('bodyValue'),
+  motivatedBy: oa('motivatedBy'),
+  assessing: oa('assessing'),
+} as const;
+
+const dct = ns(NS.dct);
+export const DCT = {
+  created: dct('created'),
+  creator: dct('creator'),
+  identifier: dct('identifier'),
+  title: dct('title'),
+} as const;
+
+const qudt = ns(NS.qudt);
+export const QUDT = {
+  QuantityValue: qudt('QuantityValue'),
+  numericValue: qudt('numericValue'),
+  unit: qudt('unit'),
+} as const;
+
+const xsd = ns(NS.xsd);
+export const XSD = {
+  string: xsd('string'),
+  decimal: xsd('decimal'),
+  dateTime: xsd('dateTime'),
+} as const;
+
+export const RDF = { type: `${NS.rdf}type` } as const;
+
+/** The project's own terms; every one is declared in vocab/helsevev.ttl. */
+const hv = ns(NS.hv);
+export const HV = {
+  MeasurementSetting: hv('MeasurementSetting'),
+  setting: hv('setting'),
+  HomeMunicipality: hv('HomeMunicipality'),
+  HomeHospital: hv('HomeHospital'),
+  Clinic: hv('Clinic'),
+  ucumCode: hv('ucumCode'),
+  deviceId: hv('deviceId'),
+  UnreliableMark: hv('UnreliableMark'),
+  FollowUpOfMyCondition: hv('FollowUpOfMyCondition'),
+  MeasurementCategory: hv('MeasurementCategory'),
+  category: hv('category'),
+} as const;
