@@ -71,3 +71,23 @@ export function quadsToTurtle(quads: readonly Quad[], baseIri?: string): Promise
   writer.addQuads([...quads]);
   return new Promise((resolve, reject) => writer.end((err, out) => (err ? reject(err) : resolve(out))));
 }
+
+/**
+ * Groups measurements by the month document they belong to, with their quads,
+ * so a writer sends one patch per document (`storageOf` gives each patient's
+ * pod root).
+ */
+export function measurementsByDocument(
+  measurements: readonly Measurement[],
+  storageOf: (patient: string) => string,
+): Map<string, Quad[]> {
+  const documents = new Map<string, Quad[]>();
+  for (const m of measurements) {
+    const storage = storageOf(m.patient);
+    const document = measurementDocument(storage, m.kind, m.effectiveTime);
+    const quads = documents.get(document) ?? [];
+    quads.push(...measurementToQuads(m, storage));
+    documents.set(document, quads);
+  }
+  return documents;
+}

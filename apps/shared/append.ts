@@ -1,0 +1,56 @@
+/**
+ * The one write path into a pod's measurement documents: an insert-only N3
+ * Patch (solid:InsertDeletePatch with solid:inserts only). It needs nothing
+ * but acl:Append, it never reads or deletes, and because measurement IRIs are
+ * deterministic, sending the same patch twice leaves the document unchanged.
+ * The gateway, the demo seed and the simulator all write through here.
+ */
+import type { Quad } from 'n3';
+import { N3_PATCH_CONTENT_TYPE, insertOnlyPatch } from './n3-patch.ts';
+
+export type AppendOutcome =
+  | { ok: true; status: number }
+  /** Retrying cannot help: the pod refused (no Append grant, bad patch, ...). */
+  | { ok: false; retry: false; status: number; reason: string }
+  /** The pod server was unreachable or failed: try again later. */
+  | { ok: false; retry: true; status?: number; reason: string };
+
+/** Blank nodes in an insert make a new node on every retry: a duplicate. */
+function assertNoBlankNodes(quads: readonly Quad[]): void {
+  if (quads.some((q) => q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode')) {
+    throw new Error('Refusing to append blank nodes: every appended node needs a deterministic IRI');
+  }
+}
+
+/** Appends `quads` to `documentUrl` with one insert-only N3 Patch. Never throws for HTTP outcomes. */
+export async function appendQuads(
+  fetchFn: typeof fetch,
+  documentUrl: string,
+  quads: readonly Quad[],
+  options: { timeoutMs?: number } = {},
+): Promise<AppendOutcome> {
+  if (quads.length === 0) return { ok: true, status: 204 };
+  assertNoBlankNodes(quads);
+  let response: Response;
+  try {
+    response = await fetchFn(documentUrl, {
+      method: 'PATCH',
+      headers: { 'content-type': N3_PATCH_CONTENT_TYPE },
+      body: insertOnlyPatch(quads),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+  } catch (error) {
+    return { ok: false, retry: true, reason: `pod server unreachable: ${(error as Error).message}` };
+  }
+  const text = response.ok ? '' : await response.text().catch(() => '');
+  await response.body?.cancel().catch(() => {});
+  if (response.ok) return { ok: true, status: response.status };
+  const detail = text.slice(0, 300);
+  if (response.status === 401 || response.status === 403) {
+    return { ok: false, retry: false, status: response.status, reason: `the pod refused to append (HTTP ${response.status}): the patient has not granted this writer Append on ${documentUrl}` };
+  }
+  if (response.status >= 500 || response.status === 408 || response.status === 409 || response.status === 429) {
+    return { ok: false, retry: true, status: response.status, reason: `pod server answered HTTP ${response.status}: ${detail}` };
+  }
+  return { ok: false, retry: false, status: response.status, reason: `pod server answered HTTP ${response.status}: ${detail}` };
+}
