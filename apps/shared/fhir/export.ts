@@ -1,0 +1,92 @@
+/**
+ * Stored measurements -> FHIR R4 Observations (vital-signs style), for the
+ * patient's download, the clinician API's `/fhir/Observation` and any EPJ
+ * that speaks FHIR. Codes come from the catalogue: LOINC first (what the
+ * FHIR vital-signs profile expects), SNOMED CT second; units as UCUM. A
+ * clinician's unreliable mark becomes an Observation.note.
+ */
+import { kindSpec, type QuantitySpec } from '../../../vocab/catalogue.ts';
+import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
+import { createHash } from 'node:crypto';
+import { identityHash } from '../measurement/identity.ts';
+import type { UnreliableMark } from '../measurement/notes.ts';
+import type { StoredMeasurement } from '../measurement/types.ts';
+import { SETTING_EXTENSION } from './import.ts';
+
+export const VITAL_SIGNS_PROFILE = 'http://hl7.org/fhir/StructureDefinition/vitalsigns';
+
+export type FhirObservation = Record<string, unknown> & { resourceType: 'Observation'; id: string };
+
+function codeable(q: QuantitySpec) {
+  return {
+    coding: [
+      { system: FHIR_SYSTEM.loinc, code: q.loinc[0], display: q.names.en },
+      { system: FHIR_SYSTEM.snomed, code: q.snomed, display: q.names.en },
+    ],
+    text: q.names.nb,
+  };
+}
+
+function quantity(value: number, unit: string) {
+  return { value, unit, system: FHIR_SYSTEM.ucum, code: unit };
+}
+
+/** A stable FHIR id for a measurement IRI (FHIR ids are [A-Za-z0-9-.]{1,64}). */
+export const fhirIdOf = (iri: string) => `hv-${identityHash(iri)}`;
+
+export function measurementToFhir(m: StoredMeasurement, marks: readonly UnreliableMark[] = []): FhirObservation {
+  const spec = kindSpec(m.kind);
+  const observation: FhirObservation = {
+    resourceType: 'Observation',
+    id: fhirIdOf(m.iri),
+    meta: { profile: [VITAL_SIGNS_PROFILE] },
+    identifier: [{ system: 'urn:ietf:rfc:3986', value: m.iri }],
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] }],
+    code: codeable(spec),
+    subject: { reference: m.patient },
+    effectiveDateTime: m.effectiveTime,
+    performer: [{ reference: m.source }],
+    device: { identifier: { value: m.device } },
+    extension: [{ url: SETTING_EXTENSION, valueCode: m.setting }],
+  };
+  if (m.kind === 'blood-pressure') {
+    observation.component = (['systolic', 'diastolic'] as const).map((name) => ({
+      code: codeable(spec.components![name]!),
+      valueQuantity: quantity(m[name], m.unit),
+    }));
+  } else {
+    observation.valueQuantity = quantity(m.value, m.unit);
+  }
+  const notes = marks.filter((n) => n.measurement === m.iri);
+  if (notes.length > 0) {
+    observation.note = notes.map((n) => ({ authorReference: { reference: n.author }, time: n.created, text: `Marked unreliable: ${n.reason}` }));
+  }
+  return observation;
+}
+
+/** A deterministic urn:uuid for a measurement IRI (Bundle.entry.fullUrl). */
+export function uuidUrnOf(iri: string): string {
+  const h = createHash('sha256').update(iri).digest('hex');
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A Bundle of Observations: `searchset` for search answers, `collection` for downloads. */
+export function fhirBundle(
+  observations: readonly FhirObservation[],
+  type: 'searchset' | 'collection',
+  options: { self?: string; timestamp?: Date } = {},
+): Record<string, unknown> {
+  return {
+    resourceType: 'Bundle',
+    type,
+    timestamp: (options.timestamp ?? new Date()).toISOString(),
+    ...(type === 'searchset' ? { total: observations.length } : {}),
+    ...(options.self ? { link: [{ relation: 'self', url: options.self }] } : {}),
+    entry: observations.map((resource) => ({
+      fullUrl: uuidUrnOf((resource.identifier as { value: string }[])[0]!.value),
+      resource,
+      ...(type === 'searchset' ? { search: { mode: 'match' } } : {}),
+    })),
+  };
+}
