@@ -1,0 +1,100 @@
+/**
+ * `npm start`: the whole Helsevev demo on one machine. Starts the pod server,
+ * provisions the demo world on the first start of the data folder, then the
+ * apps, and prints where everything is and how to log in.
+ *
+ *   npm start -- [--port 3000] [--data-dir .data]
+ *   (or HELSEVEV_POD_PORT / HELSEVEV_DATA_DIR)
+ *
+ * Ctrl-C stops everything, apps first, pod server last.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_POD_PORT, startPodServer } from '../pod-server/start.ts';
+import { credentialsPath } from '../pod-server/world/credentials.ts';
+import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
+import { provisionWorld, type WorldContext } from '../pod-server/world/world.ts';
+
+interface Running {
+  readonly name: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** An app started after the pod server and the demo world: one entry per app. */
+type AppStarter = (world: { podBaseUrl: string; dataDir: string }) => Promise<Running>;
+
+// Later: gateway (3001), consent (3002), clinician (3003), one line each, e.g.
+//   (w) => startGateway({ port: 3001, ...w }),
+const APPS: AppStarter[] = [];
+
+/** The measurement seed, once the data model's seeding exists; provisioning works without it. */
+const seedMeasurements: ((ctx: WorldContext) => Promise<void>) | undefined = undefined;
+
+function options() {
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+  });
+  const portText = values.port ?? process.env.HELSEVEV_POD_PORT ?? String(DEFAULT_POD_PORT);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+    throw new Error(`The pod server port must be a number between 1 and 65535, not "${portText}"`);
+  }
+  const dataDir = resolve(values['data-dir'] ?? process.env.HELSEVEV_DATA_DIR ?? '.data');
+  return { port, dataDir };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  const { port, dataDir } = options();
+  const log = (line: string) => console.log(line);
+  const running: Running[] = [];
+
+  let stopping = false;
+  const stopAll = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping...');
+    for (const service of running.reverse()) {
+      await service.stop().catch((error) => console.error(`Could not stop ${service.name}: ${(error as Error).message}`));
+    }
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    console.log(`Starting the pod server on port ${port}, data in ${dataDir} ...`);
+    const pods = await startPodServer({
+      port,
+      dataDir,
+      // CSS warns about things provisioning does on purpose (logging in to learn
+      // whether an account exists); show errors only, unless asked.
+      loggingLevel: process.env.HELSEVEV_POD_LOG_LEVEL ?? 'error',
+      log: (line) => {
+        if (!line.startsWith('pod server')) log(line);
+      },
+    });
+    running.push({ name: 'pod server', url: pods.baseUrl, stop: pods.stop });
+    console.log(`pod server ready in ${(pods.startMs / 1000).toFixed(1)} s`);
+
+    const world = await provisionWorld({ baseUrl: pods.baseUrl, dataDir, log, seedMeasurements });
+    for (const start of APPS) running.push(await start({ podBaseUrl: pods.baseUrl, dataDir }));
+
+    console.log('\nDemo logins (password for all: %s)', DEMO_PASSWORD);
+    console.table(
+      Object.values(world.accounts).map((a) => ({ name: a.name, role: a.role, who: a.displayName, email: a.email, webId: a.webId })),
+    );
+    console.log(`Client credentials: ${credentialsPath(dataDir)}`);
+    for (const service of running) console.log(`${service.name.padEnd(12)} ${service.url}`);
+    console.log(
+      `\nReady in ${seconds()} s (${world.provisioned ? 'first start: demo world provisioned' : 'restart'}). Ctrl-C to stop.`,
+    );
+  } catch (error) {
+    console.error(`\n${(error as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void main();
