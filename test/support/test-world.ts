@@ -1,0 +1,131 @@
+/**
+ * A real pod server with the demo world, for integration tests: CSS on a free
+ * port in a temporary data folder, provisioned through the same code as
+ * `npm start`. One world per test file (start it in beforeAll).
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
+import { startPodServer, type PodServer } from '../../pod-server/start.ts';
+import type { CredentialsFile } from '../../pod-server/world/credentials.ts';
+import { provisionWorld, type ProvisionResult, type SeedMeasurements, type WorldAccount } from '../../pod-server/world/world.ts';
+
+export interface TestWorld {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** The running server (replaced by restart()). */
+  readonly server: PodServer;
+  readonly accounts: Readonly<Record<string, WorldAccount>>;
+  readonly credentials: CredentialsFile;
+  /** What the last provisioning run did (and how long it took). */
+  readonly provisioning: ProvisionResult;
+  /** An authenticated fetch as the demo account `name` (real client-credentials login, cached). */
+  fetchAs(name: string): Promise<typeof fetch>;
+  /** Stops the server (or kills it with `signal`) and starts it again on the same port and data folder, provisioning again. */
+  restart(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  /** Closes the sessions, stops the server and deletes the data folder. */
+  stop(): Promise<void>;
+}
+
+export interface TestWorldOptions {
+  seedMeasurements?: SeedMeasurements;
+  /** Print CSS's and provisioning's log lines. */
+  verbose?: boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Number of accounts in CSS's file-based account store (one JSON document per account). */
+export async function countAccounts(dataDir: string): Promise<number> {
+  return (await readdir(join(dataDir, 'pods', '.internal', 'accounts', 'data'))).length;
+}
+
+/** Number of pods registered in CSS's account store (indexed by base URL). */
+export async function countPods(dataDir: string): Promise<number> {
+  return (await readdir(join(dataDir, 'pods', '.internal', 'accounts', 'index', 'pod', 'baseUrl'))).length;
+}
+
+export async function startTestWorld(options: TestWorldOptions = {}): Promise<TestWorld> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'helsevev-test-'));
+  const port = await freePort();
+  const log = options.verbose ? (line: string) => console.log(line) : undefined;
+  const sessions = new Map<string, Promise<PodSession>>();
+
+  const start = async () => {
+    const server = await startPodServer({ port, dataDir, log, loggingLevel: options.verbose ? 'warn' : 'error' });
+    try {
+      const provisioning = await provisionWorld({ baseUrl: server.baseUrl, dataDir, log, seedMeasurements: options.seedMeasurements });
+      return { server, provisioning };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  };
+
+  let current: Awaited<ReturnType<typeof start>>;
+  try {
+    current = await start();
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const closeSessions = async () => {
+    const open = [...sessions.values()];
+    sessions.clear();
+    await Promise.all(open.map(async (s) => (await s.catch(() => undefined))?.close()));
+  };
+
+  return {
+    baseUrl: current.server.baseUrl,
+    dataDir,
+    get server() {
+      return current.server;
+    },
+    get provisioning() {
+      return current.provisioning;
+    },
+    get accounts() {
+      return current.provisioning.accounts;
+    },
+    get credentials() {
+      return current.provisioning.credentials;
+    },
+    async fetchAs(name) {
+      let session = sessions.get(name);
+      if (!session) {
+        const credentials = current.provisioning.credentials[name];
+        if (!credentials) throw new Error(`No demo account named "${name}"`);
+        session = openPodSession(credentials);
+        sessions.set(name, session);
+      }
+      return (await session).fetch;
+    },
+    async restart({ signal } = {}) {
+      await closeSessions();
+      if (signal) {
+        current.server.kill(signal);
+        await current.server.exited;
+      } else {
+        await current.server.stop();
+      }
+      current = await start();
+    },
+    async stop() {
+      await closeSessions();
+      await current.server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
