@@ -44,6 +44,11 @@ function options() {
   return { port, dataDir };
 }
 
+function table(rows: string[][]): string {
+  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  return rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd()).join('\n');
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
@@ -82,10 +87,8 @@ async function main(): Promise<void> {
     const world = await provisionWorld({ baseUrl: pods.baseUrl, dataDir, log, seedMeasurements });
     for (const start of APPS) running.push(await start({ podBaseUrl: pods.baseUrl, dataDir }));
 
-    console.log('\nDemo logins (password for all: %s)', DEMO_PASSWORD);
-    console.table(
-      Object.values(world.accounts).map((a) => ({ name: a.name, role: a.role, who: a.displayName, email: a.email, webId: a.webId })),
-    );
+    console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD})`);
+    console.log(table(Object.values(world.accounts).map((a) => [a.name, a.role, a.displayName, a.email, a.webId])));
     console.log(`Client credentials: ${credentialsPath(dataDir)}`);
     for (const service of running) console.log(`${service.name.padEnd(12)} ${service.url}`);
     console.log(
