@@ -1,0 +1,30 @@
+/**
+ * The demo patients' enrolments with the demo vendor (Hjemmemåling AS):
+ * each patient is known by a *synthetic* Norwegian national identity number
+ * (month + 80, the convention for test numbers, with valid check digits; no
+ * real person has them) and by the vendor's own patient id. Seeded into the
+ * registry on the gateway's first start for a data folder.
+ */
+import { podUrlOf, webIdOf, type PatientName } from '../../pod-server/world/demo-world.ts';
+import { NO_NATIONAL_ID_SYSTEM, type Enrolment } from './registry.ts';
+
+/** The demo vendor's own patient id system. */
+export const VENDOR_PATIENT_ID_SYSTEM = 'https://id.hjemmemaling.example/patient';
+
+export const DEMO_PATIENT_IDS: Readonly<Record<PatientName, { nationalId: string; vendorId: string }>> = {
+  hans: { nationalId: '12854810098', vendorId: 'HM-1001' },
+  kari: { nationalId: '03916210085', vendorId: 'HM-1002' },
+  ola: { nationalId: '21715510097', vendorId: 'HM-1003' },
+};
+
+export function demoEnrolments(podBaseUrl: string, enrolledAt = new Date().toISOString()): Enrolment[] {
+  return (Object.entries(DEMO_PATIENT_IDS) as [PatientName, { nationalId: string; vendorId: string }][]).map(([name, ids]) => ({
+    webId: webIdOf(podBaseUrl, name),
+    storage: podUrlOf(podBaseUrl, name),
+    identifiers: [
+      { system: NO_NATIONAL_ID_SYSTEM, value: ids.nationalId },
+      { system: VENDOR_PATIENT_ID_SYSTEM, value: ids.vendorId },
+    ],
+    enrolledAt,
+  }));
+}

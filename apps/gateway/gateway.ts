@@ -1,0 +1,166 @@
+/**
+ * The device gateway, wired: enrolment registry + durable outbox + delivery
+ * loop + HTTP API, writing into patients' pods as the vendor's WebID with
+ * Append only. `startGateway` is used by `npm start` (apps/start.ts), by the
+ * CLI (main.ts, which tests run as a child process so they can SIGKILL it)
+ * and by the benchmark.
+ *
+ * The gateway never reads a patient's pod: it cannot (it has Append only),
+ * and it needs not (deterministic IRIs make a redelivery a no-op).
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { appendQuads } from '../shared/append.ts';
+import type { Setting } from '../shared/measurement/index.ts';
+import { openPodSession, type ClientCredentials, type PodSession } from '../shared/pod-session.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { Delivery, type AppendFn } from './delivery.ts';
+import { demoEnrolments } from './demo-enrolments.ts';
+import { createGatewayApp } from './http/app.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { EnrolmentRegistry } from './registry.ts';
+
+export const DEFAULT_GATEWAY_PORT = 3001;
+
+export interface GatewayOptions {
+  /** TCP port; default 3001, 0 for any free port. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1 (the API has no device authentication yet). */
+  host?: string;
+  /** Helsevev data folder; the gateway keeps its outbox and registry in `{dataDir}/gateway/`. */
+  dataDir: string;
+  /** The vendor's client credentials (CSS account API). */
+  credentials: ClientCredentials;
+  /** When given, a new registry is seeded with the demo patients of the pod server at this URL. */
+  demoPodBaseUrl?: string;
+  /** Setting of readings that name none; default home-municipality. */
+  defaultSetting?: Setting;
+  /** Other `source` WebIDs a JSON reading may name (the vendor's own is always allowed). */
+  allowedSources?: readonly string[];
+  /** Most readings per request; default 1000. */
+  maxReadings?: number;
+  delivery?: { coalesceMs?: number; maxPerPatch?: number; maxInFlight?: number; backoff?: BackoffPolicy };
+  outbox?: { retainSettled?: number; compactAtBytes?: number };
+  log?: (line: string) => void;
+  /** Replaces the real write path (unit tests). */
+  append?: AppendFn;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  readonly outbox: Outbox;
+  readonly delivery: Delivery;
+  readonly registry: EnrolmentRegistry;
+  /** Stops taking requests, lets PATCHes in flight finish, closes the outbox. */
+  stop(): Promise<void>;
+}
+
+/** Logs in lazily and again after a failed login, so the gateway takes readings even while the pod server is down. */
+function vendorSession(credentials: ClientCredentials, log: (line: string) => void) {
+  let session: Promise<PodSession> | undefined;
+  return {
+    get(): Promise<PodSession> {
+      session ??= openPodSession(credentials).catch((error: Error) => {
+        session = undefined;
+        throw error;
+      });
+      return session;
+    },
+    async close(): Promise<void> {
+      const s = await session?.catch(() => undefined);
+      await s?.close();
+    },
+    warmUp(): void {
+      this.get().then(
+        (s) => log(`gateway: logged in to the pod server as ${s.webId}`),
+        (error: Error) => log(`gateway: ${error.message} (will retry when delivering)`),
+      );
+    },
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const log = options.log ?? (() => {});
+  const dir = join(options.dataDir, 'gateway');
+  await mkdir(dir, { recursive: true });
+  const vendorWebId = options.credentials.webId;
+
+  const registry = await EnrolmentRegistry.open(
+    join(dir, 'enrolments.json'),
+    options.demoPodBaseUrl ? () => demoEnrolments(options.demoPodBaseUrl!) : undefined,
+  );
+  const { outbox, recovery } = await Outbox.open(join(dir, 'outbox.log'), { ...options.outbox, log });
+  const session = vendorSession(options.credentials, log);
+  const append: AppendFn = options.append ?? (async (document, quads) => {
+    let s: PodSession;
+    try {
+      s = await session.get();
+    } catch (error) {
+      return { ok: false, retry: true, reason: (error as Error).message };
+    }
+    return appendQuads(s.fetch, document, quads);
+  });
+  const delivery = new Delivery({ ...options.delivery, append, settle: (ids, outcome) => outbox.settle(ids, outcome), log });
+  outbox.onAccepted((entries) => delivery.enqueue(entries));
+  const recovered = outbox.pendingEntries();
+  if (recovered.length > 0) log(`gateway: ${recovered.length} reading(s) in the outbox from before; delivering them`);
+  delivery.enqueue(recovered, { immediately: true });
+
+  const app = createGatewayApp({
+    outbox,
+    delivery,
+    registry,
+    startedAt: new Date(),
+    intake: {
+      registry,
+      vendorWebId,
+      allowedSources: new Set(options.allowedSources ?? []),
+      defaultSetting: options.defaultSetting ?? 'home-municipality',
+      maxReadings: options.maxReadings ?? 1000,
+    },
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  const server = app.listen(options.port ?? DEFAULT_GATEWAY_PORT, host);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await delivery.stop();
+    await outbox.close();
+    throw new Error(`The gateway could not listen on ${host}:${options.port ?? DEFAULT_GATEWAY_PORT}: ${(error as Error).message}`);
+  }
+  // Devices send many small requests over few connections: keep them open a while.
+  server.keepAliveTimeout = 30_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host === '127.0.0.1' || host === '::1' || host === 'localhost' ? 'localhost' : host}:${port}/`;
+  if (recovery.tornBytes > 0 || recovery.skippedLines > 0) {
+    log(`gateway: outbox recovered ${recovery.records} record(s), cut ${recovery.tornBytes} torn byte(s), skipped ${recovery.skippedLines} line(s)`);
+  }
+  if (!options.append) session.warmUp();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    outbox,
+    delivery,
+    registry,
+    stop: () => {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        await closed;
+        await delivery.stop();
+        await outbox.close();
+        await session.close();
+      })();
+      return stopping;
+    },
+  };
+}

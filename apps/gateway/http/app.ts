@@ -1,0 +1,218 @@
+/**
+ * The gateway's HTTP API (described in apps/gateway/openapi.json). Readings
+ * are validated in full, then stored in the durable outbox, and only then
+ * acknowledged with 202 Accepted: delivery to the pods happens afterwards and
+ * its progress can be asked for by id. Every error is RFC 9457 problem+json.
+ */
+import { readFileSync } from 'node:fs';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { invalidInput, problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../shared/problem.ts';
+import type { Delivery } from '../delivery.ts';
+import { readingsFromFhir, readingsFromJson, type IntakeContext, type IntakeResult } from '../intake.ts';
+import type { EntryStatus, Outbox, SettledState } from '../outbox/outbox.ts';
+import { discoverStorage, EnrolmentError, parseEnrolmentRequest, type EnrolmentRegistry } from '../registry.ts';
+
+export interface GatewayAppDeps {
+  readonly outbox: Outbox;
+  readonly delivery: Delivery;
+  readonly registry: EnrolmentRegistry;
+  readonly intake: IntakeContext;
+  /** Largest request body; default 2 MB. */
+  readonly bodyLimit?: string;
+  /** Finds a WebID's pod at enrolment (the public profile's pim:storage). */
+  readonly discoverStorage?: (webId: string) => Promise<string>;
+  readonly startedAt: Date;
+}
+
+export const OPENAPI_PATH = new URL('../openapi.json', import.meta.url);
+
+const READING_ID = /^[0-9a-f]{24}$/;
+const STATES = ['pending', 'delivered', 'refused', 'failed'] as const;
+
+function send(res: Response, p: Problem): void {
+  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+}
+
+/** Answers 415 unless the body is one of `types` (before the body is parsed). */
+function requireContentType(types: string[]) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.is(types)) return next();
+    send(res, problem(415, 'unsupported-media-type', 'Unsupported content type',
+      `send the body as ${types.join(' or ')} (got ${req.get('content-type') ?? 'no Content-Type'})`));
+  };
+}
+
+function methodNotAllowed(allowed: string[]) {
+  return (req: Request, res: Response) => {
+    res.set('allow', allowed.join(', '));
+    send(res, problem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}`));
+  };
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function createGatewayApp(deps: GatewayAppDeps): express.Express {
+  const { outbox, delivery, registry } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const openapi = readFileSync(OPENAPI_PATH, 'utf8');
+  const jsonBody = (types: string[]) => [
+    requireContentType(types),
+    express.json({ type: types, limit: deps.bodyLimit ?? '2mb', strict: true }),
+  ];
+
+  /** The state a client sees: pending readings whose document is backing off are `retrying`. */
+  const describe = (s: EntryStatus) => {
+    const doc = s.state === 'pending' ? delivery.documentState(s.document) : undefined;
+    const retrying = doc !== undefined && doc.failures > 0;
+    return {
+      id: s.id,
+      state: retrying ? 'retrying' : s.state,
+      document: s.document,
+      acceptedAt: iso(s.acceptedAt),
+      ...(s.settledAt ? { settledAt: iso(s.settledAt) } : {}),
+      ...(s.status && s.state !== 'delivered' ? { httpStatus: s.status } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+      ...(retrying ? { attempts: doc.failures, lastError: doc.lastError, nextAttemptAt: iso(doc.nextAttemptAt) } : {}),
+    };
+  };
+
+  const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>) =>
+    async (req: Request, res: Response) => {
+      const result = await parse(req.body, deps.intake);
+      if (!result.ok) {
+        const n = result.errors.length;
+        return send(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
+      }
+      const outcome = outbox.accept(result.readings.map(({ field: _field, ...entry }) => entry));
+      if (!outcome.ok) {
+        return send(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
+          'a reading with the same patient, device, kind and time was already accepted with other values; nothing was stored', {
+            errors: outcome.conflicts.map((c) => ({
+              field: result.readings[c.index]?.field ?? '',
+              message: `conflicts with reading ${c.id} (${c.existing.state}) from the same device at the same time with other values; a device reports each instant once`,
+            })),
+          }));
+      }
+      let stored: Awaited<typeof outcome.durable>;
+      try {
+        stored = await outcome.durable;
+      } catch {
+        return send(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
+          'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'));
+      }
+      const fieldOf = new Map<string, string>();
+      for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
+      const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
+      res.status(202).json({
+        accepted: stored.length,
+        duplicates: stored.filter((s) => s.duplicate).length,
+        readings: stored.map((s) => ({
+          id: s.id,
+          field: fieldOf.get(s.id),
+          state: s.state,
+          duplicate: s.duplicate,
+          document: documentOf.get(s.id),
+          status: `/readings/${s.id}`,
+        })),
+      });
+    };
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', vendor: deps.intake.vendorWebId, startedAt: deps.startedAt.toISOString() });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
+  });
+
+  app.post('/readings', ...jsonBody(['application/json']), acceptReadings(readingsFromJson));
+  app.get('/readings', (req, res) => {
+    const state = String(req.query.state ?? 'refused');
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    if (!(STATES as readonly string[]).includes(state)) {
+      return send(res, invalidInput([{ field: 'state', message: `must be one of ${STATES.join(', ')}` }], 'unknown state'));
+    }
+    const list = state === 'pending'
+      ? outbox.pendingEntries().slice(0, limit).map((e) => outbox.status(e.id)!)
+      : outbox.settledEntries(state as SettledState, limit);
+    res.json({ state, readings: list.map(describe) });
+  });
+  app.all('/readings', methodNotAllowed(['GET', 'POST']));
+  app.get('/readings/:id', (req, res) => {
+    const id = String(req.params.id);
+    const status = READING_ID.test(id) ? outbox.status(id) : undefined;
+    if (!status) {
+      return send(res, problem(404, 'unknown-reading', 'No such reading',
+        `the gateway knows no reading ${id}: ids are the 24 hex digits POST /readings answered with, and settled readings are remembered only for a while`));
+    }
+    res.json(describe(status));
+  });
+
+  app.post('/fhir', ...jsonBody(['application/fhir+json', 'application/json']), acceptReadings(readingsFromFhir));
+  app.all('/fhir', methodNotAllowed(['POST']));
+
+  app.get('/status', (_req, res) => {
+    const counts = outbox.counts();
+    const troubled = delivery.troubledDocuments();
+    const retrying = troubled.reduce((n, d) => n + d.queued, 0);
+    res.json({
+      readings: { ...counts, pending: counts.pending - retrying, retrying },
+      delivery: {
+        ...delivery.totals,
+        queued: delivery.queued,
+        troubledDocuments: troubled.map((d) => ({ ...d, nextAttemptAt: iso(d.nextAttemptAt) })),
+      },
+      outbox: { logBytes: outbox.logBytes },
+      vendor: deps.intake.vendorWebId,
+      startedAt: deps.startedAt.toISOString(),
+    });
+  });
+
+  app.get('/enrolments', (_req, res) => {
+    res.json({ enrolments: registry.list() });
+  });
+  app.post('/enrolments', ...jsonBody(['application/json']), async (req, res) => {
+    const request = parseEnrolmentRequest(req.body);
+    const existing = registry.byWebId(request.webId);
+    const storage = existing?.storage ?? (await (deps.discoverStorage ?? discoverStorage)(request.webId));
+    const enrolment = await registry.enrol({ ...request, storage, enrolledAt: new Date().toISOString() });
+    res.status(existing ? 200 : 201).json(enrolment);
+  });
+  app.all('/enrolments', methodNotAllowed(['GET', 'POST']));
+
+  app.use((req: Request, res: Response) => {
+    send(res, problem(404, 'not-found', 'Not found', `there is nothing at ${req.method} ${req.path}; see /openapi.json`));
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    send(res, problemFor(error));
+  });
+  return app;
+}
+
+/** Errors thrown by body parsing and handlers, as problems; unknown errors say nothing of their insides. */
+function problemFor(error: unknown): Problem {
+  if (error instanceof EnrolmentError) {
+    return error.status === 422
+      ? invalidInput([{ field: error.field, message: error.message }], 'the enrolment was not made')
+      : problem(error.status, error.status === 409 ? 'enrolment-conflict' : 'profile-unavailable', 'The enrolment was not made', error.message);
+  }
+  const e = error as { type?: string; status?: number; limit?: number };
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return problem(400, 'malformed-json', 'The body is not valid JSON', 'the request body could not be parsed as a JSON object or array; check quotes, commas and brackets');
+    case 'entity.too.large':
+      return problem(413, 'body-too-large', 'The body is too large', `requests may be at most ${e.limit ?? 'the configured'} bytes; split the batch`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem(415, 'unsupported-media-type', 'Unsupported encoding', 'send the body as UTF-8 JSON');
+    case 'request.aborted':
+      return problem(400, 'request-aborted', 'The request was aborted', 'the body ended before it was complete');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return problem(e.status, 'bad-request', 'Bad request', 'the request could not be read');
+  }
+  console.error(`gateway: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  return problem(500, 'internal-error', 'Internal error', 'something went wrong in the gateway; nothing was acknowledged by this request');
+}

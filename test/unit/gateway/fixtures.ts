@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMeasurementInput, measurementDocument, type Measurement } from '../../../apps/shared/measurement/index.ts';
+import { readingId } from '../../../apps/gateway/intake.ts';
+import type { OutboxEntry } from '../../../apps/gateway/outbox/outbox.ts';
+
+export const BASE = 'http://localhost:3000/';
+export const STORAGE = `${BASE}hans/`;
+export const PATIENT = `${BASE}hans/profile/card#me`;
+export const VENDOR = `${BASE}vendor/profile/card#me`;
+
+/** A valid SpO2 measurement `minutes` after 2026-01-05 08:00 Oslo time. */
+export function measurement(minutes = 0, overrides: Record<string, unknown> = {}): Measurement {
+  const result = parseMeasurementInput({
+    patient: PATIENT, source: VENDOR, device: 'oxi-1', kind: 'oxygen-saturation', value: 95, unit: '%', setting: 'home-municipality',
+    effectiveTime: new Date(Date.parse('2026-01-05T07:00:00Z') + minutes * 60_000).toISOString(), ...overrides,
+  }, { now: new Date('2026-06-01T00:00:00Z') });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.value;
+}
+
+export function entry(minutes = 0, overrides: Record<string, unknown> = {}): Omit<OutboxEntry, 'acceptedAt'> {
+  const m = measurement(minutes, overrides);
+  return { id: readingId(STORAGE, m), document: measurementDocument(STORAGE, m.kind, m.effectiveTime), storage: STORAGE, measurement: m };
+}
+
+export function outboxEntry(minutes = 0, overrides: Record<string, unknown> = {}): OutboxEntry {
+  return { ...entry(minutes, overrides), acceptedAt: Date.now() };
+}
+
+export async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'helsevev-gw-'));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}

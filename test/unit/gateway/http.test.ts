@@ -1,0 +1,181 @@
+/**
+ * The gateway's HTTP API in-process, over a fake pod (no CSS): answers,
+ * problem+json for every kind of bad request, all-or-nothing batches,
+ * idempotency, refused readings in the status API, and the OpenAPI file.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type Gateway } from '../../../apps/gateway/gateway.ts';
+import { VENDOR_PATIENT_ID_SYSTEM } from '../../../apps/gateway/demo-enrolments.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/gateway/registry.ts';
+import { OPENAPI_PATH } from '../../../apps/gateway/http/app.ts';
+import { BASE, PATIENT, VENDOR, tempDir } from './fixtures.ts';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let gateway: Gateway;
+const patches: { document: string; quads: number }[] = [];
+
+beforeAll(async () => {
+  dir = await tempDir();
+  gateway = await startGateway({
+    port: 0,
+    dataDir: dir.path,
+    credentials: { webId: VENDOR, clientId: 'id', clientSecret: 'secret', oidcIssuer: BASE },
+    demoPodBaseUrl: BASE,
+    delivery: { coalesceMs: 5 },
+    append: async (document, quads) => {
+      patches.push({ document, quads: quads.length });
+      return document.startsWith(`${BASE}kari/`)
+        ? { ok: false, retry: false, status: 403, reason: 'forbidden' }
+        : { ok: true, status: 205 };
+    },
+  });
+});
+afterAll(async () => {
+  await gateway.stop();
+  await dir.remove();
+});
+
+const spo2 = (overrides: Record<string, unknown> = {}) => ({
+  patient: PATIENT, kind: 'oxygen-saturation', value: 94, unit: '%', effectiveTime: '2026-01-05T08:30:00+01:00', device: 'oxi-7', ...overrides,
+});
+
+async function post(path: string, body: unknown, type = 'application/json') {
+  const response = await fetch(new URL(path, gateway.url), {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() as any };
+}
+const get = async (path: string) => {
+  const response = await fetch(new URL(path, gateway.url));
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() as any };
+};
+
+function expectProblem(r: { status: number; type: string; body: any }, status: number) {
+  expect(r.status).toBe(status);
+  expect(r.type).toMatch(/^application\/problem\+json/);
+  expect(r.body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String) });
+  expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/);
+}
+
+describe('POST /readings', () => {
+  it('acknowledges a reading with 202 and an id derived from the reading', async () => {
+    const r = await post('/readings', spo2());
+    expect(r.status).toBe(202);
+    expect(r.body.readings[0]).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/), duplicate: false,
+      document: `${BASE}hans/health/measurements/oxygen-saturation/2026-01.ttl`,
+    });
+    const again = await post('/readings', spo2({ effectiveTime: '2026-01-05T07:30:00Z' }));
+    expect(again.body.readings[0]).toMatchObject({ id: r.body.readings[0].id, duplicate: true });
+  });
+
+  it('finds the patient by an enrolled identifier', async () => {
+    const { patient: _, ...rest } = spo2({ device: 'oxi-8' });
+    const r = await post('/readings', { ...rest, patientIdentifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-1001' } });
+    expect(r.status).toBe(202);
+    expect(r.body.readings[0].document).toContain(`${BASE}hans/`);
+  });
+
+  it('refuses a whole batch with one bad reading, naming every wrong field with its index', async () => {
+    const before = (await get('/status')).body.readings;
+    const r = await post('/readings', { readings: [
+      spo2({ device: 'batch-1' }),
+      spo2({ device: 'batch-2', unit: 'mmHg', value: 140 }),
+      spo2({ device: 'batch-3', patient: `${BASE}nobody/profile/card#me` }),
+      spo2({ device: 'batch-4', effectiveTime: '2026-01-05 08:30' }),
+    ] });
+    expectProblem(r, 422);
+    const fields = r.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['readings/1/unit', 'readings/2/patient', 'readings/3/effectiveTime']));
+    expect(fields.some((f: string) => f.startsWith('readings/0'))).toBe(false);
+    expect(r.body.errors[0]).toMatchObject({ message: expect.any(String), pointer: expect.stringMatching(/^\/readings\//) });
+    expect((await get('/status')).body.readings).toEqual(before);
+  });
+
+  it('does not let a reading claim another source than the vendor', async () => {
+    const r = await post('/readings', spo2({ device: 'oxi-9', source: `${BASE}ous/profile/card#me` }));
+    expectProblem(r, 422);
+    expect(r.body.errors).toEqual([expect.objectContaining({ field: 'source' })]);
+  });
+
+  it('answers 409 for the same reading identity with other values', async () => {
+    await post('/readings', spo2({ device: 'oxi-10' }));
+    const r = await post('/readings', spo2({ device: 'oxi-10', value: 88 }));
+    expectProblem(r, 409);
+  });
+
+  it('answers problem+json for malformed JSON, wrong content type, empty and oversized bodies', async () => {
+    expectProblem(await post('/readings', '{"patient": '), 400);
+    expectProblem(await post('/readings', 'patient=x', 'application/x-www-form-urlencoded'), 415);
+    expectProblem(await post('/readings', { readings: [] }), 422);
+    const huge = { readings: Array.from({ length: 1001 }, (_, i) => spo2({ device: `d-${i}` })) };
+    expectProblem(await post('/readings', huge), 422);
+    expectProblem(await post('/readings', JSON.stringify({ pad: 'x'.repeat(3_000_000) })), 413);
+    expectProblem(await post('/readings', '[1, 2]'), 422);
+  });
+});
+
+describe('POST /fhir', () => {
+  const observation = (overrides: Record<string, unknown> = {}) => ({
+    resourceType: 'Observation', status: 'final',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '364075005' }, { system: 'http://loinc.org', code: '8867-4' }] },
+    subject: { identifier: { system: NO_NATIONAL_ID_SYSTEM, value: '21715510097' } },
+    effectiveDateTime: '2026-01-06T08:00:00+01:00',
+    valueQuantity: { value: 72, unit: 'slag/min', system: 'http://unitsofmeasure.org', code: '/min' },
+    device: { identifier: { value: 'pulse-1' } },
+    ...overrides,
+  });
+
+  it('takes an Observation for a patient known by national identity number', async () => {
+    const r = await post('/fhir', observation(), 'application/fhir+json');
+    expect(r.status).toBe(202);
+    expect(r.body.readings[0].document).toBe(`${BASE}ola/health/measurements/heart-rate/2026-01.ttl`);
+  });
+
+  it('refuses a Bundle with one bad entry, naming its FHIR path', async () => {
+    const r = await post('/fhir', {
+      resourceType: 'Bundle', type: 'collection',
+      entry: [
+        { resource: observation({ effectiveDateTime: '2026-01-06T09:00:00+01:00' }) },
+        { resource: observation({ valueQuantity: { value: 72, system: 'http://unitsofmeasure.org', code: 'mmHg' } }) },
+        { resource: observation({ subject: { identifier: { system: NO_NATIONAL_ID_SYSTEM, value: '00000000000' } } }) },
+      ],
+    }, 'application/fhir+json');
+    expectProblem(r, 422);
+    const fields = r.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['entry/1/resource/valueQuantity/code', 'entry/2/resource/subject/identifier']));
+  });
+});
+
+describe('status', () => {
+  it('shows a reading for a patient who has not granted Append as refused, with why', async () => {
+    const r = await post('/readings', spo2({ patient: `${BASE}kari/profile/card#me`, device: 'oxi-kari' }));
+    const id = r.body.readings[0].id;
+    await gateway.delivery.whenIdle();
+    const status = await get(`/readings/${id}`);
+    expect(status.body).toMatchObject({ id, state: 'refused', httpStatus: 403, reason: expect.stringMatching(/has not granted the vendor Append/) });
+    const refused = await get('/readings?state=refused');
+    expect(refused.body.readings.map((x: { id: string }) => x.id)).toContain(id);
+    expect((await get('/status')).body.readings.refused).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers 404 problem+json for unknown readings and routes, 405 for wrong methods', async () => {
+    expectProblem(await get('/readings/0123456789abcdef01234567'), 404);
+    expectProblem(await get('/nothing-here'), 404);
+    const r = await fetch(new URL('/fhir', gateway.url));
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('OpenAPI', () => {
+  it('serves the file kept in the repository, describing every route', async () => {
+    const served = await get('/openapi.json');
+    const file = JSON.parse(await readFile(OPENAPI_PATH, 'utf8'));
+    expect(served.body).toEqual(file);
+    expect(Object.keys(file.paths).sort()).toEqual(['/enrolments', '/fhir', '/health', '/openapi.json', '/readings', '/readings/{id}', '/status']);
+  });
+});
