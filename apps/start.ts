@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POD_PORT, startPodServer } from '../pod-server/start.ts';
 import { credentialsPath } from '../pod-server/world/credentials.ts';
+import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
 import { provisionWorld, type WorldContext } from '../pod-server/world/world.ts';
 
@@ -28,8 +29,19 @@ type AppStarter = (world: { podBaseUrl: string; dataDir: string }) => Promise<Ru
 //   (w) => startGateway({ port: 3001, ...w }),
 const APPS: AppStarter[] = [];
 
-/** The measurement seed, once the data model's seeding exists; provisioning works without it. */
-const seedMeasurements: ((ctx: WorldContext) => Promise<void>) | undefined = undefined;
+/**
+ * Months of demo measurements, written as the device vendor through the
+ * gateway's write path. Ends at the world's first start, so a seed resumed
+ * after a crash writes the same readings.
+ */
+async function seedMeasurements(ctx: WorldContext): Promise<void> {
+  const vendor = await ctx.sessionFor('vendor');
+  const { measurements, documents } = await seedDemoMeasurements(vendor.fetch, {
+    baseUrl: ctx.baseUrl,
+    end: new Date(ctx.startedAt),
+  });
+  ctx.log(`measurements: ${measurements} readings in ${documents} month documents`);
+}
 
 function options() {
   const { values } = parseArgs({

@@ -12,6 +12,7 @@ import { healthContainers } from '../../apps/shared/health-layout.ts';
 import { insertDeletePatch, insertOnlyPatch, N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
 import { openPodSession } from '../../apps/shared/pod-session.ts';
 import { DEMO_ACCOUNTS } from '../../pod-server/world/demo-world.ts';
+import { provisionWorld, type WorldContext } from '../../pod-server/world/world.ts';
 import { NS, SOSA } from '../../vocab/terms.ts';
 import { countAccounts, countPods, startTestWorld, type TestWorld } from '../support/test-world.ts';
 
@@ -227,6 +228,22 @@ describe('credentials and sessions', () => {
       await session.close();
     }
     await expect(session.fetch(url('hans/health/'))).rejects.toThrow(/closed/);
+  });
+});
+
+describe('the measurement seed hook', () => {
+  it('runs once per data folder, after accounts and layout, with logged-in sessions', async () => {
+    const calls: string[] = [];
+    const seedMeasurements = async (ctx: WorldContext) => {
+      const vendor = await ctx.sessionFor('vendor');
+      calls.push(vendor.webId);
+      expect(Object.keys(ctx.accounts)).toHaveLength(DEMO_ACCOUNTS.length);
+    };
+    const first = await provisionWorld({ baseUrl: world.baseUrl, dataDir: world.dataDir, seedMeasurements });
+    expect(first).toMatchObject({ provisioned: false, seeded: true });
+    const second = await provisionWorld({ baseUrl: world.baseUrl, dataDir: world.dataDir, seedMeasurements });
+    expect(second).toMatchObject({ provisioned: false, seeded: false });
+    expect(calls).toEqual([url('vendor/profile/card#me')]);
   });
 });
 
