@@ -5,7 +5,7 @@
  */
 import { FetchError, createContainerAt, getLinkedResourceUrlAll, getResourceInfo } from '@inrupt/solid-client';
 import type { Quad } from 'n3';
-import { N3_PATCH_CONTENT_TYPE, insertOnlyPatch } from '../../apps/shared/n3-patch.ts';
+import { appendQuads as appendToDocument } from '../../apps/shared/append.ts';
 
 type Fetch = typeof fetch;
 
@@ -57,10 +57,8 @@ export async function putTurtle(fetch: Fetch, url: string, turtle: string): Prom
   );
 }
 
-/** Inserts triples with an insert-only N3 Patch (creates the document if missing; idempotent). */
+/** Inserts triples with an insert-only N3 Patch (the one write path; creates the document if missing; idempotent). */
 export async function appendQuads(fetch: Fetch, url: string, quads: readonly Quad[]): Promise<void> {
-  await check(
-    await fetch(url, { method: 'PATCH', headers: { 'content-type': N3_PATCH_CONTENT_TYPE }, body: insertOnlyPatch(quads) }),
-    `Appending to ${url}`,
-  );
+  const outcome = await appendToDocument(fetch, url, quads);
+  if (!outcome.ok) throw new Error(`Appending to ${url} failed: ${outcome.reason}`);
 }
