@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appendQuads } from '../shared/append.ts';
-import type { Setting } from '../shared/measurement/index.ts';
+import { measurementToQuads, parseMeasurementInput, validateShapes, type Setting } from '../shared/measurement/index.ts';
 import { openPodSession, type ClientCredentials, type PodSession } from '../shared/pod-session.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { Delivery, type AppendFn } from './delivery.ts';
@@ -81,12 +81,33 @@ function vendorSession(credentials: ClientCredentials, log: (line: string) => vo
   };
 }
 
+/**
+ * Loads the SHACL shapes and lets the JIT compile the validator before the
+ * first request, so the first devices do not wait ~200 ms for their answer.
+ */
+async function warmUpValidation(): Promise<void> {
+  const storage = 'http://localhost/warm-up/';
+  for (const input of [
+    { kind: 'oxygen-saturation', value: 95, unit: '%' },
+    { kind: 'blood-pressure', components: { systolic: 130, diastolic: 80 }, unit: 'mm[Hg]' },
+  ]) {
+    const parsed = parseMeasurementInput({
+      ...input, patient: `${storage}profile/card#me`, source: `${storage}profile/card#me`, device: 'warm-up',
+      effectiveTime: '2026-01-01T00:00:00Z', setting: 'home-municipality',
+    });
+    if (!parsed.ok) continue;
+    const quads = measurementToQuads(parsed.value, storage);
+    for (let i = 0; i < 20; i++) await validateShapes(quads);
+  }
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? (() => {});
   const dir = join(options.dataDir, 'gateway');
   await mkdir(dir, { recursive: true });
   const vendorWebId = options.credentials.webId;
 
+  await warmUpValidation();
   const registry = await EnrolmentRegistry.open(
     join(dir, 'enrolments.json'),
     options.demoPodBaseUrl ? () => demoEnrolments(options.demoPodBaseUrl!) : undefined,
