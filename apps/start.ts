@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POD_PORT, startPodServer } from '../pod-server/start.ts';
+import { startDemoGateway } from './gateway/demo.ts';
 import { credentialsPath } from '../pod-server/world/credentials.ts';
 import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
@@ -25,9 +26,10 @@ interface Running {
 /** An app started after the pod server and the demo world: one entry per app. */
 type AppStarter = (world: { podBaseUrl: string; dataDir: string }) => Promise<Running>;
 
-// Later: gateway (3001), consent (3002), clinician (3003), one line each, e.g.
-//   (w) => startGateway({ port: 3001, ...w }),
-const APPS: AppStarter[] = [];
+// Later: consent (3002), clinician (3003), one line each.
+const APPS: AppStarter[] = [
+  (w) => startDemoGateway(w),
+];
 
 /**
  * Months of demo measurements, written as the device vendor through the
