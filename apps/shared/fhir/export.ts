@@ -7,11 +7,11 @@
  */
 import { kindSpec, type QuantitySpec } from '../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash.ts';
 import { identityHash } from '../measurement/identity.ts';
 import type { UnreliableMark } from '../measurement/notes.ts';
 import type { StoredMeasurement } from '../measurement/types.ts';
-import { SETTING_EXTENSION } from './import.ts';
+import { SETTING_EXTENSION } from './extensions.ts';
 
 export const VITAL_SIGNS_PROFILE = 'http://hl7.org/fhir/StructureDefinition/vitalsigns';
 
@@ -67,7 +67,7 @@ export function measurementToFhir(m: StoredMeasurement, marks: readonly Unreliab
 
 /** A deterministic urn:uuid for a measurement IRI (Bundle.entry.fullUrl). */
 export function uuidUrnOf(iri: string): string {
-  const h = createHash('sha256').update(iri).digest('hex');
+  const h = sha256Hex(iri);
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

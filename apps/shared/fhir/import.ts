@@ -18,8 +18,9 @@ import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
 import type { FieldError, Validated } from '../measurement/errors.ts';
 import { parseMeasurementInput, type MeasurementInput } from '../measurement/input.ts';
 import type { Setting } from '../measurement/types.ts';
+import { SETTING_EXTENSION } from './extensions.ts';
 
-export const SETTING_EXTENSION = 'https://w3id.org/helsevev/fhir/StructureDefinition/measurement-setting';
+export { SETTING_EXTENSION };
 
 export interface FhirSubject { reference?: string; identifier?: { system?: string; value?: string } }
 

@@ -7,8 +7,8 @@
  * at 00:30 on 1 February Oslo time belongs to `YYYY-02.ttl` wherever the
  * device's clock was set.
  */
-import { createHash } from 'node:crypto';
 import type { KindId } from '../../../vocab/catalogue.ts';
+import { sha256Hex } from '../hash.ts';
 
 export const POD_TIME_ZONE = 'Europe/Oslo';
 
@@ -72,7 +72,7 @@ export function monthsBetween(from: Date, to: Date): string[] {
 
 /** Stable hex digest of the parts that identify a thing. */
 export function identityHash(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+  return sha256Hex(parts.join('\u0000')).slice(0, 24);
 }
 
 /** The measurement's IRI: a fragment of its month document. */

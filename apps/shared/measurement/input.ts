@@ -11,6 +11,7 @@ import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
 import { toCanonicalUnit } from '../../../vocab/units.ts';
 import type { FieldError, Validated } from './errors.ts';
 import { toOsloIso } from './identity.ts';
+import { isSafeHttpIri } from './iri.ts';
 import { SETTINGS, type Measurement, type Setting } from './types.ts';
 
 /** What a caller may send for one reading (the gateway's JSON format). */
@@ -80,19 +81,9 @@ export function parseMeasurementInput(raw: unknown, options: ParseOptions = {}):
   return { ok: true, value: measurement };
 }
 
-type Fail = (field: string, message: string) => void;
+export { isSafeHttpIri };
 
-/** An absolute http(s) IRI that is safe to write between < > in Turtle and SPARQL. */
-export function isSafeHttpIri(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 512) return false;
-  if (/[\s<>"{}|\\^`\u0000-\u001f\u007f]/.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.href === value;
-  } catch {
-    return false;
-  }
-}
+type Fail = (field: string, message: string) => void;
 
 function checkIri(value: unknown, field: string, what: string, fail: Fail): string | undefined {
   if (value === undefined || value === null || value === '') {

@@ -7,7 +7,7 @@ import { DataFactory, Store, type Quad } from 'n3';
 import { DCT, HV, OA, RDF, XSD } from '../../../vocab/terms.ts';
 import type { FieldError, Validated } from './errors.ts';
 import { identityHash, osloMonth, toOsloIso } from './identity.ts';
-import { isSafeHttpIri } from './input.ts';
+import { isSafeHttpIri } from './iri.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 
