@@ -126,4 +126,7 @@ export const HV = {
   FollowUpOfMyCondition: hv('FollowUpOfMyCondition'),
   MeasurementCategory: hv('MeasurementCategory'),
   category: hv('category'),
+  PatientList: hv('PatientList'),
+  followedBy: hv('followedBy'),
+  patient: hv('patient'),
 } as const;

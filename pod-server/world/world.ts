@@ -30,6 +30,8 @@ import {
 } from './demo-world.ts';
 import { recordConsent, registerMeasurementContainers, writeHealthLayout } from './health.ts';
 import { describeProfile, publishGroup } from './profiles.ts';
+import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
+import { demoTeamLists, publishTeamList } from './teams.ts';
 
 const MARKER_VERSION = 1;
 
@@ -39,6 +41,8 @@ interface WorldMarker {
   /** When provisioning of this data folder first began; dates the demo consent records. */
   startedAt: string;
   provisionedAt?: string;
+  /** When the teams' patient lists were last written (a separate step, so older data folders get them too). */
+  teamsAt?: string;
   seededAt?: string;
 }
 
@@ -146,8 +150,9 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
   let credentials = await readCredentials(dataDir);
   const haveAllCredentials = DEMO_ACCOUNTS.every((a) => credentials[a.name]);
   const needsProvisioning = options.force || !marker?.provisionedAt || !haveAllCredentials;
+  const needsTeams = needsProvisioning || !marker?.teamsAt;
   const needsSeed = options.seedMeasurements !== undefined && (options.force || !marker?.seededAt);
-  if (!needsProvisioning && !needsSeed) {
+  if (!needsProvisioning && !needsTeams && !needsSeed) {
     log(`demo world already provisioned (${marker!.provisionedAt}${marker!.seededAt ? ', measurements seeded' : ''})`);
     return { provisioned: false, seeded: false, ms: 0, accounts: worldAccounts(baseUrl, credentials), credentials };
   }
@@ -203,6 +208,10 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
       for (const group of DEMO_GROUPS) await publishGroup((await ctx.sessionFor(group.owner)).fetch, baseUrl, group);
       log(`groups: ${DEMO_GROUPS.map((g) => `${g.owner}/groups/${g.name}`).join(', ')} (${elapsed()})`);
 
+      // 3b. The public directory of those organisations (the consent page's table rows).
+      const directory = await publishDirectory((await ctx.sessionFor(DIRECTORY_OWNER)).fetch, baseUrl);
+      log(`directory: ${directory} (${elapsed()})`);
+
       // 4. Each patient's health layout, ACLs, consent records and private type index.
       await eachLimited(Object.keys(DEMO_GRANTS) as PatientName[], 3, async (patient) => {
         const { fetch } = await ctx.sessionFor(patient);
@@ -216,6 +225,15 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
 
       marker = { ...marker, provisionedAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);
+    }
+
+    if (needsTeams) {
+      // 5. The teams' patient lists, in the organisations' pods (pod-server/world/teams.ts).
+      const lists = demoTeamLists(baseUrl);
+      for (const list of lists) await publishTeamList((await ctx.sessionFor(list.owner)).fetch, baseUrl, list);
+      marker = { ...marker, teamsAt: toOsloIso(new Date()) };
+      await writeMarker(dataDir, marker);
+      log(`team patient lists: ${lists.map((l) => `${l.owner}/teams/${l.name}`).join(', ')} (${elapsed()})`);
     }
 
     let seeded = false;

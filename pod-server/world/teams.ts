@@ -1,0 +1,137 @@
+/**
+ * Teams' patient lists: which patients a follow-up team follows. Each
+ * organisation publishes them in its own pod, `{org pod}teams/{team}`, as an
+ * `hv:PatientList` naming the team's group (`hv:followedBy`) and the
+ * patients' WebIDs (`hv:patient`). The clinician query side starts from here
+ * (apps/clinician/team.ts).
+ *
+ * A list names patients, never their data: what a team may read is still
+ * each patient's decision (the category ACLs). Who may read a list:
+ *
+ * - `teams/` (the container): the organisation RWC; every group of the
+ *   organisation Read on the container itself, so a clinician can see which
+ *   teams exist (names only: the lists inherit nothing from it);
+ * - `teams/{team}`: the organisation RWC, the team's group Read.
+ *
+ * Written as the organisation; rewriting a list and its ACL whole is idempotent.
+ */
+import { DataFactory, Writer, type Quad } from 'n3';
+import { NS, HV, RDF } from '../../vocab/terms.ts';
+import { DEMO_GROUPS, demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
+import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';
+
+const { namedNode, literal, quad } = DataFactory;
+type Fetch = typeof fetch;
+
+const ACL = (local: string) => `${NS.acl}${local}`;
+const VCARD_FN = `${NS.vcard}fn`;
+
+export interface TeamList {
+  /** The list's name and path segment: `{org pod}teams/{name}`. */
+  readonly name: string;
+  /** The organisation account that publishes it. */
+  readonly owner: string;
+  readonly displayName: string;
+  /** The group whose members may read the list (and whom patients grant access to). */
+  readonly group: string;
+  /** Every group of the organisation (they may list `teams/`). */
+  readonly organisationGroups: readonly string[];
+  /** The patients' WebIDs. */
+  readonly patients: readonly string[];
+}
+
+/** The demo teams: one per group, each listing the patients who follow it (docs/pod-server.md). */
+export const DEMO_TEAMS: readonly { readonly group: GroupName; readonly patients: readonly string[] }[] = [
+  { group: 'lungeteam', patients: ['hans'] },
+  { group: 'oppfolgingsteam-a', patients: ['hans'] },
+  { group: 'fastleger', patients: ['kari', 'ola'] },
+];
+
+export const teamsContainerOf = (orgPod: string) => `${orgPod.endsWith('/') ? orgPod : `${orgPod}/`}teams/`;
+export const teamListOf = (orgPod: string, name: string) => `${teamsContainerOf(orgPod)}${name}`;
+
+/** The demo teams as TeamLists on the pod server at `baseUrl`. */
+export function demoTeamLists(baseUrl: string): TeamList[] {
+  return DEMO_TEAMS.map(({ group, patients }) => {
+    const g = demoGroup(group);
+    return {
+      name: g.name,
+      owner: g.owner,
+      displayName: g.displayName,
+      group: groupIriOf(baseUrl, g),
+      organisationGroups: DEMO_GROUPS.filter((o) => o.owner === g.owner).map((o) => groupIriOf(baseUrl, o)),
+      patients: patients.map((p) => webIdOf(baseUrl, p)),
+    };
+  });
+}
+
+function turtle(quads: Quad[], prefixes: Record<string, string>): Promise<string> {
+  const writer = new Writer({ prefixes });
+  writer.addQuads(quads);
+  return new Promise((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));
+}
+
+interface Rule {
+  readonly name: string;
+  readonly agents: readonly string[];
+  readonly groups: readonly string[];
+  readonly modes: readonly string[];
+  readonly inherit: boolean;
+}
+
+function aclTurtle(aclUrl: string, target: string, rules: readonly Rule[]): Promise<string> {
+  const quads = rules.flatMap((rule) => {
+    const auth = namedNode(`${aclUrl}#${rule.name}`);
+    return [
+      quad(auth, namedNode(RDF.type), namedNode(ACL('Authorization'))),
+      ...rule.agents.map((a) => quad(auth, namedNode(ACL('agent')), namedNode(a))),
+      ...rule.groups.map((g) => quad(auth, namedNode(ACL('agentGroup')), namedNode(g))),
+      quad(auth, namedNode(ACL('accessTo')), namedNode(target)),
+      ...(rule.inherit ? [quad(auth, namedNode(ACL('default')), namedNode(target))] : []),
+      ...rule.modes.map((m) => quad(auth, namedNode(ACL('mode')), namedNode(ACL(m)))),
+    ];
+  });
+  return turtle(quads, { acl: NS.acl });
+}
+
+/** The Turtle of a patient list (the document at `teamListOf(orgPod, list.name)`). */
+export function teamListTurtle(list: TeamList): Promise<string> {
+  const me = namedNode('#list'); // relative: resolved against the list's own URL
+  return turtle(
+    [
+      quad(me, namedNode(RDF.type), namedNode(HV.PatientList)),
+      quad(me, namedNode(VCARD_FN), literal(list.displayName)),
+      quad(me, namedNode(HV.followedBy), namedNode(list.group)),
+      ...list.patients.map((p) => quad(me, namedNode(HV.patient), namedNode(p))),
+    ],
+    { hv: NS.hv, vcard: NS.vcard },
+  );
+}
+
+/** Writes (or rewrites) the team's patient list and the ACLs of it and of `teams/`. Run as the organisation. */
+export async function publishTeamList(fetch: Fetch, baseUrl: string, list: TeamList): Promise<string> {
+  const orgPod = `${baseUrl}${list.owner}/`;
+  const owner = webIdOf(baseUrl, list.owner);
+  const container = teamsContainerOf(orgPod);
+  const { acl: containerAcl } = await ensureContainer(fetch, container);
+  await putTurtle(
+    fetch,
+    containerAcl,
+    await aclTurtle(containerAcl, container, [
+      { name: 'owner', agents: [owner], groups: [], modes: ['Read', 'Write', 'Control'], inherit: true },
+      { name: 'organisation-groups', agents: [], groups: list.organisationGroups, modes: ['Read'], inherit: false },
+    ]),
+  );
+  const document = teamListOf(orgPod, list.name);
+  await putTurtle(fetch, document, await teamListTurtle(list));
+  const acl = await aclUrlOf(fetch, document);
+  await putTurtle(
+    fetch,
+    acl,
+    await aclTurtle(acl, document, [
+      { name: 'owner', agents: [owner], groups: [], modes: ['Read', 'Write', 'Control'], inherit: false },
+      { name: 'team', agents: [], groups: [list.group], modes: ['Read'], inherit: false },
+    ]),
+  );
+  return document;
+}
