@@ -18,6 +18,13 @@ export interface ClientCredentials {
   readonly oidcIssuer: string;
 }
 
+/**
+ * Client credentials whose WebID is not known beforehand (a system presenting
+ * only its client id and secret, e.g. to the clinician API): the session takes
+ * the WebID the identity provider's token names.
+ */
+export type ClientCredentialsWithoutWebId = Omit<ClientCredentials, 'webId'> & { readonly webId?: string };
+
 export interface PodSession {
   readonly webId: string;
   /** Like the global fetch, but authenticated as `webId` (DPoP-bound token). */
@@ -40,7 +47,7 @@ export class PodLoginError extends Error {
   }
 }
 
-async function logIn(credentials: ClientCredentials): Promise<Session> {
+async function logIn(credentials: ClientCredentialsWithoutWebId): Promise<Session> {
   // keepAlive: false: no refresh timers of the library's own; we refresh here.
   const session = new Session({ keepAlive: false });
   try {
@@ -52,14 +59,14 @@ async function logIn(credentials: ClientCredentials): Promise<Session> {
     });
   } catch (error) {
     throw new PodLoginError(
-      `Could not log in as ${credentials.webId} at ${credentials.oidcIssuer}: ${(error as Error).message}. ` +
+      `Could not log in as ${credentials.webId ?? `client ${credentials.clientId}`} at ${credentials.oidcIssuer}: ${(error as Error).message}. ` +
         'Are the client credentials still valid (see credentials.json) and is the pod server running?',
     );
   }
-  if (!session.info.isLoggedIn || session.info.webId !== credentials.webId) {
+  if (!session.info.isLoggedIn || !session.info.webId || (credentials.webId !== undefined && session.info.webId !== credentials.webId)) {
     throw new PodLoginError(
       `Logging in with client id ${credentials.clientId} at ${credentials.oidcIssuer} gave ` +
-        `${session.info.webId ?? 'no WebID'}, expected ${credentials.webId}`,
+        `${session.info.webId ?? 'no WebID'}${credentials.webId ? `, expected ${credentials.webId}` : ''}`,
     );
   }
   return session;
@@ -71,10 +78,19 @@ function isReplayable(init?: RequestInit): boolean {
   return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams;
 }
 
-/** Logs in with client credentials and returns a session that stays logged in. */
-export async function openPodSession(credentials: ClientCredentials, options: PodSessionOptions = {}): Promise<PodSession> {
+/**
+ * Logs in with client credentials and returns a session that stays logged in.
+ * Without `credentials.webId`, the WebID is the one the first login yields,
+ * and every later login must yield the same.
+ */
+export async function openPodSession(
+  credentials: ClientCredentials | ClientCredentialsWithoutWebId,
+  options: PodSessionOptions = {},
+): Promise<PodSession> {
   const marginMs = (options.refreshMarginSeconds ?? 60) * 1000;
   let session = await logIn(credentials);
+  const webId = session.info.webId!;
+  credentials = { ...credentials, webId };
   let relogin: Promise<void> | undefined;
   let closed = false;
 
@@ -98,7 +114,7 @@ export async function openPodSession(credentials: ClientCredentials, options: Po
   };
 
   const authenticatedFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    if (closed) throw new Error(`The pod session for ${credentials.webId} is closed`);
+    if (closed) throw new Error(`The pod session for ${webId} is closed`);
     if (expiresSoon()) await refresh();
     const response = await session.fetch(input, init);
     if (response.status !== 401 || !isReplayable(init) || input instanceof Request) return response;
@@ -108,7 +124,7 @@ export async function openPodSession(credentials: ClientCredentials, options: Po
   }) as typeof fetch;
 
   return {
-    webId: credentials.webId,
+    webId,
     fetch: authenticatedFetch,
     refresh,
     close: async () => {
