@@ -1,0 +1,234 @@
+/**
+ * Who may read what, as the consent page sees it: the health containers'
+ * ACL documents read back into the access model of apps/shared/health-acl.ts,
+ * and a patient's decisions ("let the GPs read blood glucose", "stop the lung
+ * team reading anything") turned into the ACL documents to write and the
+ * consent records to append.
+ *
+ * The documents are always produced by healthAclQuads, the builder the demo
+ * world uses, so the page and provisioning write identical ACLs. A plan
+ * rewrites only the reader rules: it keeps each container's device writers
+ * (the vendor's Append) exactly as found and always writes the patient's
+ * Read/Write/Control; it refuses to rewrite a document holding rules it does
+ * not understand, and refuses to make the patient a "reader" of their own
+ * data. Pure: no fetch, no DOM.
+ */
+import { Parser, Store, type Quad } from 'n3';
+import type { KindId } from '../../vocab/catalogue.ts';
+import { NS, RDF } from '../../vocab/terms.ts';
+import { healthAclQuads, type Grantee, type HealthAccess } from '../shared/health-acl.ts';
+import type { HealthContainer } from '../shared/health-layout.ts';
+import type { ConsentRecord } from '../shared/measurement/consent.ts';
+import { toOsloIso } from '../shared/measurement/identity.ts';
+
+const ACL = {
+  Authorization: `${NS.acl}Authorization`,
+  accessTo: `${NS.acl}accessTo`,
+  default: `${NS.acl}default`,
+  agent: `${NS.acl}agent`,
+  agentGroup: `${NS.acl}agentGroup`,
+  mode: `${NS.acl}mode`,
+  Read: `${NS.acl}Read`,
+  Write: `${NS.acl}Write`,
+  Append: `${NS.acl}Append`,
+  Control: `${NS.acl}Control`,
+} as const;
+
+/** A container's ACL document as read from the pod. */
+export interface AclDocument {
+  readonly container: HealthContainer;
+  readonly aclUrl: string;
+  /** The document's ETag, for a conditional write (If-Match). */
+  readonly etag?: string;
+  readonly quads: readonly Quad[];
+}
+
+/** What the page understood of one ACL document. */
+export interface ContainerAccess {
+  readonly document: AclDocument;
+  /** The patient has Read, Write and Control on the container and everything in it. */
+  readonly ownerHasControl: boolean;
+  /** Agents with Append only (device writers). */
+  readonly deviceWriters: readonly string[];
+  /** Read-only grantees (category containers), or Read + Append grantees (notes/). */
+  readonly readers: readonly Grantee[];
+  /** Rules the page does not manage (public access, Write for others ...): it never rewrites such a document. */
+  readonly unknownRules: readonly string[];
+}
+
+export const granteeKey = (g: Grantee): string => ('group' in g ? `group ${g.group}` : `agent ${g.agent}`);
+export const sameGrantee = (a: Grantee, b: Grantee): boolean => granteeKey(a) === granteeKey(b);
+const granteeIri = (g: Grantee): string => ('group' in g ? g.group : g.agent);
+
+export function parseAclTurtle(turtle: string, aclUrl: string): Quad[] {
+  return new Parser({ baseIRI: aclUrl }).parse(turtle);
+}
+
+/** Reads one ACL document into the access model; `owner` is the patient's WebID. */
+export function readContainerAccess(document: AclDocument, owner: string): ContainerAccess {
+  const store = new Store([...document.quads]);
+  const target = document.container.url;
+  let ownerHasControl = false;
+  const deviceWriters: string[] = [];
+  const readers: Grantee[] = [];
+  const unknownRules: string[] = [];
+  const readerModes = document.container.kind === 'notes' ? [ACL.Read, ACL.Append] : [ACL.Read];
+
+  for (const auth of store.getSubjects(RDF.type, ACL.Authorization, null)) {
+    const values = (p: string) => store.getObjects(auth, p, null).map((o) => o.value);
+    const modes = new Set(values(ACL.mode));
+    const agents = values(ACL.agent);
+    const groups = values(ACL.agentGroup);
+    const otherWho = store.getQuads(auth, null, null, null).filter((q) =>
+      q.predicate.value.startsWith(NS.acl) && ![ACL.mode, ACL.agent, ACL.agentGroup, ACL.accessTo, ACL.default].includes(q.predicate.value as never));
+    const coversTarget = values(ACL.accessTo).includes(target) && values(ACL.default).includes(target);
+    const is = (wanted: readonly string[]) => modes.size === wanted.length && wanted.every((m) => modes.has(m));
+    const name = auth.value.replace(/^.*#/, '#');
+
+    if (otherWho.length > 0 || !coversTarget) {
+      unknownRules.push(`${name}: ${otherWho.length > 0 ? otherWho.map((q) => q.predicate.value.replace(NS.acl, 'acl:')).join(', ') : 'does not cover the container and its contents'}`);
+    } else if (is([ACL.Read, ACL.Write, ACL.Control]) && groups.length === 0 && agents.length === 1 && agents[0] === owner) {
+      ownerHasControl = true;
+    } else if (document.container.kind !== 'notes' && is([ACL.Append]) && groups.length === 0 && agents.length > 0) {
+      deviceWriters.push(...agents);
+    } else if (is(readerModes) && agents.length + groups.length > 0 && !agents.includes(owner)) {
+      readers.push(...groups.map((group) => ({ group })), ...agents.map((agent) => ({ agent })));
+    } else if (agents.length + groups.length > 0) {
+      unknownRules.push(`${name}: ${[...modes].map((m) => m.replace(NS.acl, '')).join('+')} for ${[...agents, ...groups].join(', ')}`);
+    }
+  }
+  const unique = new Map(readers.map((g) => [granteeKey(g), g]));
+  return { document, ownerHasControl, deviceWriters: [...new Set(deviceWriters)], readers: [...unique.values()], unknownRules };
+}
+
+/** Whether `grantee` may read the category whose ACL this is. */
+export function canRead(access: ContainerAccess, grantee: Grantee): boolean {
+  return access.readers.some((r) => sameGrantee(r, grantee));
+}
+
+/** One decision of the patient: let `grantee` read `category`, or stop it. */
+export interface Decision {
+  readonly grantee: Grantee;
+  readonly category: KindId;
+  readonly give: boolean;
+}
+
+/** An ACL document to write (PUT, If-Match its ETag). */
+export interface AclWrite {
+  readonly container: HealthContainer;
+  readonly aclUrl: string;
+  readonly etag?: string;
+  readonly quads: readonly Quad[];
+}
+
+export interface ConsentPlan {
+  /** Category ACLs first, then notes/ (so a failure half-way never leaves notes/ more open than the categories). */
+  readonly writes: readonly AclWrite[];
+  /** One record per decision that changes something. */
+  readonly records: readonly ConsentRecord[];
+}
+
+export class PlanError extends Error {
+  constructor(
+    readonly reason: 'unknown-rules' | 'owner-as-reader' | 'not-loaded',
+    readonly detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+    this.name = 'PlanError';
+  }
+}
+
+export interface CurrentAccess {
+  /** The patient's WebID. */
+  readonly owner: string;
+  readonly categories: ReadonlyMap<KindId, ContainerAccess>;
+  readonly notes: ContainerAccess;
+}
+
+/**
+ * The ACL documents and consent records that carry out `decisions`.
+ * Decisions that change nothing (granting what is granted) are left out;
+ * an empty plan means there is nothing to write.
+ */
+export function planDecisions(current: CurrentAccess, decisions: readonly Decision[], now: Date): ConsentPlan {
+  const { owner } = current;
+  const newReaders = new Map<KindId, Grantee[]>();
+  const changed: Decision[] = [];
+  for (const d of decisions) {
+    if (granteeIri(d.grantee) === owner) throw new PlanError('owner-as-reader', 'your own access is not a grant: it cannot be given or taken away here');
+    const access = current.categories.get(d.category);
+    if (!access) throw new PlanError('not-loaded', d.category);
+    const readers = newReaders.get(d.category) ?? [...access.readers];
+    const has = readers.some((r) => sameGrantee(r, d.grantee));
+    if (d.give === has) continue;
+    newReaders.set(d.category, d.give ? [...readers, d.grantee] : readers.filter((r) => !sameGrantee(r, d.grantee)));
+    changed.push(d);
+  }
+
+  const writes: AclWrite[] = [];
+  for (const [category, readers] of newReaders) {
+    const access = current.categories.get(category)!;
+    if (access.unknownRules.length > 0) throw new PlanError('unknown-rules', `${category}: ${access.unknownRules.join('; ')}`);
+    const before = new Set(access.readers.map(granteeKey));
+    const after = new Set(readers.map(granteeKey));
+    if (before.size === after.size && [...before].every((k) => after.has(k))) continue;
+    writes.push(aclWrite(access, { owner, deviceWriters: access.deviceWriters, readers: { [category]: readers } }));
+  }
+
+  // notes/: whoever reads at least one category may read and add notes. Keep
+  // readers of notes/ that were granted outside the categories (set by hand);
+  // add the newly granted; remove those who no longer read any category.
+  const readsAnything = (g: Grantee) =>
+    [...current.categories].some(([category, access]) => (newReaders.get(category) ?? access.readers).some((r) => sameGrantee(r, g)));
+  const readBefore = (g: Grantee) => [...current.categories.values()].some((a) => canRead(a, g));
+  const notesReaders = new Map(current.notes.readers.map((g) => [granteeKey(g), g]));
+  for (const { grantee } of changed) {
+    if (readsAnything(grantee)) notesReaders.set(granteeKey(grantee), grantee);
+    else if (readBefore(grantee)) notesReaders.delete(granteeKey(grantee));
+  }
+  const notesBefore = new Set(current.notes.readers.map(granteeKey));
+  if (notesBefore.size !== notesReaders.size || [...notesReaders.keys()].some((k) => !notesBefore.has(k))) {
+    if (current.notes.unknownRules.length > 0) throw new PlanError('unknown-rules', `notes: ${current.notes.unknownRules.join('; ')}`);
+    const readers = [...notesReaders.values()];
+    // healthAclQuads gives notes/ to everyone who reads some category: one category carries them.
+    writes.push(aclWrite(current.notes, { owner, deviceWriters: [], readers: { 'body-weight': readers } }));
+  }
+
+  const created = toOsloIso(now);
+  const records = changed.map((d): ConsentRecord => ({
+    dataSubject: owner,
+    recipient: granteeIri(d.grantee),
+    data: current.categories.get(d.category)!.document.container.url,
+    status: d.give ? 'given' : 'withdrawn',
+    created,
+  }));
+  return { writes, records };
+}
+
+function aclWrite(access: ContainerAccess, model: HealthAccess): AclWrite {
+  const { container, aclUrl, etag } = access.document;
+  const quads = healthAclQuads(container, model, aclUrl);
+  // Never write a document that would take the patient's Control or a device writer's Append away.
+  const check = readContainerAccess({ container, aclUrl, quads }, model.owner);
+  if (!check.ownerHasControl) throw new Error(`refusing to write ${aclUrl} without the patient's Control`);
+  if (check.deviceWriters.length !== access.deviceWriters.length || !access.deviceWriters.every((w) => check.deviceWriters.includes(w))) {
+    throw new Error(`refusing to write ${aclUrl}: it would change who may append`);
+  }
+  return { container, aclUrl, ...(etag ? { etag } : {}), quads };
+}
+
+/** Readers of the categories that the directory does not list (granted by another app, or by hand). */
+export function unlistedReaders(current: CurrentAccess, listed: readonly Grantee[]): { grantee: Grantee; categories: KindId[] }[] {
+  const listedKeys = new Set(listed.map(granteeKey));
+  const found = new Map<string, { grantee: Grantee; categories: KindId[] }>();
+  for (const [category, access] of current.categories) {
+    for (const r of access.readers) {
+      if (listedKeys.has(granteeKey(r))) continue;
+      const entry = found.get(granteeKey(r)) ?? { grantee: r, categories: [] };
+      entry.categories.push(category);
+      found.set(granteeKey(r), entry);
+    }
+  }
+  return [...found.values()];
+}
+
