@@ -64,6 +64,10 @@ const prov = ns(NS.prov);
 export const PROV = {
   wasAttributedTo: prov('wasAttributedTo'),
   Organization: prov('Organization'),
+  Activity: prov('Activity'),
+  wasAssociatedWith: prov('wasAssociatedWith'),
+  used: prov('used'),
+  startedAtTime: prov('startedAtTime'),
 } as const;
 
 const dpv = ns(NS.dpv);
@@ -123,6 +127,14 @@ export const HV = {
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
   UnreliableMark: hv('UnreliableMark'),
+  AccessEvent: hv('AccessEvent'),
+  clientId: hv('clientId'),
+  httpMethod: hv('httpMethod'),
+  httpStatus: hv('httpStatus'),
+  AccessOutcome: hv('AccessOutcome'),
+  outcome: hv('outcome'),
+  Allowed: hv('Allowed'),
+  Denied: hv('Denied'),
   FollowUpOfMyCondition: hv('FollowUpOfMyCondition'),
   MeasurementCategory: hv('MeasurementCategory'),
   category: hv('category'),
