@@ -35,12 +35,74 @@ function loadShapes(): { validator: Validator; shapes: Store } {
   return { validator: new Validator(shapes, { factory, details: true }), shapes };
 }
 
+export interface ValidateOptions {
+  /**
+   * The SNOMED CT concept IRIs of every observation in the data, when the
+   * caller knows them (the gateway knows each reading's kind). Validation then
+   * checks each observation only against the kinds of these concepts, about
+   * three times faster; see narrowedValidator.
+   */
+  observedProperties?: readonly string[];
+}
+
 /** Validates quads against all shapes (measurements, notes, consent records). */
-export async function validateShapes(quads: Iterable<Quad>): Promise<ShapeReport> {
+export async function validateShapes(quads: Iterable<Quad>, options: ValidateOptions = {}): Promise<ShapeReport> {
   loaded ??= loadShapes();
-  const report = await loaded.validator.validate({ dataset: new Store([...quads]) });
+  const validator = options.observedProperties ? narrowedValidator(options.observedProperties) : loaded.validator;
+  const report = await validator.validate({ dataset: new Store([...quads]) });
   const violations = (report.results as ShaclResult[]).flatMap((r) => explain(r, loaded!.shapes));
   return { conforms: report.conforms, violations };
+}
+
+const RDF_FIRST = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#first';
+const RDF_REST = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#rest';
+const RDF_NIL = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#nil';
+const narrowed = new Map<string, Validator>();
+
+/**
+ * The same shapes with each sh:xone over measurement kinds narrowed to the
+ * alternatives for `concepts`. Never weaker than the full shapes: every
+ * alternative is pinned to its own concept by sh:hasValue on
+ * sosa:observedProperty (checked here; a list where that does not hold is
+ * left whole), so an observation of a kept concept meets the same
+ * alternatives as before, and one of another concept now meets none and fails.
+ */
+function narrowedValidator(concepts: readonly string[]): Validator {
+  const key = [...new Set(concepts)].sort().join(' ');
+  let validator = narrowed.get(key);
+  if (validator) return validator;
+  const keep = new Set(concepts);
+  const shapes = new Store(loaded!.shapes.getQuads(null, null, null, null));
+  for (const xone of loaded!.shapes.getQuads(null, `${SH}xone`, null, null)) {
+    const members: Term[] = [];
+    for (let node: Term = xone.object; node.value !== RDF_NIL;) {
+      const first: Term | undefined = loaded!.shapes.getObjects(node, RDF_FIRST, null)[0];
+      const rest: Term | undefined = loaded!.shapes.getObjects(node, RDF_REST, null)[0];
+      if (!first || !rest) break;
+      members.push(first);
+      node = rest;
+    }
+    const pinned = members.map((member) => {
+      const values = loaded!.shapes.getObjects(member, `${SH}property`, null)
+        .filter((p) => loaded!.shapes.getObjects(p, `${SH}path`, null).some((path) => path.value === OBSERVED_PROPERTY))
+        .flatMap((p) => loaded!.shapes.getObjects(p, `${SH}hasValue`, null));
+      return values.length === 1 ? values[0]!.value : undefined;
+    });
+    if (pinned.some((c) => c === undefined) || new Set(pinned).size !== pinned.length) continue;
+    const kept = members.filter((_, i) => keep.has(pinned[i]!));
+    shapes.removeQuad(xone);
+    let list: Term = DataFactory.namedNode(RDF_NIL);
+    for (const member of kept.reverse()) {
+      const node = DataFactory.blankNode();
+      shapes.addQuad(node, DataFactory.namedNode(RDF_FIRST), member as Quad['object']);
+      shapes.addQuad(node, DataFactory.namedNode(RDF_REST), list as Quad['object']);
+      list = node;
+    }
+    shapes.addQuad(xone.subject, xone.predicate, list as Quad['object'], xone.graph);
+  }
+  validator = new Validator(shapes, { factory, details: true });
+  narrowed.set(key, validator);
+  return validator;
 }
 
 interface ShaclResult {
