@@ -26,13 +26,19 @@ import { measurementToQuads } from '../shared/measurement/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import type { OutboxEntry, Settlement } from './outbox/outbox.ts';
 
+export const DEFAULT_COALESCE_MS = 1000;
+
 export type AppendFn = (document: string, quads: readonly Quad[]) => Promise<AppendOutcome>;
 
 export interface DeliveryOptions {
   append: AppendFn;
   /** Records an outcome (the outbox's `settle`). */
   settle(ids: readonly string[], outcome: Settlement): Promise<void>;
-  /** How long the first reading for an idle document waits for others, ms. Default 100. */
+  /**
+   * How long the first reading for an idle document waits for others, ms.
+   * Default 1000: at most about one PATCH per document per second, which keeps
+   * the pod server's work (each PATCH rewrites the document) low under load.
+   */
   coalesceMs?: number;
   /** At most this many readings in one PATCH. Default 100. */
   maxPerPatch?: number;
@@ -87,7 +93,7 @@ export class Delivery {
   readonly totals = { patches: 0, deliveredReadings: 0, failedAttempts: 0 };
 
   constructor(private readonly options: DeliveryOptions) {
-    this.coalesceMs = options.coalesceMs ?? 100;
+    this.coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
     this.maxPerPatch = Math.max(1, options.maxPerPatch ?? 100);
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 4);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;

@@ -2,7 +2,7 @@
  * The gateway as its own process:
  *
  *   tsx apps/gateway/main.ts [--port 3001] [--data-dir .data] [--pod-base-url http://localhost:3000/]
- *       [--account vendor] [--coalesce-ms 100] [--max-per-patch 100] [--max-in-flight 4]
+ *       [--account vendor] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
  *       [--backoff-max-ms 15000]
  *
  * Logs in with the client credentials of `--account` from
@@ -17,6 +17,7 @@ import { credentialsPath, readCredentials } from '../../pod-server/world/credent
 import { DEVICE_VENDOR } from '../../pod-server/world/demo-world.ts';
 import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
+import { DEFAULT_COALESCE_MS } from './delivery.ts';
 import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway.ts';
 
 function numberOption(values: Record<string, unknown>, name: string, fallback: number): number {
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     demoPodBaseUrl: podBaseUrl,
     defaultSetting: setting as Setting,
     delivery: {
-      coalesceMs: numberOption(values, 'coalesce-ms', 100),
+      coalesceMs: numberOption(values, 'coalesce-ms', DEFAULT_COALESCE_MS),
       maxPerPatch: numberOption(values, 'max-per-patch', 100),
       maxInFlight: numberOption(values, 'max-in-flight', 4),
       backoff: { ...DEFAULT_BACKOFF, maxMs: numberOption(values, 'backoff-max-ms', DEFAULT_BACKOFF.maxMs) },

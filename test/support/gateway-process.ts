@@ -27,6 +27,8 @@ export interface GatewayProcessOptions {
   port: number;
   /** Extra CLI flags, e.g. ['--coalesce-ms', '1000']. */
   args?: string[];
+  /** Extra Node flags, e.g. ['--cpu-prof']. */
+  nodeArgs?: string[];
   verbose?: boolean;
 }
 
@@ -34,6 +36,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       '--import', 'tsx', 'apps/gateway/main.ts',
       '--port', String(options.port),
       '--data-dir', options.dataDir,

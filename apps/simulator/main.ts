@@ -1,0 +1,183 @@
+/**
+ * Simulates DHO devices sending readings to the gateway:
+ *
+ *   npm run simulate -- --devices 50 --patients 3 --rate 20 --duration 30
+ *       [--gateway http://localhost:3001/] [--format json|fhir] [--seed 1] [--no-wait]
+ *
+ * N devices (oximeters, BP monitors, scales, ...) spread over the first M
+ * patients enrolled with the gateway send readings at `rate` readings/s in
+ * total for `duration` seconds, each device's readings timestamped now. A
+ * progress bar shows what was sent, acknowledged and delivered; at the end it
+ * waits until the gateway has delivered everything (unless --no-wait) and
+ * prints acknowledgement latencies.
+ */
+import { parseArgs } from 'node:util';
+import { NO_NATIONAL_ID_SYSTEM } from '../gateway/registry.ts';
+import { deviceReadings, makeDevices, seededRandom, toFhirObservation, type SimPatient } from './devices.ts';
+import { progressBar } from './progress.ts';
+import { summarise } from './stats.ts';
+
+interface Options {
+  gateway: string;
+  devices: number;
+  patients: number;
+  rate: number;
+  duration: number;
+  format: 'json' | 'fhir';
+  seed: number;
+  wait: boolean;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      gateway: { type: 'string', default: process.env.HELSEVEV_GATEWAY_URL ?? 'http://localhost:3001/' },
+      devices: { type: 'string', default: '10' },
+      patients: { type: 'string', default: '3' },
+      rate: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '30' },
+      format: { type: 'string', default: 'json' },
+      seed: { type: 'string', default: '1' },
+      'no-wait': { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: 'devices' | 'patients' | 'rate' | 'duration' | 'seed') => {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${values[name]}"`);
+    return n;
+  };
+  if (values.format !== 'json' && values.format !== 'fhir') throw new Error('--format must be json or fhir');
+  return {
+    gateway: values.gateway!,
+    devices: Math.round(positive('devices')),
+    patients: Math.round(positive('patients')),
+    rate: positive('rate'),
+    duration: positive('duration'),
+    format: values.format,
+    seed: positive('seed'),
+    wait: !values['no-wait'],
+  };
+}
+
+async function enrolledPatients(gateway: string, count: number): Promise<SimPatient[]> {
+  let response: Response;
+  try {
+    response = await fetch(new URL('/enrolments', gateway));
+  } catch (error) {
+    throw new Error(`Cannot reach the gateway at ${gateway} (${(error as Error).message}); is \`npm start\` running?`);
+  }
+  const { enrolments } = (await response.json()) as { enrolments: { webId: string; identifiers: { system: string; value: string }[] }[] };
+  if (enrolments.length < count) {
+    throw new Error(`Only ${enrolments.length} patient(s) are enrolled with the gateway; ask for --patients ${enrolments.length} or enrol more (POST /enrolments)`);
+  }
+  return enrolments.slice(0, count).map((e) => ({
+    webId: e.webId,
+    identifier: e.identifiers.find((i) => i.system === NO_NATIONAL_ID_SYSTEM) ?? e.identifiers[0],
+  }));
+}
+
+async function status(gateway: string): Promise<Record<string, number>> {
+  const response = await fetch(new URL('/status', gateway));
+  return ((await response.json()) as { readings: Record<string, number> }).readings;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const o = options();
+  const random = seededRandom(o.seed);
+  const patients = await enrolledPatients(o.gateway, o.patients);
+  const devices = makeDevices(o.devices, patients, random);
+  const before = await status(o.gateway);
+  const total = Math.round(o.rate * o.duration);
+  console.error(`Simulating ${o.devices} devices for ${o.patients} patient(s): ${total} readings at ${o.rate}/s as ${o.format.toUpperCase()} to ${o.gateway}`);
+
+  const bar = progressBar('sending ');
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let sent = 0;
+  let acknowledged = 0;
+  let inFlight = 0;
+  let deviceIndex = 0;
+  const started = performance.now();
+  const pending = new Set<Promise<void>>();
+  const redraw = () => {
+    const lat = summarise(latencies);
+    bar.update(acknowledged, total, `sent ${sent}, errors ${errors.length}, ack p50 ${lat.p50.toFixed(1)} ms p99 ${lat.p99.toFixed(1)} ms`);
+  };
+  const timer = setInterval(redraw, 200);
+
+  while (sent < total) {
+    const due = started + (sent / o.rate) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (inFlight >= 64) {
+      await Promise.race(pending);
+      continue;
+    }
+    const device = devices[deviceIndex++ % devices.length]!;
+    const readings = deviceReadings(device, Date.now(), random).slice(0, total - sent);
+    sent += readings.length;
+    const [path, type, body] = o.format === 'fhir'
+      ? ['/fhir', 'application/fhir+json', readings.length === 1
+          ? toFhirObservation(readings[0]!, device.patient)
+          : { resourceType: 'Bundle', type: 'collection', entry: readings.map((r) => ({ resource: toFhirObservation(r, device.patient) })) }]
+      : ['/readings', 'application/json', readings.length === 1 ? readings[0] : { readings }];
+    inFlight += 1;
+    const t0 = performance.now();
+    const request = fetch(new URL(path, o.gateway), { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) })
+      .then(async (response) => {
+        const text = await response.text();
+        if (response.status === 202) {
+          latencies.push(performance.now() - t0);
+          acknowledged += readings.length;
+        } else {
+          errors.push(`${response.status}: ${text.slice(0, 300)}`);
+        }
+      })
+      .catch((error: Error) => {
+        errors.push(error.message);
+      })
+      .finally(() => {
+        inFlight -= 1;
+        pending.delete(request);
+      });
+    pending.add(request);
+  }
+  await Promise.all(pending);
+  clearInterval(timer);
+  redraw();
+  bar.finish();
+  const seconds = (performance.now() - started) / 1000;
+
+  if (o.wait) {
+    const delivering = progressBar('delivery');
+    const settledSinceStart = (s: Record<string, number>) =>
+      (['delivered', 'refused', 'failed'] as const).reduce((n, k) => n + (s[k] ?? 0) - (before[k] ?? 0), 0);
+    for (;;) {
+      const s = await status(o.gateway);
+      delivering.update(Math.min(acknowledged, settledSinceStart(s)), acknowledged, `pending ${s.pending}, retrying ${s.retrying}, refused ${s.refused}, failed ${s.failed}`);
+      if (s.pending === 0 && s.retrying === 0) break;
+      await sleep(250);
+    }
+    delivering.finish();
+  }
+
+  const lat = summarise(latencies);
+  console.log(JSON.stringify({
+    readings: total, acknowledged, errors: errors.length, seconds: Number(seconds.toFixed(1)),
+    ratePerSecond: Number((acknowledged / seconds).toFixed(1)),
+    ackMs: { p50: round(lat.p50), p90: round(lat.p90), p99: round(lat.p99), max: round(lat.max) },
+  }, null, 2));
+  if (errors.length > 0) {
+    console.error(`First errors:\n${errors.slice(0, 5).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+const round = (n: number) => Number(n.toFixed(1));
+
+main().catch((error: Error) => {
+  console.error(`simulator: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,404 @@
+/**
+ * Ingest benchmark: how fast readings land in pods through the gateway,
+ * against the same readings written one N3 Patch each straight to CSS, in the
+ * same run on the same pod server; and the gateway's acknowledgement latency
+ * at a steady 200 readings/s.
+ *
+ *   npm run bench -- ingest        (or: tsx bench/ingest.ts [--readings 2000])
+ *
+ * Phases, on a fresh demo world (CSS + provisioning, no seed):
+ * 1. direct: N readings, one insert-only N3 Patch each, as the vendor, 4 in
+ *    flight (the gateway's own in-flight budget), quads prepared beforehand;
+ * 2. gateway: the same N readings shifted by 52 weeks (so they start from
+ *    empty month documents of the same sizes), one reading per request,
+ *    16 requests in flight; landed = every reading delivered (status API);
+ * 2b. the same readings shifted back 52 weeks, 100 per request (a vendor
+ *    platform uploading), 4 requests in flight;
+ * 3. acknowledgement latency: readings paced at 200/s for 20 s (after 2 s of
+ *    warm-up), one per request; then how long delivery lagged behind.
+ * Both write paths' results are read back as the patients and counted.
+ *
+ * Writes bench/results/ingest.json, ingest.svg and ingest.md.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { appendQuads } from '../apps/shared/append.ts';
+import {
+  measurementDocument, measurementToQuads, parseMeasurementInput, parseMeasurementsTurtle, type Measurement,
+} from '../apps/shared/measurement/index.ts';
+import { openPodSession } from '../apps/shared/pod-session.ts';
+import { deviceReadings, makeDevices, seededRandom, type JsonReading } from '../apps/simulator/devices.ts';
+import { progressBar } from '../apps/simulator/progress.ts';
+import { summarise } from '../apps/simulator/stats.ts';
+import { gatewayStatus, startGatewayProcess, type GatewayProcess } from '../test/support/gateway-process.ts';
+import { freePort, startTestWorld, type TestWorld } from '../test/support/test-world.ts';
+
+const RESULTS = new URL('./results/', import.meta.url);
+const WEEK = 7 * 86_400_000;
+const PATIENTS = ['hans', 'kari', 'ola'] as const;
+
+export interface IngestOptions {
+  /** Readings per throughput phase; default 2000. */
+  readings?: number;
+  /** Paced rate for the latency phase; default 200/s. */
+  rate?: number;
+  /** Seconds measured in the latency phase; default 20. */
+  seconds?: number;
+  verbose?: boolean;
+  /** Extra gateway CLI flags (tuning experiments). */
+  gatewayArgs?: string[];
+}
+
+/** N realistic readings (3 patients, 21 devices of 6 types), spread over days 3-27 of March 2024 (Oslo). */
+function makeReadings(world: TestWorld, count: number): JsonReading[] {
+  const random = seededRandom(2024);
+  const patients = PATIENTS.map((name) => ({ webId: world.accounts[name]!.webId }));
+  const devices = makeDevices(21, patients, random, 'bench');
+  const start = Date.parse('2024-03-03T00:00:00+01:00');
+  const span = Date.parse('2024-03-27T00:00:00+01:00') - start;
+  const readings: JsonReading[] = [];
+  for (let i = 0; readings.length < count; i++) {
+    const device = devices[i % devices.length]!;
+    readings.push(...deviceReadings(device, start + Math.floor((readings.length / count) * span), random));
+  }
+  return readings.slice(0, count);
+}
+
+const shift = (readings: readonly JsonReading[], weeks: number): JsonReading[] =>
+  readings.map((r) => ({ ...r, effectiveTime: new Date(Date.parse(r.effectiveTime) + weeks * WEEK).toISOString() }));
+
+function toMeasurement(r: JsonReading, source: string): Measurement {
+  const parsed = parseMeasurementInput({ ...r, source, setting: 'home-municipality' });
+  if (!parsed.ok) throw new Error(`bench reading invalid: ${JSON.stringify(parsed.errors)}`);
+  return parsed.value;
+}
+
+/** Runs `task` over `items` with `concurrency` workers, reporting progress. */
+async function pool<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>, onDone?: (n: number) => void): Promise<void> {
+  let next = 0;
+  let done = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await task(item);
+      onDone?.(++done);
+    }
+  }));
+}
+
+async function countLanded(world: TestWorld, measurements: readonly Measurement[]): Promise<{ landed: number; problems: number }> {
+  const byDocument = new Map<string, { patient: string; devices: Set<string> }>();
+  for (const m of measurements) {
+    const name = PATIENTS.find((p) => world.accounts[p]!.webId === m.patient)!;
+    byDocument.set(measurementDocument(world.accounts[name]!.podUrl, m.kind, m.effectiveTime), { patient: name, devices: new Set() });
+  }
+  const iris = new Set<string>();
+  let problems = 0;
+  for (const [document, { patient }] of byDocument) {
+    const response = await (await world.fetchAs(patient))(document, { headers: { accept: 'text/turtle' } });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      continue;
+    }
+    const parsed = parseMeasurementsTurtle(await response.text(), document);
+    problems += parsed.problems.length;
+    for (const m of parsed.measurements) iris.add(m.iri);
+  }
+  return { landed: iris.size, problems };
+}
+
+/** CPU seconds a process has used so far (Linux /proc; 0 elsewhere). */
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used by the pod server, the gateway and this process between `start()` and `stop()`. */
+function cpuMeter(pids: { css: number; gateway?: number }) {
+  let start: { css: number; gateway: number; bench: NodeJS.CpuUsage } | undefined;
+  return {
+    async start() {
+      start = { css: await cpuSeconds(pids.css), gateway: pids.gateway ? await cpuSeconds(pids.gateway) : 0, bench: process.cpuUsage() };
+    },
+    async stop(seconds: number) {
+      const bench = process.cpuUsage(start!.bench);
+      const share = (used: number) => Number((used / seconds).toFixed(2));
+      return {
+        pod: share((await cpuSeconds(pids.css)) - start!.css),
+        gateway: share(pids.gateway ? (await cpuSeconds(pids.gateway)) - start!.gateway : 0),
+        loadGenerator: share((bench.user + bench.system) / 1e6),
+      };
+    },
+  };
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(new URL('/readings', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status !== 202) throw new Error(`gateway answered ${response.status}: ${text.slice(0, 300)}`);
+  return performance.now() - started;
+}
+
+async function waitDelivered(gateway: GatewayProcess, label: string, expected: number, deliveredBefore: number): Promise<void> {
+  const bar = progressBar(label);
+  for (;;) {
+    const { readings } = await gatewayStatus(gateway.url);
+    bar.update(Math.min(expected, (readings.delivered ?? 0) - deliveredBefore), expected, `pending ${readings.pending}, retrying ${readings.retrying}`);
+    if (readings.pending === 0 && readings.retrying === 0) break;
+    if (readings.failed || readings.refused) throw new Error(`readings failed or refused: ${JSON.stringify(readings)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  bar.finish();
+}
+
+export async function runIngestBenchmark(options: IngestOptions = {}): Promise<Record<string, unknown>> {
+  const n = options.readings ?? 2000;
+  const rate = options.rate ?? 200;
+  const seconds = options.seconds ?? 20;
+  const log = (line: string) => console.error(line);
+  const load = { atStart: loadavg().map((x) => Number(x.toFixed(2))) };
+
+  log(`ingest: starting a pod server with the demo world ...`);
+  const world = await startTestWorld({ verbose: options.verbose });
+  let gateway: GatewayProcess | undefined;
+  try {
+    const vendor = world.credentials.vendor!;
+    const base = makeReadings(world, n);
+    const storageOf = (m: Measurement) => world.accounts[PATIENTS.find((p) => world.accounts[p]!.webId === m.patient)!]!.podUrl;
+
+    // 1. Direct: one N3 Patch per reading.
+    const session = await openPodSession(vendor);
+    const directMeasurements = base.map((r) => toMeasurement(r, vendor.webId));
+    const patches = directMeasurements.map((m) => ({
+      document: measurementDocument(storageOf(m), m.kind, m.effectiveTime),
+      quads: measurementToQuads(m, storageOf(m)),
+    }));
+    const directBar = progressBar('direct  ');
+    const directCpu = cpuMeter({ css: world.server.pid });
+    await directCpu.start();
+    const directStarted = performance.now();
+    await pool(patches, 4, async (p) => {
+      const outcome = await appendQuads(session.fetch, p.document, p.quads);
+      if (!outcome.ok) throw new Error(`direct write failed: ${outcome.reason}`);
+    }, (done) => {
+      if (done % 20 === 0 || done === n) directBar.update(done, n, `${(done / ((performance.now() - directStarted) / 1000)).toFixed(0)} readings/s`);
+    });
+    const directSeconds = (performance.now() - directStarted) / 1000;
+    const directCores = await directCpu.stop(directSeconds);
+    directBar.finish();
+    await session.close();
+
+    // 2. Gateway: the same readings a year on, through the gateway.
+    gateway = await startGatewayProcess({
+      dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), args: ['--quiet', ...(options.gatewayArgs ?? [])],
+      nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean), verbose: options.verbose,
+    });
+    const gatewayCpu = cpuMeter({ css: world.server.pid, gateway: gateway.pid });
+    await gatewayCpu.start();
+    const throughputReadings = shift(base, 52);
+    const before = await gatewayStatus(gateway.url);
+    const sendBar = progressBar('gateway ');
+    const throughputAcks: number[] = [];
+    const gatewayStarted = performance.now();
+    await pool(throughputReadings, 16, async (r) => {
+      throughputAcks.push(await post(gateway!.url, r));
+    }, (done) => {
+      if (done % 50 === 0 || done === n) sendBar.update(done, n, 'acknowledged');
+    });
+    sendBar.finish();
+    await waitDelivered(gateway, 'landing ', n, before.readings.delivered ?? 0);
+    const gatewaySeconds = (performance.now() - gatewayStarted) / 1000;
+    const gatewayCores = await gatewayCpu.stop(gatewaySeconds);
+    const after = await gatewayStatus(gateway.url);
+    const gatewayPatches = (after.delivery.patches as number) - (before.delivery.patches as number);
+
+    // 2b. Gateway, batches: a vendor platform uploading 100 readings per request.
+    const batchReadings = shift(base, -52);
+    const batches = Array.from({ length: Math.ceil(n / 100) }, (_, i) => batchReadings.slice(i * 100, (i + 1) * 100));
+    const batchBefore = await gatewayStatus(gateway.url);
+    const batchCpu = cpuMeter({ css: world.server.pid, gateway: gateway.pid });
+    await batchCpu.start();
+    const batchStarted = performance.now();
+    await pool(batches, 4, async (readings) => {
+      await post(gateway!.url, { readings });
+    });
+    await waitDelivered(gateway, 'batches ', n, batchBefore.readings.delivered ?? 0);
+    const batchSeconds = (performance.now() - batchStarted) / 1000;
+    const batchCores = await batchCpu.stop(batchSeconds);
+    const batchAfter = await gatewayStatus(gateway.url);
+    const batchPatches = (batchAfter.delivery.patches as number) - (batchBefore.delivery.patches as number);
+
+    // 3. Acknowledgement latency at a steady rate.
+    const total = Math.round(rate * (seconds + 2));
+    const warmUp = rate * 2;
+    const pacedReadings = shift(makeReadings(world, total), 104);
+    const latencies: number[] = [];
+    const pacedBar = progressBar(`${rate}/s   `);
+    const pacedCpu = cpuMeter({ css: world.server.pid, gateway: gateway.pid });
+    await pacedCpu.start();
+    const pacedStarted = performance.now();
+    const inFlight = new Set<Promise<void>>();
+    for (let i = 0; i < total; i++) {
+      const wait = pacedStarted + (i / rate) * 1000 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const request = post(gateway.url, pacedReadings[i]).then((ms) => {
+        if (i >= warmUp) latencies.push(ms);
+      });
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+      if (i % rate === 0) {
+        const s = summarise(latencies);
+        pacedBar.update(i, total, i < warmUp ? 'warming up' : `ack p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`);
+      }
+    }
+    await Promise.all(inFlight);
+    const lastAck = performance.now();
+    const pacedCores = await pacedCpu.stop((lastAck - pacedStarted) / 1000);
+    const paced = summarise(latencies);
+    pacedBar.finish(`ack p50 ${paced.p50.toFixed(1)} ms, p99 ${paced.p99.toFixed(1)} ms`);
+    const pacedDeliveredBefore = batchAfter.readings.delivered ?? 0;
+    await waitDelivered(gateway, 'landing ', total, pacedDeliveredBefore);
+    const deliveryLagSeconds = (performance.now() - lastAck) / 1000;
+    const final = await gatewayStatus(gateway.url);
+    const pacedPatches = (final.delivery.patches as number) - (batchAfter.delivery.patches as number);
+
+    // Read back as the patients: every reading landed once.
+    log('ingest: counting what landed, as the patients ...');
+    const direct = await countLanded(world, directMeasurements);
+    const viaGateway = await countLanded(world, throughputReadings.map((r) => toMeasurement(r, vendor.webId)));
+    const viaPaced = await countLanded(world, pacedReadings.map((r) => toMeasurement(r, vendor.webId)));
+    const viaBatches = await countLanded(world, batchReadings.map((r) => toMeasurement(r, vendor.webId)));
+    const round = (x: number, d = 1) => Number(x.toFixed(d));
+    const directRate = n / directSeconds;
+    const gatewayRate = n / gatewaySeconds;
+    const throughputAckStats = summarise(throughputAcks);
+    const result = {
+      benchmark: 'ingest',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30), node: process.version, loadAverage: { atStart: load.atStart, atEnd: loadavg().map((x) => round(x, 2)) } },
+      readings: n,
+      monthDocuments: new Set(directMeasurements.map((m) => `${m.patient} ${m.kind}`)).size,
+      direct: {
+        method: 'one insert-only N3 Patch per reading, 4 in flight, as the vendor',
+        seconds: round(directSeconds), readingsPerSecond: round(directRate), landed: direct.landed, problems: direct.problems, coresUsed: directCores,
+      },
+      gateway: {
+        method: 'one reading per POST /readings, 16 in flight; landed = all delivered',
+        seconds: round(gatewaySeconds), readingsPerSecond: round(gatewayRate), patches: gatewayPatches,
+        readingsPerPatch: round(n / Math.max(1, gatewayPatches)), landed: viaGateway.landed, problems: viaGateway.problems,
+        ackMsUnderFullLoad: { p50: round(throughputAckStats.p50), p99: round(throughputAckStats.p99) }, coresUsed: gatewayCores,
+      },
+      gatewayBatches: {
+        method: '100 readings per POST /readings, 4 in flight (a vendor platform uploading); landed = all delivered',
+        seconds: round(batchSeconds), readingsPerSecond: round(n / batchSeconds), patches: batchPatches,
+        readingsPerPatch: round(n / Math.max(1, batchPatches)), landed: viaBatches.landed, problems: viaBatches.problems, coresUsed: batchCores,
+      },
+      speedup: round(gatewayRate / directRate, 2),
+      speedupBatches: round(n / batchSeconds / directRate, 2),
+      acknowledgement: {
+        rate, seconds, readings: latencies.length,
+        ackMs: { p50: round(paced.p50), p90: round(paced.p90), p99: round(paced.p99), max: round(paced.max) },
+        deliveryLagSeconds: round(deliveryLagSeconds), patches: pacedPatches, landed: viaPaced.landed, problems: viaPaced.problems, coresUsed: pacedCores,
+      },
+      goals: { speedupAtLeast: 5, p99AckBelowMs: 50 },
+    };
+    await mkdir(RESULTS, { recursive: true });
+    await writeFile(new URL('ingest.json', RESULTS), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(new URL('ingest.svg', RESULTS), svg(result));
+    await writeFile(new URL('ingest.md', RESULTS), markdown(result));
+    log(markdown(result));
+    return result;
+  } finally {
+    await gateway?.kill();
+    await world.stop();
+  }
+}
+
+type Result = Awaited<ReturnType<typeof runIngestBenchmark>> & Record<string, any>;
+
+function markdown(r: Result): string {
+  const ok = (cond: boolean) => (cond ? 'met' : 'NOT met');
+  return [
+    `## Ingest (${r.date.slice(0, 10)}, ${r.machine.cpus} cores, load ${r.machine.loadAverage.atStart.join('/')} at start)`,
+    '',
+    `${r.readings} readings into ${r.monthDocuments} month documents (3 patients, 21 devices, one month).`,
+    '',
+    '| write path | readings/s landed | seconds | PATCHes | landed (read back) |',
+    '|---|---:|---:|---:|---:|',
+    `| straight to CSS, one N3 Patch per reading (4 in flight) | ${r.direct.readingsPerSecond} | ${r.direct.seconds} | ${r.readings} | ${r.direct.landed} |`,
+    `| gateway, one reading per request (16 in flight), coalesced | ${r.gateway.readingsPerSecond} | ${r.gateway.seconds} | ${r.gateway.patches} (${r.gateway.readingsPerPatch}/patch) | ${r.gateway.landed} |`,
+    `| gateway, 100 readings per request (4 in flight), coalesced | ${r.gatewayBatches.readingsPerSecond} | ${r.gatewayBatches.seconds} | ${r.gatewayBatches.patches} (${r.gatewayBatches.readingsPerPatch}/patch) | ${r.gatewayBatches.landed} |`,
+    '',
+    `Speed-up with one reading per request: **${r.speedup}x**; with batches: **${r.speedupBatches}x** (goal 5x: ${ok(r.speedup >= 5)} / ${ok(r.speedupBatches >= 5)}).`,
+    '',
+    `Cores used (pod server / gateway / load generator): direct ${r.direct.coresUsed.pod}/-/${r.direct.coresUsed.loadGenerator}, ` +
+      `gateway ${r.gateway.coresUsed.pod}/${r.gateway.coresUsed.gateway}/${r.gateway.coresUsed.loadGenerator}, ` +
+      `batches ${r.gatewayBatches.coresUsed.pod}/${r.gatewayBatches.coresUsed.gateway}/${r.gatewayBatches.coresUsed.loadGenerator}, ` +
+      `${r.acknowledgement.rate}/s ${r.acknowledgement.coresUsed.pod}/${r.acknowledgement.coresUsed.gateway}/${r.acknowledgement.coresUsed.loadGenerator}.`,
+    '',
+    `Acknowledgement latency at ${r.acknowledgement.rate} readings/s for ${r.acknowledgement.seconds} s (${r.acknowledgement.readings} requests): ` +
+      `p50 ${r.acknowledgement.ackMs.p50} ms, p90 ${r.acknowledgement.ackMs.p90} ms, **p99 ${r.acknowledgement.ackMs.p99} ms**, max ${r.acknowledgement.ackMs.max} ms ` +
+      `(goal p99 < 50 ms: ${ok(r.acknowledgement.ackMs.p99 < 50)}); delivery finished ${r.acknowledgement.deliveryLagSeconds} s after the last acknowledgement, ` +
+      `in ${r.acknowledgement.patches} PATCHes; ${r.acknowledgement.landed} landed.`,
+    '',
+  ].join('\n');
+}
+
+function svg(r: Result): string {
+  const w = 640;
+  const h = 260;
+  const bars: [string, number, string][] = [
+    ['direct, 1 patch/reading', r.direct.readingsPerSecond, '#9aa5b1'],
+    ['gateway, 1/request', r.gateway.readingsPerSecond, '#2f6f9f'],
+    ['gateway, 100/request', r.gatewayBatches.readingsPerSecond, '#1c4966'],
+  ];
+  const maxRate = Math.max(...bars.map((b) => b[1]));
+  const lat: [string, number][] = [['p50', r.acknowledgement.ackMs.p50], ['p90', r.acknowledgement.ackMs.p90], ['p99', r.acknowledgement.ackMs.p99], ['max', r.acknowledgement.ackMs.max]];
+  const maxLat = Math.max(60, ...lat.map((l) => l[1]));
+  const chartH = 170;
+  const top = 40;
+  const rateBars = bars.map(([label, value, color], i) => {
+    const bh = (value / maxRate) * chartH;
+    const x = 20 + i * 105;
+    return `<rect x="${x}" y="${top + chartH - bh}" width="80" height="${bh}" fill="${color}"/>` +
+      `<text x="${x + 40}" y="${top + chartH - bh - 6}" text-anchor="middle">${value}/s</text>` +
+      `<text x="${x + 40}" y="${top + chartH + 16}" text-anchor="middle" font-size="10">${label}</text>`;
+  }).join('');
+  const latBars = lat.map(([label, value], i) => {
+    const bh = (value / maxLat) * chartH;
+    const x = 360 + i * 65;
+    return `<rect x="${x}" y="${top + chartH - bh}" width="45" height="${bh}" fill="${label === 'p99' ? '#2f6f9f' : '#9aa5b1'}"/>` +
+      `<text x="${x + 22}" y="${top + chartH - bh - 6}" text-anchor="middle">${value}</text>` +
+      `<text x="${x + 22}" y="${top + chartH + 16}" text-anchor="middle">${label}</text>`;
+  }).join('');
+  const goalY = top + chartH - (50 / maxLat) * chartH;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="12">
+<text x="20" y="20" font-weight="bold">Readings landed per second (${r.readings} readings)</text>
+<text x="350" y="20" font-weight="bold">Ack latency at ${r.acknowledgement.rate}/s (ms)</text>
+${rateBars}
+${latBars}
+<line x1="350" x2="${w - 10}" y1="${goalY}" y2="${goalY}" stroke="#c0392b" stroke-dasharray="4 3"/>
+<text x="${w - 10}" y="${goalY - 4}" text-anchor="end" fill="#c0392b" font-size="10">goal p99 &lt; 50 ms</text>
+</svg>
+`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { readings: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, verbose: { type: 'boolean' } } });
+  runIngestBenchmark({
+    readings: values.readings ? Number(values.readings) : undefined,
+    rate: values.rate ? Number(values.rate) : undefined,
+    seconds: values.seconds ? Number(values.seconds) : undefined,
+    verbose: values.verbose,
+    gatewayArgs: positionals,
+  }).catch((error: Error) => {
+    console.error(`ingest benchmark failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench [-- name ...]`: runs Helsevev's benchmarks one after the
+ * other (each starts its own pod server), writing results to bench/results/.
+ * Add a benchmark with one line in BENCHMARKS. Summaries: docs/benchmarks.md.
+ */
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  ingest: async () => (await import('./ingest.ts')).runIngestBenchmark(),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length > 0) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
+    const started = performance.now();
+    console.error(`\n== ${name} ==`);
+    await BENCHMARKS[name]!();
+    console.error(`== ${name}: ${((performance.now() - started) / 1000).toFixed(0)} s, results in bench/results/ ==`);
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
