@@ -18,6 +18,7 @@ import type { BackoffPolicy } from './backoff.ts';
 import { Delivery, type AppendFn } from './delivery.ts';
 import { demoEnrolments } from './demo-enrolments.ts';
 import { createGatewayApp } from './http/app.ts';
+import { lockOutbox } from './outbox/lock.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { EnrolmentRegistry } from './registry.ts';
 
@@ -108,11 +109,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vendorWebId = options.credentials.webId;
 
   await warmUpValidation();
-  const registry = await EnrolmentRegistry.open(
-    join(dir, 'enrolments.json'),
-    options.demoPodBaseUrl ? () => demoEnrolments(options.demoPodBaseUrl!) : undefined,
-  );
-  const { outbox, recovery } = await Outbox.open(join(dir, 'outbox.log'), { ...options.outbox, log });
+  const unlock = await lockOutbox(join(dir, 'outbox.lock'));
+  let registry: EnrolmentRegistry;
+  let opened: Awaited<ReturnType<typeof Outbox.open>>;
+  try {
+    registry = await EnrolmentRegistry.open(
+      join(dir, 'enrolments.json'),
+      options.demoPodBaseUrl ? () => demoEnrolments(options.demoPodBaseUrl!) : undefined,
+    );
+    opened = await Outbox.open(join(dir, 'outbox.log'), { ...options.outbox, log });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  const { outbox, recovery } = opened;
   const session = vendorSession(options.credentials, log);
   const append: AppendFn = options.append ?? (async (document, quads) => {
     let s: PodSession;
@@ -153,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   } catch (error) {
     await delivery.stop();
     await outbox.close();
+    await unlock();
     throw new Error(`The gateway could not listen on ${host}:${options.port ?? DEFAULT_GATEWAY_PORT}: ${(error as Error).message}`);
   }
   // Devices send many small requests over few connections: keep them open a while.
@@ -179,6 +190,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await closed;
         await delivery.stop();
         await outbox.close();
+        await unlock();
         await session.close();
       })();
       return stopping;
