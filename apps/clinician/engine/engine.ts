@@ -1,0 +1,387 @@
+/**
+ * The clinician query engine: SPARQL over the pods of a team's patients, with
+ * the clinician's own credentials.
+ *
+ *   team list -> patients' profiles (pim:storage) -> plan (kinds x months)
+ *   -> fetch exactly those documents (bounded, ETag-revalidated)
+ *   -> one in-memory dataset (a named graph per document) -> Comunica
+ *
+ * Comunica evaluates over that dataset only: its `fetch` refuses every
+ * request, and SERVICE / FROM / UPDATE are refused before planning, so a query
+ * can never make the server fetch anything outside the team's pods. What
+ * could not be read (403, unreachable, invalid) is reported per patient and
+ * category in `access`, never silently dropped and never failing the whole
+ * query.
+ */
+import { QueryEngine } from '@comunica/query-sparql';
+import type { QueryType } from '@comunica/types';
+import type * as RDF from '@rdfjs/types';
+import { Store, type Quad } from 'n3';
+import { DataFactory } from 'n3';
+import type { KindId } from '../../../vocab/catalogue.ts';
+import { SOSA } from '../../../vocab/terms.ts';
+import { quadsToMeasurements, quadsToUnreliableMarks, type StoredMeasurement, type UnreliableMark } from '../../shared/measurement/index.ts';
+import { problem, ProblemError } from '../../shared/problem.ts';
+import { DocumentCache, fetchDocuments, type DocumentStatus, type FetchStats } from './documents.ts';
+import { checkPlanSize, DEFAULT_LIMITS, planDocuments, resolveScope, type DeclaredScope, type PatientPod, type PlannedDocument, type Scope, type ScopeLimits } from './plan.ts';
+import { podOf, PodServers, ProfileCache, ProfileError, type ProfileReader } from './profiles.ts';
+import { rowOf, type Row } from './results.ts';
+import { queryNeeds, refusedOperation, type AlgebraNode, type QueryForm, type QueryNeeds } from './scope.ts';
+import { listTeams, resolveTeam, type Clinician, type Team } from './team.ts';
+
+export type { Clinician } from './team.ts';
+
+export interface ClinicianEngineOptions {
+  /** Base URLs of the pod servers the engine may read from (WebIDs and pods elsewhere are reported, not fetched). */
+  readonly podServers: readonly string[];
+  /** Requests in flight per query; default 12. */
+  readonly concurrency?: number;
+  /** Most documents one query may read; default 5,000. */
+  readonly maxDocuments?: number;
+  readonly limits?: Partial<ScopeLimits>;
+  /** Shared ETag cache of parsed documents (always revalidated); `false` for none. */
+  readonly documentCache?: DocumentCache | false;
+  readonly profileCache?: ProfileCache;
+  /** Clock (tests). */
+  readonly now?: () => Date;
+}
+
+export type Progress =
+  | { readonly phase: 'team' }
+  | { readonly phase: 'profiles'; readonly done: number; readonly total: number }
+  | { readonly phase: 'documents'; readonly done: number; readonly total: number }
+  | { readonly phase: 'query' };
+
+export interface Unreadable {
+  /** The patient's WebID. */
+  readonly patient: string;
+  /** The category (kind), `notes`, or absent when nothing of the patient could be read (no profile, pod unreachable). */
+  readonly category?: KindId | 'notes';
+  readonly reason: Exclude<DocumentStatus, 'read' | 'not-found' | 'skipped'> | ProfileError['reason'];
+  readonly httpStatus?: number;
+  readonly detail?: string;
+}
+
+export interface AccessReport {
+  /** True when everything planned could be read (missing months are not a problem). */
+  readonly complete: boolean;
+  readonly patients: { readonly total: number; readonly read: number; readonly partly: number; readonly unreadable: number };
+  readonly unreadable: readonly Unreadable[];
+}
+
+export interface QueryStats {
+  /** HTTP requests sent to pod servers (team list, profiles, documents; retries included). */
+  requests: number;
+  notModified: number;
+  bytes: number;
+  /** Documents planned, and of those read (200 or 304). */
+  planned: number;
+  read: number;
+  quads: number;
+  fetchMs: number;
+  queryMs: number;
+  totalMs: number;
+}
+
+export interface Gathered {
+  readonly team: Pick<Team, 'name' | 'url' | 'displayName' | 'organisation'> & { readonly patients: readonly string[] };
+  readonly scope: Scope;
+  readonly access: AccessReport;
+  readonly stats: QueryStats;
+  /** The data read, one named graph per document (team list and profiles included). */
+  readonly store: Store;
+  readonly documents: readonly { readonly doc: PlannedDocument; readonly status: DocumentStatus; readonly quads: readonly Quad[] }[];
+  readonly now: Date;
+}
+
+export interface ParsedQuery {
+  readonly text: string;
+  readonly algebra: AlgebraNode;
+  readonly form: QueryForm;
+  readonly needs: QueryNeeds;
+}
+
+export interface Target {
+  /** A team of the clinician's organisation, by name. */
+  readonly team: string;
+  /** Only this patient of the team (WebID, must be on the team's list). */
+  readonly patient?: string;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface QueryAnswer extends Gathered {
+  readonly form: QueryForm;
+  readonly result: QueryType;
+}
+
+const refuseFetch = (async (input: RequestInfo | URL) => {
+  throw new Error(`the clinician query engine fetches nothing a query names (${String(input).slice(0, 100)})`);
+}) as typeof fetch;
+
+/** Drops observations outside [from, to] (and their results): the window the answer states it covers. */
+export function withinWindow(quads: readonly Quad[], from: Date, to: Date): readonly Quad[] {
+  const drop = new Set<string>();
+  const lo = from.getTime();
+  const hi = to.getTime();
+  for (const q of quads) {
+    if (q.predicate.value !== SOSA.resultTime) continue;
+    const t = Date.parse(q.object.value);
+    if (!(t >= lo && t <= hi)) drop.add(q.subject.value);
+  }
+  if (drop.size === 0) return quads;
+  for (const q of quads) {
+    if (q.predicate.value === SOSA.hasResult && drop.has(q.subject.value)) drop.add(q.object.value);
+  }
+  return quads.filter((q) => !drop.has(q.subject.value));
+}
+
+/** Trims Chevrotain's long "expecting one of ..." lists to what a person needs: where, and what was found. */
+function syntaxMessage(message: string): string {
+  const lines = message.split('\n');
+  const cut = lines.findIndex((l) => l.startsWith('Expecting'));
+  const head = (cut > 0 ? lines.slice(0, cut) : lines.slice(0, 4)).join('\n').trim();
+  const found = lines.find((l) => l.startsWith('but found'));
+  return found ? `${head}\n${found}` : head;
+}
+
+export class ClinicianQueryEngine {
+  private readonly comunica = new QueryEngine();
+  private readonly servers: PodServers;
+  private readonly profiles: ProfileCache;
+  private readonly cache: DocumentCache | undefined;
+  private readonly limits: ScopeLimits;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ClinicianEngineOptions) {
+    this.servers = new PodServers(options.podServers);
+    this.profiles = options.profileCache ?? new ProfileCache();
+    this.cache = options.documentCache === false ? undefined : (options.documentCache ?? new DocumentCache());
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Forgets every cached document and profile (the next query is cold). */
+  clearCaches(): void {
+    this.cache?.clear();
+    this.profiles.clear();
+  }
+
+  /** Parses and checks a query: problem details for malformed SPARQL, UPDATE, SERVICE and FROM. */
+  async parse(text: string, now = this.now()): Promise<ParsedQuery> {
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new ProblemError(problem(400, 'missing-query', 'No query', 'send a SPARQL query (parameter "query", or the body as application/sparql-query)'));
+    }
+    if (text.length > 100_000) {
+      throw new ProblemError(problem(413, 'query-too-long', 'The query is too long', `a query may have at most 100,000 characters, not ${text.length}`));
+    }
+    let algebra: AlgebraNode;
+    try {
+      const explained = await this.comunica.explain(text, { sources: [new Store()], fetch: refuseFetch }, 'parsed');
+      algebra = explained.data as unknown as AlgebraNode;
+    } catch (error) {
+      throw new ProblemError(problem(400, 'malformed-query', 'The SPARQL query is not valid', syntaxMessage((error as Error).message)));
+    }
+    const refused = refusedOperation(algebra);
+    if (refused) {
+      throw new ProblemError(problem(refused.operation === 'update' ? 403 : 400, refused.operation === 'update' ? 'update-refused' : 'operation-refused',
+        `${refused.operation} is not allowed`, refused.why));
+    }
+    const needs = queryNeeds(algebra, now);
+    return { text, algebra, form: needs.form, needs };
+  }
+
+  /** The teams of the clinician's organisations (and whether they may read each). */
+  teams(clinician: Clinician) {
+    return listTeams(clinician, { profiles: this.profileReader() });
+  }
+
+  private profileReader(stats?: FetchStats): ProfileReader {
+    return {
+      servers: this.servers,
+      cache: this.profiles,
+      countRequest: stats ? (notModified) => { stats.requests += 1; if (notModified) stats.notModified += 1; } : undefined,
+    };
+  }
+
+  /** Fetches what `needs` (+ `declared`) cover for the target: team, pods, planned documents. */
+  async gather(clinician: Clinician, target: Target, needs: Pick<QueryNeeds, 'kinds' | 'time' | 'notes'>, declared: DeclaredScope = {}, now = this.now()): Promise<Gathered> {
+    const started = performance.now();
+    const scope = resolveScope(needs, declared, now, this.limits);
+    const fetchStats: FetchStats = { requests: 0, notModified: 0, bytes: 0, ms: 0 };
+    target.onProgress?.({ phase: 'team' });
+    const team = await resolveTeam(clinician, target.team, { profiles: this.profileReader(fetchStats), cache: this.cache, stats: fetchStats });
+
+    let patients = team.patients;
+    if (target.patient !== undefined) {
+      if (!team.patients.includes(target.patient)) {
+        throw new ProblemError(problem(404, 'unknown-patient', 'Not a patient of this team',
+          `${target.patient.slice(0, 200)} is not on the patient list of ${team.name}; the list has ${team.patients.length} patients (GET /teams/${team.name})`));
+      }
+      patients = [target.patient];
+    }
+
+    const store = new Store();
+    const graph = (url: string) => DataFactory.namedNode(url);
+    store.addQuads(team.quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(team.url))));
+
+    // Patients' pods, from their public profiles.
+    const unreadable: Unreadable[] = [];
+    const pods: PatientPod[] = [];
+    let profilesDone = 0;
+    await Promise.all(patients.map(async (webId) => {
+      try {
+        const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
+        pods.push(pod);
+        const document = webId.replace(/#.*$/, '');
+        store.addQuads(profile.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
+      } catch (error) {
+        if (!(error instanceof ProfileError)) throw error;
+        unreadable.push({ patient: webId, reason: error.reason, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), detail: error.message });
+      }
+      target.onProgress?.({ phase: 'profiles', done: ++profilesDone, total: patients.length });
+    }));
+    pods.sort((a, b) => a.webId.localeCompare(b.webId));
+
+    const plan = planDocuments(pods, scope, now);
+    checkPlanSize(plan, pods.length, scope, this.options.maxDocuments ?? 5000);
+    const { results, stats } = await fetchDocuments(plan, {
+      fetch: clinician.fetch,
+      cache: this.cache,
+      concurrency: this.options.concurrency ?? 12,
+      groupOf: (d) => ({ category: `${d.patient} ${d.role === 'notes' ? 'notes' : d.kind}`, pod: d.patient }),
+      onProgress: (done, total) => target.onProgress?.({ phase: 'documents', done, total }),
+    });
+
+    const documents = plan.map((doc, i) => {
+      const r = results[i]!;
+      const quads = r.status === 'read' && doc.role === 'measurements' ? withinWindow(r.quads, scope.from, scope.to) : r.quads;
+      return { doc, status: r.status, quads, result: r };
+    });
+    let quadCount = 0;
+    for (const { doc, quads } of documents) {
+      if (quads.length === 0) continue;
+      const g = graph(doc.url);
+      for (const q of quads) store.addQuad(q.subject, q.predicate, q.object, g);
+      quadCount += quads.length;
+    }
+
+    // One entry per (patient, category) that could not be read, with the first reason seen.
+    const seen = new Set<string>();
+    for (const { doc, result } of documents) {
+      if (['read', 'not-found', 'skipped'].includes(result.status)) continue;
+      const category = doc.role === 'notes' ? 'notes' : doc.kind;
+      const key = `${doc.patient} ${category}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      unreadable.push({
+        patient: doc.patient,
+        category,
+        reason: result.status as Unreadable['reason'],
+        ...(result.httpStatus ? { httpStatus: result.httpStatus } : {}),
+        ...(result.detail ? { detail: result.detail } : {}),
+      });
+    }
+    unreadable.sort((a, b) => a.patient.localeCompare(b.patient) || (a.category ?? '').localeCompare(b.category ?? ''));
+
+    const categoriesPerPatient = scope.kinds.length + (scope.notes ? 1 : 0);
+    const problemsOf = (p: string) => unreadable.filter((u) => u.patient === p);
+    const wholly = patients.filter((p) => problemsOf(p).some((u) => u.category === undefined) || new Set(problemsOf(p).map((u) => u.category)).size >= categoriesPerPatient);
+    const partly = patients.filter((p) => !wholly.includes(p) && problemsOf(p).length > 0);
+
+    const read = documents.filter((d) => d.status === 'read').length;
+    return {
+      team: { name: team.name, url: team.url, organisation: team.organisation, patients, ...(team.displayName ? { displayName: team.displayName } : {}) },
+      scope,
+      access: {
+        complete: unreadable.length === 0,
+        patients: { total: patients.length, read: patients.length - wholly.length - partly.length, partly: partly.length, unreadable: wholly.length },
+        unreadable,
+      },
+      stats: {
+        requests: fetchStats.requests + stats.requests,
+        notModified: fetchStats.notModified + stats.notModified,
+        bytes: fetchStats.bytes + stats.bytes,
+        planned: plan.length,
+        read,
+        quads: quadCount,
+        fetchMs: stats.ms,
+        queryMs: 0,
+        totalMs: Math.round(performance.now() - started),
+      },
+      store,
+      documents: documents.map(({ doc, status, quads }) => ({ doc, status, quads })),
+      now,
+    };
+  }
+
+  /** Runs a SPARQL query over the target's pods. */
+  async query(clinician: Clinician, target: Target & { readonly query: string | ParsedQuery; readonly declared?: DeclaredScope }): Promise<QueryAnswer> {
+    const started = performance.now();
+    const now = this.now();
+    const parsed = typeof target.query === 'string' ? await this.parse(target.query, now) : target.query;
+    const gathered = await this.gather(clinician, target, parsed.needs, target.declared, now);
+    target.onProgress?.({ phase: 'query' });
+    const queryStarted = performance.now();
+    const result = await this.comunica.query(parsed.algebra as never, {
+      sources: [gathered.store],
+      unionDefaultGraph: true,
+      fetch: refuseFetch,
+      queryTimestamp: now,
+    } as never);
+    gathered.stats.queryMs = Math.round(performance.now() - queryStarted);
+    gathered.stats.totalMs = Math.round(performance.now() - started);
+    return { ...gathered, form: parsed.form, result };
+  }
+
+  /** The solutions of a SELECT answer: variables in order, and rows. */
+  async solutions(answer: QueryAnswer): Promise<{ vars: string[]; rows: Row[] }> {
+    if (answer.result.resultType !== 'bindings') throw new Error(`not a SELECT answer (${answer.result.resultType})`);
+    const metadata = await answer.result.metadata();
+    // RDF/JS says Variable[]; Comunica's internal metadata wraps them as { variable, canBeUndef }.
+    const vars = (metadata.variables as unknown as (RDF.Variable | { variable: RDF.Variable })[]).map((v) => ('variable' in v ? v.variable.value : v.value));
+    const rows = (await (await answer.result.execute()).toArray()).map((b) => rowOf(b as unknown as Iterable<[RDF.Variable, RDF.Term]>));
+    return { vars, rows };
+  }
+
+  /** The value of an ASK answer. */
+  async boolean(answer: QueryAnswer): Promise<boolean> {
+    if (answer.result.resultType !== 'boolean') throw new Error(`not an ASK answer (${answer.result.resultType})`);
+    return answer.result.execute();
+  }
+
+  /** A CONSTRUCT or DESCRIBE answer as RDF text in `mediaType` (text/turtle, application/n-triples, ...), written by Comunica. */
+  async graph(answer: QueryAnswer, mediaType: string): Promise<string> {
+    if (answer.result.resultType !== 'quads') throw new Error(`not a graph answer (${answer.result.resultType})`);
+    const { data } = await this.comunica.resultToString(answer.result, mediaType);
+    let text = '';
+    for await (const chunk of data as AsyncIterable<Buffer | string>) text += chunk.toString();
+    return text;
+  }
+
+  /** The measurements (typed, through the one mapping) of `kinds` between from and to, with unreliable marks. */
+  async measurements(
+    clinician: Clinician,
+    target: Target & { readonly kinds?: readonly KindId[]; readonly from?: Date; readonly to?: Date },
+  ): Promise<Gathered & { measurements: StoredMeasurement[]; marks: (UnreliableMark & { iri: string })[]; problems: { iri: string; problem: string }[] }> {
+    const gathered = await this.gather(clinician, target, { notes: true }, { kinds: target.kinds, from: target.from, to: target.to });
+    const measurements: StoredMeasurement[] = [];
+    const problems: { iri: string; problem: string }[] = [];
+    const marks: (UnreliableMark & { iri: string })[] = [];
+    for (const { doc, quads } of gathered.documents) {
+      if (quads.length === 0) continue;
+      if (doc.role === 'notes') {
+        marks.push(...quadsToUnreliableMarks(quads));
+        continue;
+      }
+      const parsed = quadsToMeasurements(quads);
+      problems.push(...parsed.problems);
+      for (const m of parsed.measurements) {
+        if (m.patient !== doc.patient) problems.push({ iri: m.iri, problem: `is about ${m.patient}, but stored in the pod of ${doc.patient}` });
+        else measurements.push(m);
+      }
+    }
+    measurements.sort((a, b) => a.patient.localeCompare(b.patient) || Date.parse(a.effectiveTime) - Date.parse(b.effectiveTime) || a.iri.localeCompare(b.iri));
+    const ids = new Set(measurements.map((m) => m.iri));
+    return { ...gathered, measurements, marks: marks.filter((m) => ids.has(m.measurement)), problems };
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The clinician HTTP API (docs/clinician-queries.md):
+ *
+ *   GET|POST /sparql            SPARQL 1.1 Protocol; results as JSON, XML, CSV, TSV
+ *   GET      /measurements      "kind K for team T (or patient P) between A and B", as JSON
+ *   GET      /fhir/Observation  FHIR R4 searchset Bundle
+ *   GET      /teams             the teams of the caller's organisations
+ *   GET      /reports/{id}      what a partial answer could not read
+ *   POST     /session           client credentials -> bearer token; DELETE to log out
+ *
+ * Every query runs with the caller's identity (auth.ts). Errors are RFC 9457
+ * problem+json (OperationOutcome under /fhir). Partial access is always said:
+ * `Helsevev-Access: partial`, a Link to the report, `head.link` in SPARQL
+ * JSON/XML, `access` in JSON, an OperationOutcome entry in FHIR.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { KindId } from '../../../vocab/catalogue.ts';
+import type { PodSession } from '../../shared/pod-session.ts';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from '../../shared/problem.ts';
+import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
+import { ParameterError, parseKindList, parsePatient, parseTime } from '../engine/params.ts';
+import type { DeclaredScope } from '../engine/plan.ts';
+import { MEDIA_TYPE_OF, RESULTS_MEDIA_TYPES, writeBoolean, writeSolutions, type ResultsFormat } from '../engine/results.ts';
+import { AUTHENTICATE_HEADER, type Sessions } from './auth.ts';
+import { FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
+import type { BrowserLogin } from './browser-login.ts';
+
+export interface ClinicianAppDeps {
+  readonly engine: ClinicianQueryEngine;
+  readonly sessions: Sessions;
+  /** People's login (Solid-OIDC in the browser); absent: /login answers 501. */
+  readonly browserLogin?: BrowserLogin;
+  /** Reports of partial answers are kept this long; default 15 minutes. */
+  readonly reportTtlMs?: number;
+}
+
+const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/n-quads', 'application/ld+json', 'application/trig'];
+const SPARQL_QUERY = 'application/sparql-query';
+const SPARQL_UPDATE = 'application/sparql-update';
+const FORM = 'application/x-www-form-urlencoded';
+
+function send(res: Response, p: Problem): void {
+  if (p.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
+  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+}
+
+function methodNotAllowed(allowed: string[]) {
+  return (req: Request, res: Response) => {
+    res.set('allow', allowed.join(', '));
+    send(res, problem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}`));
+  };
+}
+
+/** Values of a query-string or form parameter, repeated or not. */
+function values(source: unknown, name: string): string[] {
+  const v = (source as Record<string, unknown> | undefined)?.[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string') as string[];
+}
+
+function one(source: unknown, name: string): string | undefined {
+  const all = values(source, name);
+  if (all.length > 1) throw new ParameterError(name, `${name}: give it once, not ${all.length} times`);
+  return all[0];
+}
+
+interface Report {
+  readonly webId: string;
+  readonly expires: number;
+  readonly body: Record<string, unknown>;
+}
+
+export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
+  const { engine, sessions } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'extended');
+  const reports = new Map<string, Report>();
+  const reportTtl = deps.reportTtlMs ?? 15 * 60_000;
+
+  const base = (req: Request) => `${req.protocol}://${req.get('host')}`;
+
+  /** The caller's session: browser cookie, Bearer token or Basic client credentials. */
+  const identify = async (req: Request): Promise<PodSession> => {
+    const cookieSession = deps.browserLogin?.sessionOf(req);
+    if (cookieSession && !req.get('authorization')) return cookieSession;
+    return sessions.fromAuthorization(req.get('authorization'));
+  };
+
+  const scopeHeaders = (res: Response, req: Request, g: Gathered, webId: string) => {
+    const s = g.scope;
+    res.set('helsevev-scope', `team=${g.team.name}; kinds=${s.kinds.join(',')}; from=${s.from.toISOString()}; to=${s.to.toISOString()}; basis=kinds:${s.basis.kinds},time:${s.basis.time}`);
+    res.set('helsevev-access', g.access.complete ? 'complete' : 'partial');
+    res.set('helsevev-requests', String(g.stats.requests));
+    if (g.access.complete) return [];
+    const id = randomBytes(12).toString('base64url');
+    const now = Date.now();
+    for (const [k, r] of reports) if (r.expires < now) reports.delete(k);
+    reports.set(id, { webId, expires: now + reportTtl, body: reportBody(g) });
+    const url = `${base(req)}/reports/${id}`;
+    res.set('helsevev-unreadable', String(g.access.unreadable.length));
+    res.append('link', `<${url}>; rel="describedby"; type="application/json"`);
+    return [url];
+  };
+
+  const reportBody = (g: Gathered) => ({ team: g.team.name, scope: scopeJson(g), access: g.access });
+
+  // ------------------------------------------------------------------ index
+  app.get('/', (req, res) => {
+    res.json({
+      service: 'Helsevev clinician queries',
+      docs: 'docs/clinician-queries.md',
+      endpoints: {
+        sparql: `${base(req)}/sparql?team={team}&query={SPARQL}`,
+        measurements: `${base(req)}/measurements?team={team}&kind={kind}&from={from}&to={to}`,
+        fhir: `${base(req)}/fhir/Observation?subject={WebID}&code={code}&date=ge{date}`,
+        teams: `${base(req)}/teams`,
+        session: `${base(req)}/session`,
+        login: `${base(req)}/login`,
+      },
+      authentication: 'Authorization: Basic base64(clientId:clientSecret), or Bearer <token from POST /session>, or a browser login at /login',
+    });
+  });
+
+  // ------------------------------------------------------------------ sessions
+  app.post('/session', async (req, res) => {
+    const session = await sessions.fromAuthorization(req.get('authorization'));
+    const { token, expiresInSeconds } = sessions.issueToken(session);
+    res.status(201).set('cache-control', 'no-store').json({ token_type: 'Bearer', access_token: token, expires_in: expiresInSeconds, webId: session.webId });
+  });
+  app.delete('/session', (req, res) => {
+    const [scheme, token] = (req.get('authorization') ?? '').split(/\s+/, 2);
+    if (!/^bearer$/i.test(scheme ?? '') || !token || !sessions.revokeToken(token)) {
+      return send(res, problem(404, 'unknown-token', 'No such session', 'send the bearer token to end as Authorization: Bearer <token>'));
+    }
+    res.status(204).end();
+  });
+  app.all('/session', methodNotAllowed(['POST', 'DELETE']));
+
+  deps.browserLogin?.mount(app);
+  if (!deps.browserLogin) {
+    app.get(['/login', '/login/callback', '/logout'], (_req, res) =>
+      send(res, problem(501, 'browser-login-unavailable', 'Browser login is not enabled', 'use client credentials (HTTP Basic) or POST /session')));
+  }
+
+  // ------------------------------------------------------------------ teams
+  app.get('/teams', async (req, res) => {
+    const session = await identify(req);
+    const teams = await engine.teams(session);
+    res.json({ webId: session.webId, teams: teams.map(({ patients, ...t }) => ({ ...t, ...(patients ? { patients: patients.length } : {}) })) });
+  });
+
+  app.get('/reports/:id', async (req, res) => {
+    const session = await identify(req);
+    const report = reports.get(req.params.id!);
+    // Someone else's report is as unknown as an expired one.
+    if (!report || report.expires < Date.now() || report.webId !== session.webId) return send(res, problem(404, 'unknown-report', 'No such report', 'reports of partial answers are kept 15 minutes; run the query again'));
+    res.json(report.body);
+  });
+
+  // ------------------------------------------------------------------ SPARQL
+  const sparql = async (req: Request, res: Response) => {
+    const type = req.method === 'POST' ? (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() : '';
+    if (type === SPARQL_UPDATE || values(req.body, 'update').length > 0 || values(req.query, 'update').length > 0) {
+      return send(res, problem(403, 'update-refused', 'SPARQL UPDATE is not allowed',
+        'the clinician API only reads; a patient\'s data is changed only by the patient and their devices'));
+    }
+    if (req.method === 'POST' && type !== SPARQL_QUERY && type !== FORM) {
+      return send(res, problem(415, 'unsupported-media-type', 'Unsupported content type',
+        `send the query as ${SPARQL_QUERY}, or as ${FORM} with query=...; got ${type || 'no Content-Type'}`));
+    }
+    const params = type === FORM ? { ...req.query, ...(req.body as object) } : req.query;
+    if (values(params, 'default-graph-uri').length + values(params, 'named-graph-uri').length > 0) {
+      return send(res, problem(400, 'operation-refused', 'default-graph-uri and named-graph-uri are not allowed',
+        'the dataset is always the team\'s pods (each month document is a named graph: use GRAPH ?g)'));
+    }
+    const text = type === SPARQL_QUERY ? String(req.body ?? '') : one(params, 'query');
+    const session = await identify(req);
+    const parsed = await engine.parse(text ?? '');
+    const formats = parsed.form === 'select' ? Object.keys(RESULTS_MEDIA_TYPES)
+      : parsed.form === 'ask' ? ['application/sparql-results+json', 'application/sparql-results+xml']
+        : GRAPH_MEDIA_TYPES;
+    const wanted = req.accepts([...formats, 'application/json']);
+    if (!wanted) {
+      return send(res, problem(406, 'not-acceptable', 'No acceptable result format',
+        `a ${parsed.form.toUpperCase()} answer can be ${formats.join(', ')}; got Accept: ${req.get('accept')}`));
+    }
+    const team = one(params, 'team');
+    if (!team) throw new ParameterError('team', 'team: say which team\'s patients to query (team=oppfolgingsteam-a); see GET /teams');
+    const patient = one(params, 'patient');
+    const answer = await engine.query(session, {
+      team,
+      ...(patient ? { patient: parsePatient('patient', patient) } : {}),
+      query: parsed,
+      declared: declaredScope(params),
+    });
+    const links = scopeHeaders(res, req, answer, session.webId);
+    res.set('cache-control', 'no-store');
+    if (parsed.form === 'select' || parsed.form === 'ask') {
+      const format: ResultsFormat = wanted === 'application/json' ? 'json' : RESULTS_MEDIA_TYPES[wanted]!;
+      if (parsed.form === 'ask') {
+        return res.type(MEDIA_TYPE_OF[format]).send(writeBoolean(await engine.boolean(answer), format as 'json' | 'xml', links));
+      }
+      const { vars, rows } = await engine.solutions(answer);
+      return res.type(MEDIA_TYPE_OF[format]).send(writeSolutions(vars, rows, format, links));
+    }
+    const mediaType = wanted === 'application/json' ? 'application/ld+json' : wanted;
+    res.type(mediaType).send(await engine.graph(answer as QueryAnswer, mediaType));
+  };
+  app.get('/sparql', sparql);
+  app.post('/sparql', express.text({ type: [SPARQL_QUERY, SPARQL_UPDATE], limit: '200kb' }), express.urlencoded({ extended: false, limit: '200kb' }), sparql);
+  app.all('/sparql', methodNotAllowed(['GET', 'POST']));
+
+  // ------------------------------------------------------------------ JSON measurements
+  app.get('/measurements', async (req, res) => {
+    const session = await identify(req);
+    const team = one(req.query, 'team');
+    if (!team) throw new ParameterError('team', 'team: say which team (team=oppfolgingsteam-a); see GET /teams');
+    const patient = one(req.query, 'patient');
+    const declared = declaredScope(req.query);
+    const answer = await engine.measurements(session, {
+      team, ...(patient ? { patient: parsePatient('patient', patient) } : {}), ...declared,
+    });
+    scopeHeaders(res, req, answer, session.webId);
+    const marksOf = (iri: string) => answer.marks.filter((m) => m.measurement === iri).map(({ reason, author, created }) => ({ reason, author, created }));
+    res.set('cache-control', 'no-store').json({
+      team: answer.team.name,
+      scope: scopeJson(answer),
+      access: answer.access,
+      count: answer.measurements.length,
+      measurements: answer.measurements.map((m) => ({ ...m, unreliable: marksOf(m.iri) })),
+      ...(answer.problems.length > 0 ? { problems: answer.problems } : {}),
+      stats: answer.stats,
+    });
+  });
+
+  // ------------------------------------------------------------------ FHIR
+  app.get('/fhir/metadata', (req, res) => {
+    res.type(FHIR_JSON).send(JSON.stringify({
+      resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
+      date: new Date().toISOString(),
+      implementation: { description: 'Helsevev clinician API: home measurements from patients\' pods', url: `${base(req)}/fhir` },
+      rest: [{
+        mode: 'server',
+        resource: [{
+          type: 'Observation', interaction: [{ code: 'search-type' }],
+          searchParam: [
+            { name: 'subject', type: 'reference', documentation: 'the patient\'s WebID' },
+            { name: 'patient', type: 'reference', documentation: 'same as subject' },
+            { name: 'code', type: 'token', documentation: 'LOINC or SNOMED CT code of the kind' },
+            { name: 'date', type: 'date', documentation: 'eq, ge, gt, le, lt' },
+            { name: 'team', type: 'string', documentation: 'the team whose patient list to use (optional with subject)' },
+          ],
+        }],
+      }],
+    }));
+  });
+  app.get('/fhir/Observation', async (req, res) => {
+    const session = await identify(req);
+    const search = parseObservationSearch(req.query as Record<string, unknown>);
+    // Without a team, the first of the caller's teams whose list names the subject.
+    const team = search.team ?? (await engine.teams(session)).find((t) => t.patients?.includes(search.subject!))?.name;
+    if (!team) throw new FhirSearchError(404, 'not-found', `${search.subject} is not on the patient list of any team you are in`);
+    const answer = await engine.measurements(session, {
+      team, ...(search.subject ? { patient: search.subject } : {}),
+      ...(search.kinds ? { kinds: search.kinds } : {}), ...(search.from ? { from: search.from } : {}), ...(search.to ? { to: search.to } : {}),
+    });
+    scopeHeaders(res, req, answer, session.webId);
+    res.set('cache-control', 'no-store').type(FHIR_JSON).send(JSON.stringify(observationBundle(answer.measurements, answer.marks, answer.access, `${base(req)}${req.originalUrl}`)));
+  });
+
+  app.use((req: Request, res: Response) => {
+    send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path}; see GET / for the endpoints`));
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (req.path.startsWith('/fhir/')) {
+      const e = error instanceof FhirSearchError ? error
+        : error instanceof ProblemError ? new FhirSearchError(error.problem.status, error.problem.status === 403 ? 'forbidden' : error.problem.status === 401 ? 'login' : 'processing', error.problem.detail ?? error.problem.title)
+          : error instanceof ParameterError ? new FhirSearchError(400, 'invalid', error.message) : undefined;
+      if (e) {
+        if (e.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
+        return res.status(e.status).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: e.code, diagnostics: e.message }])));
+      }
+    }
+    send(res, problemFor(error));
+  });
+  return app;
+}
+
+/** from, to, kind parameters (declared scope). */
+function declaredScope(params: unknown): DeclaredScope & { kinds?: KindId[] } {
+  const now = new Date();
+  const from = one(params, 'from');
+  const to = one(params, 'to');
+  const kinds = parseKindList('kind', values(params, 'kind'));
+  return {
+    ...(from ? { from: parseTime('from', from, now, 'start') } : {}),
+    ...(to ? { to: parseTime('to', to, now, 'end') } : {}),
+    ...(kinds.length > 0 ? { kinds } : {}),
+  };
+}
+
+function scopeJson(g: Gathered) {
+  return { kinds: g.scope.kinds, from: g.scope.from.toISOString(), to: g.scope.to.toISOString(), notes: g.scope.notes, basis: g.scope.basis };
+}
+
+export function accessSummary(access: AccessReport): string {
+  return access.unreadable.map((u) => `${u.patient}${u.category ? ` ${u.category}` : ''}: ${u.reason}`).join('; ');
+}
+
+function problemFor(error: unknown): Problem {
+  if (error instanceof ProblemError) return error.problem;
+  if (error instanceof ParameterError) {
+    return problem(400, 'invalid-parameter', 'A parameter is not valid', error.message, { errors: [{ field: error.parameter, message: error.message }] });
+  }
+  const e = error as { type?: string; status?: number };
+  if (e?.type === 'entity.too.large') return problem(413, 'too-large', 'The request is too large', 'a query may be at most 200 kB');
+  if (e?.status === 400 && e.type?.startsWith('entity.')) return problem(400, 'unreadable-body', 'The request body could not be read', (error as Error).message);
+  console.error(`clinician api: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  return problem(500, 'internal-error', 'Internal error', 'something went wrong in the clinician API; try again, and tell the operators if it persists');
+}
