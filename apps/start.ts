@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POD_PORT, startPodServer } from '../pod-server/start.ts';
 import { startDemoGateway } from './gateway/demo.ts';
+import { startDemoClinicianApi } from './clinician/service.ts';
 import { credentialsPath } from '../pod-server/world/credentials.ts';
 import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
@@ -26,9 +27,10 @@ interface Running {
 /** An app started after the pod server and the demo world: one entry per app. */
 type AppStarter = (world: { podBaseUrl: string; dataDir: string }) => Promise<Running>;
 
-// Later: consent (3002), clinician (3003), one line each.
+// Later: consent (3002), one line each.
 const APPS: AppStarter[] = [
   (w) => startDemoGateway(w),
+  (w) => startDemoClinicianApi(w),
 ];
 
 /**

@@ -3,6 +3,7 @@
  * and TSV results (checked by independent parsers and the formats' grammars)
  * and reads back to the same terms, awkward strings included.
  */
+import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { writeBoolean, writeSolutions, type Row } from '../../../apps/clinician/engine/results.ts';
@@ -13,9 +14,9 @@ const XSD = 'http://www.w3.org/2001/XMLSchema#';
 
 const vars = ['patient', 'value', 'note', 'unbound'];
 const rows: Row[] = [
-  new Map([['patient', namedNode('http://pods.example/hans/profile/card#me')], ['value', literal('88', namedNode(`${XSD}decimal`))], ['note', literal('målt "etter" trapp,\tkald\nfinger <b>&', 'nb')]]),
-  new Map([['patient', blankNode('b0')], ['value', literal('2026-03-10T08:00:00+01:00', namedNode(`${XSD}dateTime`))]]),
-  new Map([['note', literal('plain')]]),
+  new Map<string, RDF.Term>([['patient', namedNode('http://pods.example/hans/profile/card#me')], ['value', literal('88', namedNode(`${XSD}decimal`))], ['note', literal('målt "etter" trapp,\tkald\nfinger <b>&', 'nb')]]),
+  new Map<string, RDF.Term>([['patient', blankNode('b0')], ['value', literal('2026-03-10T08:00:00+01:00', namedNode(`${XSD}dateTime`))]]),
+  new Map<string, RDF.Term>([['note', literal('plain')]]),
 ];
 
 describe('SELECT results', () => {
