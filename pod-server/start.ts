@@ -8,6 +8,14 @@
  * its Components.js loader never sees the root project's dependencies.
  * CSS's files (pods and its internal account store) live in `{dataDir}/pods/`.
  *
+ * Our CSS extensions (pod-server/css/extensions, docs/access-log.md and
+ * docs/pod-server.md) are on by default: the access log (journal in
+ * `{dataDir}/access-log-journal/`) and cached, allow-listed group checks.
+ * Their knobs are options here, or environment variables for `npm start`:
+ * HELSEVEV_GROUP_CACHE_SECONDS, HELSEVEV_GROUP_CACHE_MAX_ENTRIES,
+ * HELSEVEV_GROUP_ALLOWED_HOSTS (comma-separated), HELSEVEV_GROUP_FETCH_TIMEOUT_MS,
+ * HELSEVEV_GROUP_MAX_BYTES, HELSEVEV_ACCESS_LOG_FLUSH_MS.
+ *
  * This module never provisions accounts or data: see pod-server/world/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,6 +44,28 @@ export interface PodServerOptions {
   loggingLevel?: string;
   /** How long to wait for the server to answer; default 60 s. */
   startTimeoutMs?: number;
+  /** The access log (default on). `false` only for benchmarks: patients are promised it. */
+  accessLog?: boolean | AccessLogOptions;
+  /** Cached, allow-listed acl:agentGroup checks (default on); `false` runs CSS's own checker. */
+  groupCache?: boolean | GroupCacheOptions;
+}
+
+export interface AccessLogOptions {
+  /** Milliseconds between journal fsyncs and writes to the pods (the crash-loss bound); default 1000. */
+  flushMs?: number;
+}
+
+export interface GroupCacheOptions {
+  /** How long a fetched group document is used; default 30 (HELSEVEV_GROUP_CACHE_SECONDS). */
+  seconds?: number;
+  /** Most group documents cached; default 1000 (HELSEVEV_GROUP_CACHE_MAX_ENTRIES). */
+  maxEntries?: number;
+  /** Origins or base URLs group documents may come from besides this server (HELSEVEV_GROUP_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
+  /** A group document fetch gives up after this long; default 3000. */
+  fetchTimeoutMs?: number;
+  /** Largest group document accepted; default 512 KiB. */
+  maxBytes?: number;
 }
 
 export interface PodServer {
@@ -78,6 +108,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
       '--baseUrl', baseUrl,
       '--rootFilePath', rootFilePath,
       '--loggingLevel', options.loggingLevel ?? 'warn',
+      ...extensionArguments(options, dataDir, process.env),
     ],
     { cwd: CSS_PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env },
   );
@@ -131,6 +162,50 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
       return stopping;
     },
   };
+}
+
+/** run.mjs's options for our CSS extensions, from the options, else the environment, else its defaults. */
+export function extensionArguments(options: PodServerOptions, dataDir: string, env: NodeJS.ProcessEnv): string[] {
+  const number = (value: number | undefined, variable: string, min: number): string[] => {
+    const text = value === undefined ? env[variable] : String(value);
+    if (text === undefined || text === '') return [];
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) {
+      throw new Error(`${value === undefined ? variable : 'The pod server option'} must be a whole number of at least ${min}, not "${text}"`);
+    }
+    return [String(n)];
+  };
+  const flag = (name: string, values: string[]) => (values.length > 0 ? [`--${name}`, ...values] : []);
+
+  const args: string[] = [];
+  const accessLog = options.accessLog ?? true;
+  args.push('--accessLog', accessLog === false ? 'off' : 'on');
+  if (accessLog !== false) {
+    const log = accessLog === true ? {} : accessLog;
+    args.push('--accessLogJournal', join(dataDir, 'access-log-journal'));
+    args.push(...flag('accessLogFlushMs', number(log.flushMs, 'HELSEVEV_ACCESS_LOG_FLUSH_MS', 50)));
+  }
+  const groupCache = options.groupCache ?? true;
+  args.push('--groupCache', groupCache === false ? 'off' : 'on');
+  if (groupCache !== false) {
+    const groups = groupCache === true ? {} : groupCache;
+    args.push(...flag('groupCacheSeconds', number(groups.seconds, 'HELSEVEV_GROUP_CACHE_SECONDS', 0)));
+    args.push(...flag('groupCacheMaxEntries', number(groups.maxEntries, 'HELSEVEV_GROUP_CACHE_MAX_ENTRIES', 1)));
+    args.push(...flag('groupFetchTimeoutMs', number(groups.fetchTimeoutMs, 'HELSEVEV_GROUP_FETCH_TIMEOUT_MS', 1)));
+    args.push(...flag('groupMaxBytes', number(groups.maxBytes, 'HELSEVEV_GROUP_MAX_BYTES', 1)));
+    const hosts = groups.allowedHosts ?? (env.HELSEVEV_GROUP_ALLOWED_HOSTS ?? '').split(/[\s,]+/u).filter(Boolean);
+    for (const host of hosts) {
+      let url: URL;
+      try {
+        url = new URL(host);
+      } catch {
+        throw new Error(`Allowed group host "${host}" is not a URL; give an origin such as https://groups.example`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Allowed group host "${host}" must be http(s)`);
+    }
+    if (hosts.length > 0) args.push('--groupAllowedHosts', hosts.join(','));
+  }
+  return args;
 }
 
 /** Waits for run.mjs's 'ready' message, then for a real HTTP answer. */

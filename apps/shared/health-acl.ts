@@ -6,7 +6,11 @@
  * - device writers (the vendor's WebID): Append only, on measurements/ and below;
  * - granted organisations (a vcard:Group they publish, or an agent): Read on
  *   the category containers the patient chose, and Read + Append on notes/;
- * - nobody else anything (consent/ and access-log/ are the patient's alone).
+ * - nobody else anything (consent/ is the patient's alone);
+ * - access-log/ is the pod server's: the patient may Read it, nobody may
+ *   write it (pod-server/css/extensions writes this ACL itself and refuses
+ *   every write under access-log/, docs/access-log.md). It is listed here so
+ *   the whole access model stays in one place; provisioning never writes it.
  *
  * Every container gets its own .acl with acl:accessTo and acl:default: in WAC a
  * container's own .acl replaces what it would inherit, so each document repeats
@@ -74,8 +78,9 @@ function rulesFor(container: HealthContainer, access: HealthAccess): Rule[] {
       return [owner, { name: 'readers', agents: allReaders(access), modes: ['Read', 'Append'] }];
     case 'health':
     case 'consent':
-    case 'access-log':
       return [owner];
+    case 'access-log':
+      return [{ ...owner, modes: ['Read'] }];
   }
 }
 

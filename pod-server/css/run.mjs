@@ -4,6 +4,17 @@
 //   node pod-server/css/run.mjs --port 3000 --baseUrl http://localhost:3000/ \
 //     --rootFilePath /abs/.data/pods --loggingLevel warn
 //
+// Our CSS extensions (extensions/, the @helsevev/css-extensions package) are on
+// unless switched off, each by adding its config to config/helsevev.json:
+//   --accessLog on|off            who read what in each patient's health/access-log/
+//     --accessLogJournal DIR      its local journal (default: {rootFilePath}/../access-log-journal)
+//     --accessLogFlushMs 1000     journal fsync + write to the pods, every N ms
+//   --groupCache on|off           cached, allow-listed acl:agentGroup checks (off: CSS's own checker)
+//     --groupCacheSeconds 30  --groupCacheMaxEntries 1000
+//     --groupAllowedHosts "https://a.example,https://b.example/groups/"  (own base URL always allowed)
+//     --groupFetchTimeoutMs 3000  --groupMaxBytes 524288
+// "off" exists for benchmarks and diagnosis (stock CSS behaviour), not for production.
+//
 // Plain JS on purpose: it runs from this package's own node_modules tree, never
 // through the root project's TypeScript toolchain.
 //
@@ -42,6 +53,15 @@ const { values } = parseArgs({
     rootFilePath: { type: 'string' },
     config: { type: 'string', default: join(here, 'config', 'helsevev.json') },
     loggingLevel: { type: 'string', default: 'warn' },
+    accessLog: { type: 'string', default: 'on' },
+    accessLogJournal: { type: 'string' },
+    accessLogFlushMs: { type: 'string', default: '1000' },
+    groupCache: { type: 'string', default: 'on' },
+    groupCacheSeconds: { type: 'string', default: '30' },
+    groupCacheMaxEntries: { type: 'string', default: '1000' },
+    groupAllowedHosts: { type: 'string', default: '' },
+    groupFetchTimeoutMs: { type: 'string', default: '3000' },
+    groupMaxBytes: { type: 'string', default: String(512 * 1024) },
   },
 });
 
@@ -49,6 +69,31 @@ const port = Number(values.port);
 const baseUrl = values.baseUrl ?? `http://localhost:${port}/`;
 if (!values.rootFilePath) fail('--rootFilePath is required (the folder CSS stores pods and accounts in)');
 const rootFilePath = resolve(values.rootFilePath);
+
+const EXTENSIONS = join(here, 'extensions', 'config');
+const onOff = (name) => {
+  if (values[name] !== 'on' && values[name] !== 'off') throw new Error(`--${name} must be "on" or "off", not "${values[name]}"`);
+  return values[name] === 'on';
+};
+const count = (name, min) => {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}, not "${values[name]}"`);
+  return value;
+};
+const configs = () => [
+  values.config,
+  ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),
+  ...(onOff('accessLog') ? [join(EXTENSIONS, 'access-log.json')] : []),
+];
+const extensionVariables = () => ({
+  'urn:helsevev:variable:accessLogJournalFolder': resolve(values.accessLogJournal ?? join(rootFilePath, '..', 'access-log-journal')),
+  'urn:helsevev:variable:accessLogFlushMs': count('accessLogFlushMs', 50),
+  'urn:helsevev:variable:groupAllowedHosts': values.groupAllowedHosts,
+  'urn:helsevev:variable:groupCacheSeconds': count('groupCacheSeconds', 0),
+  'urn:helsevev:variable:groupCacheMaxEntries': count('groupCacheMaxEntries', 1),
+  'urn:helsevev:variable:groupFetchTimeoutMs': count('groupFetchTimeoutMs', 1),
+  'urn:helsevev:variable:groupMaxBytes': count('groupMaxBytes', 1),
+});
 
 /** Discovers components only inside this package (pod-server/css), never above it. */
 class ScopedModuleStateBuilder extends ModuleStateBuilder {
@@ -64,10 +109,10 @@ async function main() {
   const componentsLogger = ComponentsManagerBuilder.createLogger('warn');
   const moduleState = await new ScopedModuleStateBuilder(componentsLogger).buildModuleState(require, cssRoot);
   app = await new AppRunner().create({
-    config: values.config,
+    config: configs(),
     loaderProperties: { mainModulePath: cssRoot, moduleState, logLevel: 'warn' },
     shorthand: { port, baseUrl, rootFilePath, loggingLevel: values.loggingLevel },
-    variableBindings: { 'urn:helsevev:variable:podTemplateFolder': join(here, 'templates', 'pod') },
+    variableBindings: { 'urn:helsevev:variable:podTemplateFolder': join(here, 'templates', 'pod'), ...extensionVariables() },
   });
   await app.start();
   process.send?.({ type: 'ready', baseUrl, port, pid: process.pid });

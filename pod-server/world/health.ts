@@ -24,11 +24,14 @@ const SOLID = {
 };
 const PIM_PREFERENCES_FILE = `${NS.pim}preferencesFile`;
 
-/** Creates the health containers and (re)writes their ACLs. Returns how many containers were new. */
+/**
+ * Creates the health containers and (re)writes their ACLs. Returns how many containers were new.
+ * Not access-log/: the pod server creates it with its own ACL and refuses every write to it over HTTP.
+ */
 export async function writeHealthLayout(fetch: Fetch, pod: string, access: HealthAccess): Promise<number> {
   let created = 0;
   // Parents first; each container's ACL is written before its children exist.
-  for (const container of healthContainers(pod)) {
+  for (const container of healthContainers(pod).filter((c) => c.kind !== 'access-log')) {
     const { acl, created: isNew } = await ensureContainer(fetch, container.url);
     if (isNew) created += 1;
     await putTurtle(fetch, acl, await healthAclTurtle(container, access, acl));

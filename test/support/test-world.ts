@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
-import { startPodServer, type PodServer } from '../../pod-server/start.ts';
+import { startPodServer, type PodServer, type PodServerOptions } from '../../pod-server/start.ts';
 import type { CredentialsFile } from '../../pod-server/world/credentials.ts';
 import { provisionWorld, type ProvisionResult, type SeedMeasurements, type WorldAccount } from '../../pod-server/world/world.ts';
 
@@ -23,8 +23,11 @@ export interface TestWorld {
   readonly provisioning: ProvisionResult;
   /** An authenticated fetch as the demo account `name` (real client-credentials login, cached). */
   fetchAs(name: string): Promise<typeof fetch>;
-  /** Stops the server (or kills it with `signal`) and starts it again on the same port and data folder, provisioning again. */
-  restart(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  /**
+   * Stops the server (or kills it with `signal`) and starts it again on the same port and data folder,
+   * provisioning again; `podServer` replaces the extension options from then on.
+   */
+  restart(options?: { signal?: NodeJS.Signals; podServer?: TestWorldOptions['podServer'] }): Promise<void>;
   /** Closes the sessions, stops the server and deletes the data folder. */
   stop(): Promise<void>;
 }
@@ -33,6 +36,8 @@ export interface TestWorldOptions {
   seedMeasurements?: SeedMeasurements;
   /** Print CSS's and provisioning's log lines. */
   verbose?: boolean;
+  /** Options for our CSS extensions (access log, group cache); their defaults otherwise. */
+  podServer?: Pick<PodServerOptions, 'accessLog' | 'groupCache'>;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,9 +66,10 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
   const port = await freePort();
   const log = options.verbose ? (line: string) => console.log(line) : undefined;
   const sessions = new Map<string, Promise<PodSession>>();
+  let podServerOptions = options.podServer;
 
   const start = async () => {
-    const server = await startPodServer({ port, dataDir, log, loggingLevel: options.verbose ? 'warn' : 'error' });
+    const server = await startPodServer({ port, dataDir, log, loggingLevel: options.verbose ? 'warn' : 'error', ...podServerOptions });
     try {
       const provisioning = await provisionWorld({ baseUrl: server.baseUrl, dataDir, log, seedMeasurements: options.seedMeasurements });
       return { server, provisioning };
@@ -112,8 +118,9 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
       }
       return (await session).fetch;
     },
-    async restart({ signal } = {}) {
+    async restart({ signal, podServer } = {}) {
       await closeSessions();
+      if (podServer) podServerOptions = podServer;
       if (signal) {
         current.server.kill(signal);
         await current.server.exited;

@@ -1,0 +1,13 @@
+'use strict';
+/**
+ * Helsevev's extensions to Community Solid Server 7, loaded by Components.js
+ * (components/components.jsonld describes their constructors; config/ wires
+ * them into CSS's config). Plain CommonJS on purpose: nothing to build, so
+ * what Components.js loads is exactly what is in git.
+ */
+const { AccessLogHttpHandler } = require('./lib/access-log/AccessLogHttpHandler');
+const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
+const { PodOwners } = require('./lib/access-log/PodOwners');
+const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
+
+module.exports = { AccessLogHttpHandler, AccessLogWriter, PodOwners, CachingAgentGroupAccessChecker };
