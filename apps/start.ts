@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_POD_PORT, startPodServer } from '../pod-server/start.ts';
 import { startDemoGateway } from './gateway/demo.ts';
 import { startDemoClinicianApi } from './clinician/service.ts';
+import { startDemoConsent } from './consent/server.ts';
 import { credentialsPath } from '../pod-server/world/credentials.ts';
 import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
@@ -27,9 +28,10 @@ interface Running {
 /** An app started after the pod server and the demo world: one entry per app. */
 type AppStarter = (world: { podBaseUrl: string; dataDir: string }) => Promise<Running>;
 
-// Later: consent (3002), one line each.
+// One line per app.
 const APPS: AppStarter[] = [
   (w) => startDemoGateway(w),
+  (w) => startDemoConsent(w),
   (w) => startDemoClinicianApi(w),
 ];
 

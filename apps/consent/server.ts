@@ -1,0 +1,117 @@
+/**
+ * The consent app's own server: static files and config only. It hands out
+ * the page, its bundle and `config.json` (where the pod server is), with a
+ * Content-Security-Policy that lets the page talk to itself and the pod
+ * server and nothing else, and no inline script. It never sees a token: the
+ * page logs in and talks to the pod directly from the browser. Errors are
+ * RFC 9457 problem+json.
+ *
+ *   startConsentApp({ port: 3002, podBaseUrl: 'http://localhost:3000/' })
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../shared/problem.ts';
+import { buildConsentBundle, type ConsentBundle } from './build.ts';
+
+export const DEFAULT_CONSENT_PORT = 3002;
+
+export interface ConsentAppOptions {
+  /** TCP port; 0 for any free one. Default 3002. */
+  port?: number;
+  host?: string;
+  /** The pod server's base URL (also its Solid-OIDC issuer). */
+  podBaseUrl: string;
+  /** The public directory of organisations; default the demo world's. */
+  directoryUrl?: string;
+}
+
+export interface ConsentApp {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** The demo world's directory (pod-server/world/directory.ts). */
+export const demoDirectoryUrl = (podBaseUrl: string) => `${podBaseUrl}oslo/directory/organisations`;
+
+export function securityHeaders(podBaseUrl: string): Record<string, string> {
+  const pod = new URL(podBaseUrl).origin;
+  return {
+    'content-security-policy': [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      `connect-src 'self' ${pod}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+}
+
+function send(res: Response, p: Problem): void {
+  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+}
+
+export function createConsentApp(bundle: ConsentBundle, config: { podBaseUrl: string; directoryUrl: string }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const headers = securityHeaders(config.podBaseUrl);
+  const configJson = JSON.stringify({ podBaseUrl: config.podBaseUrl, oidcIssuer: config.podBaseUrl, directoryUrl: config.directoryUrl });
+  app.use((req, res, next) => {
+    res.set(headers);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.set('allow', 'GET, HEAD');
+      send(res, problem(405, 'method-not-allowed', 'Method not allowed', `the consent page only serves files; ${req.method} is not allowed`));
+      return;
+    }
+    next();
+  });
+  const file = (type: string, body: string, cache = 'no-cache') => (_req: Request, res: Response) => {
+    res.type(type).set('cache-control', cache).send(body);
+  };
+  app.get('/', file('html', bundle.html));
+  app.get('/index.html', file('html', bundle.html));
+  app.get('/app.js', file('text/javascript', bundle.js));
+  app.get('/app.js.map', file('application/json', bundle.map));
+  app.get('/app.css', file('text/css', bundle.css));
+  app.get('/config.json', file('application/json', configJson, 'no-store'));
+  app.use((req, res) => {
+    send(res, problem(404, 'not-found', 'Not found', `there is no ${req.path} here; the consent page is at /`));
+  });
+  return app;
+}
+
+export async function startConsentApp(options: ConsentAppOptions): Promise<ConsentApp> {
+  const bundle = await buildConsentBundle();
+  const app = createConsentApp(bundle, {
+    podBaseUrl: options.podBaseUrl,
+    directoryUrl: options.directoryUrl ?? demoDirectoryUrl(options.podBaseUrl),
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_CONSENT_PORT, options.host ?? 'localhost', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}/`,
+    port,
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** `npm start`: the consent page on :3002 (or HELSEVEV_CONSENT_PORT) for the demo's pod server. */
+export async function startDemoConsent(world: { podBaseUrl: string }) {
+  const app = await startConsentApp({ port: Number(process.env.HELSEVEV_CONSENT_PORT ?? DEFAULT_CONSENT_PORT), podBaseUrl: world.podBaseUrl });
+  return { name: 'consent', url: app.url, stop: app.stop };
+}
