@@ -127,12 +127,18 @@ export async function resolveTeam(clinician: Clinician, name: string, ctx: TeamC
         `the team list ${url} could not be read: ${list.detail}; try again shortly`));
     }
     const names = await teamNamesAt(container, clinician, ctx);
-    if (names?.includes(name)) {
+    if (names === undefined) {
+      // Not in any of the organisation's groups: cannot even see which teams exist.
+      throw new ProblemError(problem(403, 'not-team-member', 'You are in no team here',
+        `${clinician.webId} may not read the teams of ${org.name ?? org.webId} (nor the list of "${name}", if there is one); ` +
+          `only members of a team's group may. Ask ${org.name ?? 'your organisation'} to add you to the team's group`));
+    }
+    if (names.includes(name)) {
       throw new ProblemError(problem(403, 'not-team-member', 'You are not in this team',
         `${clinician.webId} may not read the patient list of ${name} at ${org.name ?? org.webId}; ` +
           `only members of the team's group may. Ask ${org.name ?? 'your organisation'} to add you to the group`));
     }
-    known.push(...(names ?? []));
+    known.push(...names);
   }
   throw new ProblemError(problem(404, 'unknown-team', 'No such team',
     `there is no team "${name}" at ${organisations.map((o) => o.name ?? o.webId).join(', ')}` +
