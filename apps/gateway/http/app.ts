@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { invalidInput, problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../shared/problem.ts';
 import type { Delivery } from '../delivery.ts';
+import { LatencyWindow } from '../metrics.ts';
 import { readingsFromFhir, readingsFromJson, type IntakeContext, type IntakeResult } from '../intake.ts';
 import type { EntryStatus, Outbox, SettledState } from '../outbox/outbox.ts';
 import { discoverStorage, EnrolmentError, parseEnrolmentRequest, type EnrolmentRegistry } from '../registry.ts';
@@ -78,8 +79,10 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     };
   };
 
+  const acknowledgements = new LatencyWindow();
   const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>) =>
     async (req: Request, res: Response) => {
+      const started = performance.now();
       const result = await parse(req.body, deps.intake);
       if (!result.ok) {
         const n = result.errors.length;
@@ -105,6 +108,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       const fieldOf = new Map<string, string>();
       for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
       const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
+      acknowledgements.record(performance.now() - started);
       res.status(202).json({
         accepted: stored.length,
         duplicates: stored.filter((s) => s.duplicate).length,
@@ -163,7 +167,8 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
         queued: delivery.queued,
         troubledDocuments: troubled.map((d) => ({ ...d, nextAttemptAt: iso(d.nextAttemptAt) })),
       },
-      outbox: { logBytes: outbox.logBytes },
+      outbox: { logBytes: outbox.logBytes, ...outbox.flushStats() },
+      acknowledgementMs: acknowledgements.summary(),
       vendor: deps.intake.vendorWebId,
       startedAt: deps.startedAt.toISOString(),
     });

@@ -22,6 +22,7 @@
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { LatencyWindow } from '../metrics.ts';
 
 export interface Recovery {
   /** Complete records read. */
@@ -115,6 +116,10 @@ async function readRecords(handle: FileHandle, onRecord: (record: unknown) => vo
 }
 
 export class JsonLinesLog {
+  /** Write + fdatasync durations of the last flushes. */
+  readonly flushTimes = new LatencyWindow();
+  /** Records written by flushes since start (over flushTimes.count: records per flush). */
+  flushedRecords = 0;
   private queue: Waiter[] = [];
   private rewriteRequest: RewriteRequest | undefined;
   private running: Promise<void> | undefined;
@@ -214,11 +219,14 @@ export class JsonLinesLog {
       }
       const batch = this.queue.splice(0, this.queue.length);
       const buffer = Buffer.from(batch.map((w) => w.line).join(''), 'utf8');
+      const started = performance.now();
       try {
         if (this.broken) throw this.broken;
         await this.writeAt(this.handle, buffer, this.size);
         await this.handle.datasync();
         this.size += buffer.length;
+        this.flushTimes.record(performance.now() - started);
+        this.flushedRecords += batch.length;
         for (const w of batch) w.resolve();
       } catch (error) {
         await this.cutBack();

@@ -246,6 +246,12 @@ export class Outbox {
     return this.file.bytes;
   }
 
+  /** How the log's flushes (write + fdatasync, shared by concurrent requests) are doing. */
+  flushStats(): { flushes: number; recordsPerFlush: number; ms?: { p50: number; p99: number; max: number } } {
+    const flushes = this.file.flushTimes.count;
+    return { flushes, recordsPerFlush: flushes ? Math.round((this.file.flushedRecords / flushes) * 10) / 10 : 0, ms: this.file.flushTimes.summary() };
+  }
+
   /** Rewrites the log with only what is still needed. */
   compact(): Promise<void> {
     this.compacting ??= this.file
