@@ -80,7 +80,8 @@ describe('POST /readings', () => {
   });
 
   it('refuses a whole batch with one bad reading, naming every wrong field with its index', async () => {
-    const before = (await get('/status')).body.readings;
+    const known = async () => Object.values((await get('/status')).body.readings as Record<string, number>).reduce((x, y) => x + y, 0);
+    const before = await known();
     const r = await post('/readings', { readings: [
       spo2({ device: 'batch-1' }),
       spo2({ device: 'batch-2', unit: 'mmHg', value: 140 }),
@@ -92,7 +93,7 @@ describe('POST /readings', () => {
     expect(fields).toEqual(expect.arrayContaining(['readings/1/unit', 'readings/2/patient', 'readings/3/effectiveTime']));
     expect(fields.some((f: string) => f.startsWith('readings/0'))).toBe(false);
     expect(r.body.errors[0]).toMatchObject({ message: expect.any(String), pointer: expect.stringMatching(/^\/readings\//) });
-    expect((await get('/status')).body.readings).toEqual(before);
+    expect(await known()).toBe(before);
   });
 
   it('does not let a reading claim another source than the vendor', async () => {
