@@ -207,6 +207,8 @@ window.addEventListener('hashchange', () => {
   if (window.location.hash === '#main') return;
   page.view = routeFromHash();
   page.status = '';
+  // The access log grows while the page is open: read it again on every visit.
+  if (page.view === 'log') VIEWS.log.reset();
   render();
   document.getElementById('view-heading')?.focus();
 });
