@@ -129,6 +129,10 @@ describe('reads by others are recorded', () => {
     const report = await validateShapes(quads);
     expect(report.violations).toEqual([]);
     expect(report.conforms).toBe(true);
+    // Created through CSS's store, then appended to as N-Triples lines (an append costs the same at any size).
+    const today = new URL(accessLogDocument(url('hans/'), new Date())).pathname;
+    const file = await readFile(join(world.dataDir, 'pods', today), 'utf8');
+    expect(file).toMatch(/^<[^>]+> <https:\/\/w3id\.org\/helsevev#httpMethod> "GET" \.$/m);
   });
 
   it('does not record the patient\'s own reads, nor reads outside health/', async () => {

@@ -5,10 +5,19 @@
  *
  * `record()` is all a request pays: one synchronous append to the journal.
  * Every `flushMs` the journal is rotated (and fsynced) and its entries are
- * written to their day documents through CSS's ResourceStore, one insert-only
- * N3 patch per document per flush, so a burst of reads costs one write per
- * day document, not one per read. The store is below CSS's authorization, so
- * the server writes where no agent may (see AccessLogHttpHandler).
+ * written to their day documents, one write per document per flush, so a
+ * burst of reads costs one write per day document, not one per read. This is
+ * below CSS's authorization, so the server writes where no agent may (see
+ * AccessLogHttpHandler).
+ *
+ * How a day document is written: it is created through CSS's ResourceStore
+ * (an insert-only N3 patch). Later entries are appended to its file as
+ * N-Triples lines under CSS's own write lock for that resource, when CSS
+ * stores pods in files (FileIdentifierMapper given, document stored as
+ * Turtle): an N3 patch re-reads and rewrites the whole document, so a busy
+ * day's document (thousands of entries) would make every flush slower than
+ * the last; an append costs the same at any size. Otherwise, and whenever
+ * the file is not plain Turtle, every flush is an N3 patch through the store.
  *
  * The access-log container and its ACL are the server's: created here when
  * first needed, the ACL rewritten once per process start so that the pod's
@@ -19,6 +28,8 @@
  * are fixed in the journal) and starts the timer; finalize() writes the rest.
  */
 const { randomUUID } = require('node:crypto');
+const { appendFile } = require('node:fs/promises');
+const { Writer } = require('n3');
 const {
   BasicRepresentation, RepresentationMetadata, getLoggerFor, guardedStreamFrom,
 } = require('@solid/community-server');
@@ -31,8 +42,10 @@ class AccessLogWriter {
    * @param {import('./PodOwners').PodOwners} podOwners
    * @param {string} journalFolder a local folder outside the pods
    * @param {number|string} [flushMs] how often the journal is fsynced and written to the pods (default 1000)
+   * @param {import('@solid/community-server').ReadWriteLocker} [locker] CSS's ResourceLocker (for appends)
+   * @param {import('@solid/community-server').FileIdentifierMapper} [fileMapper] CSS's FileIdentifierMapper (for appends)
    */
-  constructor(store, podOwners, journalFolder, flushMs = 1000) {
+  constructor(store, podOwners, journalFolder, flushMs = 1000, locker = undefined, fileMapper = undefined) {
     this.logger = getLoggerFor(this);
     this.store = store;
     this.podOwners = podOwners;
@@ -45,6 +58,12 @@ class AccessLogWriter {
     this.timer = undefined;
     this.flushing = undefined;
     this.failures = 0;
+    this.locker = locker;
+    this.fileMapper = fileMapper;
+    /** Day documents known to exist (so later entries can be appended), most recent last. */
+    this.existing = new Set();
+    this.appends = 0;
+    this.patches = 0;
   }
 
   /**
@@ -125,8 +144,36 @@ class AccessLogWriter {
         this.logger.warn(`Dropped ${list.length} access-log entries for ${list[0].pod}: it has no health/ container`);
         continue;
       }
-      await this.store.modifyResource({ path: document }, insertPatch(document, list.flatMap(entryQuads)));
+      const quads = list.flatMap(entryQuads);
+      if (!(await this.append(document, quads))) {
+        await this.store.modifyResource({ path: document }, insertPatch(document, quads));
+        this.patches += 1;
+        this.remember(document);
+      }
     }
+  }
+
+  /** Appends to an existing Turtle file under CSS's write lock; false if that is not possible (then patch). */
+  async append(document, quads) {
+    if (!this.locker || !this.fileMapper) return false;
+    const identifier = { path: document };
+    if (!this.existing.has(document)) {
+      if (!(await this.store.hasResource(identifier))) return false;
+      this.remember(document);
+    }
+    const lines = `\n${new Writer({ format: 'N-Triples' }).quadsToString(quads)}`;
+    return this.locker.withWriteLock(identifier, async () => {
+      const link = await this.fileMapper.mapUrlToFilePath(identifier, false);
+      if (link.contentType !== 'text/turtle') return false;
+      await appendFile(link.filePath, lines);
+      this.appends += 1;
+      return true;
+    });
+  }
+
+  remember(document) {
+    this.existing.add(document);
+    if (this.existing.size > 10_000) this.existing.delete(this.existing.values().next().value);
   }
 
   /**
