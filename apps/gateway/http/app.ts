@@ -79,10 +79,8 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     };
   };
 
-  const acknowledgements = new LatencyWindow();
   const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>) =>
     async (req: Request, res: Response) => {
-      const started = performance.now();
       const result = await parse(req.body, deps.intake);
       if (!result.ok) {
         const n = result.errors.length;
@@ -108,7 +106,6 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       const fieldOf = new Map<string, string>();
       for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
       const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
-      acknowledgements.record(performance.now() - started);
       res.status(202).json({
         accepted: stored.length,
         duplicates: stored.filter((s) => s.duplicate).length,
@@ -122,6 +119,16 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
         })),
       });
     };
+
+  // Acknowledgement time as the gateway sees it: from the request's headers to the last byte of the 202.
+  const acknowledgements = new LatencyWindow();
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      if (res.statusCode === 202) acknowledgements.record(performance.now() - started);
+    });
+    next();
+  });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', vendor: deps.intake.vendorWebId, startedAt: deps.startedAt.toISOString() });
