@@ -17,11 +17,12 @@ import { healthContainers } from '../../apps/shared/health-layout.ts';
 import { measurementIri, unreliableMarkToQuads, notesDocument, type Measurement } from '../../apps/shared/measurement/index.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import { demoMeasurements, seedDemoMeasurements } from '../../pod-server/world/demo-measurements.ts';
-import { demoGroup, groupIriOf, webIdOf } from '../../pod-server/world/demo-world.ts';
+import { DEMO_PASSWORD, demoEmail, demoGroup, groupIriOf, webIdOf } from '../../pod-server/world/demo-world.ts';
 import { publishTeamList } from '../../pod-server/world/teams.ts';
 import { demoHealthAccess } from '../../pod-server/world/world.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 import { checkSparqlResults } from '../support/sparql-results.ts';
+import { browserLogin } from '../support/oidc-browser.ts';
 
 const DAY = 86_400_000;
 let world: TestWorld;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => outsider.listen(0, '127.0.0.1', resolve));
   deadServer = `http://127.0.0.1:${await freePort()}/`;
-  api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl, otherPodServers: [deadServer], browserLogin: false });
+  api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl, otherPodServers: [deadServer] });
 }, 180_000);
 
 afterAll(async () => {
@@ -308,6 +309,21 @@ describe('sessions, teams and the CLI', () => {
     ]);
     expect((await fetch(new URL('/session', api.url), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
     expect((await fetch(new URL('/teams', api.url), { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it('a person logs in with Solid-OIDC at the pod server\'s login page; their cookie session queries as them', async () => {
+    const app = `http://localhost:${api.port}`;
+    const { cookie, landedAt } = await browserLogin({ appUrl: app, podBaseUrl: world.baseUrl, email: demoEmail('nilsen'), password: DEMO_PASSWORD, webId: webId('nilsen') });
+    expect(landedAt).toBe(`${app}/login/me`);
+    expect(cookie).toMatch(/hv_session=/);
+    expect(await (await fetch(`${app}/login/me`, { headers: { cookie } })).json()).toEqual({ webId: webId('nilsen') });
+    const teams = (await (await fetch(`${app}/teams`, { headers: { cookie } })).json()) as { webId: string; teams: { name: string }[] };
+    expect(teams.webId).toBe(webId('nilsen'));
+    expect(teams.teams.map((t) => t.name)).toContain('oppfolgingsteam-a');
+    const answer = await fetch(`${app}/measurements?team=oppfolgingsteam-a&kind=heart-rate&from=P1D`, { headers: { cookie } });
+    expect(((await answer.json()) as { count: number }).count).toBeGreaterThan(0);
+    expect((await fetch(`${app}/logout`, { method: 'POST', headers: { cookie } })).status).toBe(204);
+    expect((await fetch(`${app}/teams`, { headers: { cookie } })).status).toBe(401);
   });
 
   it('npx helsevev query prints CSV and lists what it could not read', async () => {

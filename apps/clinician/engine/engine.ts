@@ -78,6 +78,9 @@ export interface QueryStats {
   planned: number;
   read: number;
   quads: number;
+  /** Team list and patients' profiles (finding the pods). */
+  discoveryMs: number;
+  /** The planned documents. */
   fetchMs: number;
   queryMs: number;
   totalMs: number;
@@ -228,26 +231,32 @@ export class ClinicianQueryEngine {
     const unreadable: Unreadable[] = [];
     const pods: PatientPod[] = [];
     let profilesDone = 0;
-    await Promise.all(patients.map(async (webId) => {
-      try {
-        const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
-        pods.push(pod);
-        const document = webId.replace(/#.*$/, '');
-        store.addQuads(profile.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
-      } catch (error) {
-        if (!(error instanceof ProfileError)) throw error;
-        unreadable.push({ patient: webId, reason: error.reason, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), detail: error.message });
+    let nextPatient = 0;
+    const concurrency = this.options.concurrency ?? 12;
+    await Promise.all(Array.from({ length: Math.min(concurrency, patients.length) }, async () => {
+      while (nextPatient < patients.length) {
+        const webId = patients[nextPatient++]!;
+        try {
+          const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
+          pods.push(pod);
+          const document = webId.replace(/#.*$/, '');
+          store.addQuads(profile.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
+        } catch (error) {
+          if (!(error instanceof ProfileError)) throw error;
+          unreadable.push({ patient: webId, reason: error.reason, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), detail: error.message });
+        }
+        target.onProgress?.({ phase: 'profiles', done: ++profilesDone, total: patients.length });
       }
-      target.onProgress?.({ phase: 'profiles', done: ++profilesDone, total: patients.length });
     }));
     pods.sort((a, b) => a.webId.localeCompare(b.webId));
+    const discoveryMs = Math.round(performance.now() - started);
 
     const plan = planDocuments(pods, scope, now);
     checkPlanSize(plan, pods.length, scope, this.options.maxDocuments ?? 5000);
     const { results, stats } = await fetchDocuments(plan, {
       fetch: clinician.fetch,
       cache: this.cache,
-      concurrency: this.options.concurrency ?? 12,
+      concurrency,
       groupOf: (d) => ({ category: `${d.patient} ${d.role === 'notes' ? 'notes' : d.kind}`, pod: d.patient }),
       onProgress: (done, total) => target.onProgress?.({ phase: 'documents', done, total }),
     });
@@ -304,6 +313,7 @@ export class ClinicianQueryEngine {
         planned: plan.length,
         read,
         quads: quadCount,
+        discoveryMs,
         fetchMs: stats.ms,
         queryMs: 0,
         totalMs: Math.round(performance.now() - started),

@@ -3,6 +3,7 @@
  * from the algebra Comunica evaluates; and the operations that are refused.
  * Table-driven: each row is a query and what the planner must conclude.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ClinicianQueryEngine } from '../../../apps/clinician/engine/engine.ts';
 import { parseDuration } from '../../../apps/clinician/engine/scope.ts';
@@ -24,6 +25,7 @@ describe('kinds', () => {
     ['VALUES restricting the variable', 'SELECT * { VALUES ?p { sct:431314004 sct:364075005 } ?o sosa:observedProperty ?p }', ['oxygen-saturation', 'heart-rate']],
     ['FILTER IN', 'SELECT * { ?o sosa:observedProperty ?p FILTER(?p IN (sct:27113001)) }', ['body-weight']],
     ['FILTER =', 'SELECT * { ?o sosa:observedProperty ?p FILTER(?p = sct:434912009) }', ['blood-glucose']],
+    ['VALUES after the WHERE clause', 'SELECT * { ?o sosa:observedProperty ?p } VALUES ?p { sct:27113001 }', ['body-weight']],
   ])('%s', async (_name, query, kinds) => {
     expect((await needs(query)).kinds).toEqual(kinds);
   });
@@ -72,6 +74,22 @@ describe('time window', () => {
     ['a variable not projected by the subquery', 'SELECT ?o { { SELECT ?o { ?o sosa:resultTime ?t } } FILTER(?t > NOW() - "P1D"^^xsd:dayTimeDuration) }'],
   ])('%s leaves the window to the declared or default scope', async (_name, query) => {
     expect((await needs(query)).time?.from).toBeUndefined();
+  });
+});
+
+describe('the example queries in apps/clinician/queries/', () => {
+  const dir = new URL('../../../apps/clinician/queries/', import.meta.url);
+  it.each([
+    ['spo2-below-90-last-48h.rq', ['oxygen-saturation'], 48, false],
+    ['latest-per-patient.rq', undefined, 14 * 24, false],
+    ['weekly-means.rq', ['oxygen-saturation', 'heart-rate'], 56 * 24, false],
+    ['marked-unreliable.rq', undefined, 90 * 24, true],
+  ] as const)('%s: kinds %j, the last %i hours, notes %s', async (file, kinds, hours, notes) => {
+    const parsed = await engine.parse(readFileSync(new URL(file, dir), 'utf8'), NOW);
+    expect(parsed.form).toBe('select');
+    expect(parsed.needs.kinds).toEqual(kinds);
+    expect(parsed.needs.time?.from).toEqual(hoursBefore(hours));
+    expect(parsed.needs.notes).toBe(notes);
   });
 });
 
