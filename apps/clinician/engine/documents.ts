@@ -153,23 +153,26 @@ async function once(
   return { result: { status: mapped, httpStatus: status, quads: [], fromCache: false, detail: `HTTP ${status}` } };
 }
 
-/** Fetches and parses `docs` (each at most once), revalidating cached copies. Results are in the order of `docs`. */
-export async function fetchDocuments<T extends { readonly url: string }>(
-  docs: readonly T[],
-  options: FetchDocumentsOptions<T>,
-): Promise<{ results: FetchedDocument[]; stats: FetchStats }> {
-  const started = performance.now();
-  const stats: FetchStats = { requests: 0, notModified: 0, bytes: 0, ms: 0 };
-  const results: FetchedDocument[] = new Array(docs.length);
-  const blockedCategories = new Map<string, FetchedDocument>();
-  const blockedPods = new Map<string, FetchedDocument>();
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  let next = 0;
-  let done = 0;
+/**
+ * Fetches single documents for one caller, sharing what one answer says
+ * about the rest (a 403 skips the rest of that category, a network failure
+ * the rest of that pod) and counting requests. Feed it from a list
+ * (`fetchDocuments`) or from a queue that grows while pods are found (engine.ts).
+ */
+export class DocumentFetcher<T extends { readonly url: string }> {
+  readonly stats: FetchStats = { requests: 0, notModified: 0, bytes: 0, ms: 0 };
+  private readonly blockedCategories = new Map<string, FetchedDocument>();
+  private readonly blockedPods = new Map<string, FetchedDocument>();
+  private readonly timeoutMs: number;
 
-  const one = async (doc: T): Promise<FetchedDocument> => {
+  constructor(private readonly options: Omit<FetchDocumentsOptions<T>, 'concurrency' | 'onProgress'>) {
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  async fetch(doc: T): Promise<FetchedDocument> {
+    const { options, stats, timeoutMs } = this;
     const group = options.groupOf?.(doc);
-    const blocked = group && (blockedPods.get(group.pod) ?? blockedCategories.get(group.category));
+    const blocked = group && (this.blockedPods.get(group.pod) ?? this.blockedCategories.get(group.category));
     if (blocked) return { ...blocked, quads: [], fromCache: false, status: 'skipped' };
     const cached = options.cache?.get(doc.url);
     let outcome: Awaited<ReturnType<typeof once>>;
@@ -195,19 +198,30 @@ export async function fetchDocuments<T extends { readonly url: string }>(
         options.cache.delete(doc.url);
       }
     }
-    if (group && (result.status === 'forbidden' || result.status === 'unauthenticated')) blockedCategories.set(group.category, result);
-    if (group && result.status === 'unreachable') blockedPods.set(group.pod, result);
+    if (group && (result.status === 'forbidden' || result.status === 'unauthenticated')) this.blockedCategories.set(group.category, result);
+    if (group && result.status === 'unreachable') this.blockedPods.set(group.pod, result);
     return result;
-  };
+  }
+}
 
+/** Fetches and parses `docs` (each at most once), revalidating cached copies. Results are in the order of `docs`. */
+export async function fetchDocuments<T extends { readonly url: string }>(
+  docs: readonly T[],
+  options: FetchDocumentsOptions<T>,
+): Promise<{ results: FetchedDocument[]; stats: FetchStats }> {
+  const started = performance.now();
+  const fetcher = new DocumentFetcher(options);
+  const results: FetchedDocument[] = new Array(docs.length);
+  let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < docs.length) {
       const i = next++;
-      results[i] = await one(docs[i]!);
+      results[i] = await fetcher.fetch(docs[i]!);
       options.onProgress?.(++done, docs.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 12, docs.length) }, worker));
-  stats.ms = Math.round(performance.now() - started);
-  return { results, stats };
+  fetcher.stats.ms = Math.round(performance.now() - started);
+  return { results, stats: fetcher.stats };
 }

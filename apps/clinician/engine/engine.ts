@@ -22,8 +22,8 @@ import type { KindId } from '../../../vocab/catalogue.ts';
 import { SOSA } from '../../../vocab/terms.ts';
 import { quadsToMeasurements, quadsToUnreliableMarks, type StoredMeasurement, type UnreliableMark } from '../../shared/measurement/index.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
-import { DocumentCache, fetchDocuments, type DocumentStatus, type FetchStats } from './documents.ts';
-import { checkPlanSize, DEFAULT_LIMITS, planDocuments, resolveScope, type DeclaredScope, type PatientPod, type PlannedDocument, type Scope, type ScopeLimits } from './plan.ts';
+import { DocumentCache, DocumentFetcher, type DocumentStatus, type FetchedDocument, type FetchStats } from './documents.ts';
+import { checkPlanSize, DEFAULT_LIMITS, planDocuments, resolveScope, type DeclaredScope, type PlannedDocument, type Scope, type ScopeLimits } from './plan.ts';
 import { podOf, PodServers, ProfileCache, ProfileError, type ProfileReader } from './profiles.ts';
 import { rowOf, type Row } from './results.ts';
 import { queryNeeds, refusedOperation, type AlgebraNode, type QueryForm, type QueryNeeds } from './scope.ts';
@@ -78,9 +78,9 @@ export interface QueryStats {
   planned: number;
   read: number;
   quads: number;
-  /** Team list and patients' profiles (finding the pods). */
+  /** From the start until every pod was found (team list, profiles). */
   discoveryMs: number;
-  /** The planned documents. */
+  /** From the start until every planned document was in (overlaps finding the pods). */
   fetchMs: number;
   queryMs: number;
   totalMs: number;
@@ -227,42 +227,62 @@ export class ClinicianQueryEngine {
     const graph = (url: string) => DataFactory.namedNode(url);
     store.addQuads(team.quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(team.url))));
 
-    // Patients' pods, from their public profiles.
+    // Patients' pods from their public profiles. One pool of `concurrency`
+    // workers does both: a patient's documents are fetched as soon as their
+    // pod is known (documents first), so finding pods overlaps fetching.
     const unreadable: Unreadable[] = [];
-    const pods: PatientPod[] = [];
-    let profilesDone = 0;
-    let nextPatient = 0;
     const concurrency = this.options.concurrency ?? 12;
-    await Promise.all(Array.from({ length: Math.min(concurrency, patients.length) }, async () => {
-      while (nextPatient < patients.length) {
-        const webId = patients[nextPatient++]!;
-        try {
-          const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
-          pods.push(pod);
-          const document = webId.replace(/#.*$/, '');
-          store.addQuads(profile.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
-        } catch (error) {
-          if (!(error instanceof ProfileError)) throw error;
-          unreadable.push({ patient: webId, reason: error.reason, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), detail: error.message });
-        }
-        target.onProgress?.({ phase: 'profiles', done: ++profilesDone, total: patients.length });
-      }
-    }));
-    pods.sort((a, b) => a.webId.localeCompare(b.webId));
-    const discoveryMs = Math.round(performance.now() - started);
-
-    const plan = planDocuments(pods, scope, now);
-    checkPlanSize(plan, pods.length, scope, this.options.maxDocuments ?? 5000);
-    const { results, stats } = await fetchDocuments(plan, {
+    const perPod = planDocuments([{ webId: 'urn:example:patient', storage: 'http://example.org/' }], scope, now).length;
+    checkPlanSize(perPod * patients.length, patients.length, scope, this.options.maxDocuments ?? 5000);
+    const fetcher = new DocumentFetcher<PlannedDocument>({
       fetch: clinician.fetch,
       cache: this.cache,
-      concurrency,
       groupOf: (d) => ({ category: `${d.patient} ${d.role === 'notes' ? 'notes' : d.kind}`, pod: d.patient }),
-      onProgress: (done, total) => target.onProgress?.({ phase: 'documents', done, total }),
     });
+    const queue: PlannedDocument[] = [];
+    const fetched: { doc: PlannedDocument; result: FetchedDocument }[] = [];
+    const waiting: (() => void)[] = [];
+    const wake = () => waiting.splice(0).forEach((w) => w());
+    let nextPatient = 0;
+    let profilesInFlight = 0;
+    let profilesDone = 0;
+    let discoveryMs = 0;
+    const worker = async () => {
+      for (;;) {
+        const doc = queue.shift();
+        if (doc) {
+          fetched.push({ doc, result: await fetcher.fetch(doc) });
+          target.onProgress?.({ phase: 'documents', done: fetched.length, total: Math.max(fetched.length + queue.length, perPod * patients.length) });
+          continue;
+        }
+        if (nextPatient < patients.length) {
+          const webId = patients[nextPatient++]!;
+          profilesInFlight += 1;
+          try {
+            const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
+            const document = webId.replace(/#.*$/, '');
+            store.addQuads(profile.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
+            queue.push(...planDocuments([pod], scope, now));
+          } catch (error) {
+            if (!(error instanceof ProfileError)) throw error;
+            unreadable.push({ patient: webId, reason: error.reason, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), detail: error.message });
+          } finally {
+            profilesInFlight -= 1;
+            if (++profilesDone === patients.length) discoveryMs = Math.round(performance.now() - started);
+            target.onProgress?.({ phase: 'profiles', done: profilesDone, total: patients.length });
+            wake();
+          }
+          continue;
+        }
+        if (profilesInFlight === 0) return;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    const fetchMs = Math.round(performance.now() - started);
+    fetched.sort((a, b) => a.doc.url.localeCompare(b.doc.url));
 
-    const documents = plan.map((doc, i) => {
-      const r = results[i]!;
+    const documents = fetched.map(({ doc, result: r }) => {
       const quads = r.status === 'read' && doc.role === 'measurements' ? withinWindow(r.quads, scope.from, scope.to) : r.quads;
       return { doc, status: r.status, quads, result: r };
     });
@@ -298,6 +318,7 @@ export class ClinicianQueryEngine {
     const partly = patients.filter((p) => !wholly.includes(p) && problemsOf(p).length > 0);
 
     const read = documents.filter((d) => d.status === 'read').length;
+    const stats = fetcher.stats;
     return {
       team: { name: team.name, url: team.url, organisation: team.organisation, patients, ...(team.displayName ? { displayName: team.displayName } : {}) },
       scope,
@@ -310,11 +331,11 @@ export class ClinicianQueryEngine {
         requests: fetchStats.requests + stats.requests,
         notModified: fetchStats.notModified + stats.notModified,
         bytes: fetchStats.bytes + stats.bytes,
-        planned: plan.length,
+        planned: documents.length,
         read,
         quads: quadCount,
         discoveryMs,
-        fetchMs: stats.ms,
+        fetchMs,
         queryMs: 0,
         totalMs: Math.round(performance.now() - started),
       },

@@ -117,11 +117,11 @@ export function planDocuments(pods: readonly PatientPod[], scope: Scope, now: Da
 }
 
 /** Refuses plans larger than `max` documents with a message saying how to narrow the query. */
-export function checkPlanSize(plan: readonly PlannedDocument[], patients: number, scope: Scope, max: number): void {
-  if (plan.length <= max) return;
+export function checkPlanSize(documents: number, patients: number, scope: Scope, max: number): void {
+  if (documents <= max) return;
   throw new ProblemError(problem(422, 'query-too-large', 'The query would read too many documents',
-    `it needs ${plan.length} documents (${patients} patients x ${scope.kinds.length} kinds x months from ` +
+    `it needs ${documents} documents (${patients} patients x ${scope.kinds.length} kinds x months from ` +
       `${scope.from.toISOString().slice(0, 10)} to ${scope.to.toISOString().slice(0, 10)}); at most ${max} are read per query. ` +
       'Name the kinds (sosa:observedProperty with a SNOMED CT concept, or kind=...), narrow the time range, or ask for one patient',
-    { documents: plan.length, maxDocuments: max }));
+    { documents, maxDocuments: max }));
 }
