@@ -5,6 +5,7 @@
  * its progress can be asked for by id. Every error is RFC 9457 problem+json.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { invalidInput, problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../shared/problem.ts';
 import type { Delivery } from '../delivery.ts';
@@ -52,7 +53,20 @@ function methodNotAllowed(allowed: string[]) {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+/** The event loop's delay since the last call (p50, p99, max ms): how busy the gateway's one thread is. */
+function eventLoopMonitor(): () => { p50: number; p99: number; max: number } {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  return () => {
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    const summary = { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
+    histogram.reset();
+    return summary;
+  };
+}
+
 export function createGatewayApp(deps: GatewayAppDeps): express.Express {
+  const loopDelay = eventLoopMonitor();
   const { outbox, delivery, registry } = deps;
   const app = express();
   app.disable('x-powered-by');
@@ -79,8 +93,11 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     };
   };
 
+  // From the parsed body to the 202: validation and the outbox flush only.
+  const processing = new LatencyWindow();
   const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>) =>
     async (req: Request, res: Response) => {
+      const started = performance.now();
       const result = await parse(req.body, deps.intake);
       if (!result.ok) {
         const n = result.errors.length;
@@ -106,6 +123,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       const fieldOf = new Map<string, string>();
       for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
       const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
+      processing.record(performance.now() - started);
       res.status(202).json({
         accepted: stored.length,
         duplicates: stored.filter((s) => s.duplicate).length,
@@ -176,6 +194,8 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       },
       outbox: { logBytes: outbox.logBytes, ...outbox.flushStats() },
       acknowledgementMs: acknowledgements.summary(),
+      processingMs: processing.summary(),
+      eventLoopDelayMs: loopDelay(),
       vendor: deps.intake.vendorWebId,
       startedAt: deps.startedAt.toISOString(),
     });
