@@ -5,6 +5,7 @@
  */
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   ingest: async () => (await import('./ingest.ts')).runIngestBenchmark(),
+  'pod-reads': async () => (await import('./pod-reads.ts')).runPodReadsBenchmark(),
 };
 
 async function main(): Promise<void> {
