@@ -31,7 +31,8 @@ import {
   measurementDocument, measurementToQuads, parseMeasurementInput, parseMeasurementsTurtle, type Measurement,
 } from '../apps/shared/measurement/index.ts';
 import { openPodSession } from '../apps/shared/pod-session.ts';
-import { deviceReadings, makeDevices, seededRandom, type JsonReading } from '../apps/simulator/devices.ts';
+import { deviceReadings, makeDevices, type JsonReading } from '../apps/simulator/devices.ts';
+import { seededRandom } from '../apps/shared/prng.ts';
 import { progressBar } from '../apps/simulator/progress.ts';
 import { summarise } from '../apps/simulator/stats.ts';
 import { gatewayStatus, startGatewayProcess, type GatewayProcess } from '../test/support/gateway-process.ts';

@@ -20,6 +20,7 @@ import { demoGroup, groupIriOf, webIdOf } from '../pod-server/world/demo-world.t
 import { ensureContainer, putTurtle } from '../pod-server/world/pod-writes.ts';
 import { publishTeamList } from '../pod-server/world/teams.ts';
 import type { KindId } from '../vocab/catalogue.ts';
+import { seededRandom as random } from '../apps/shared/prng.ts';
 
 export const PANEL_KINDS: readonly KindId[] = ['oxygen-saturation', 'heart-rate', 'blood-pressure', 'body-weight'];
 export const PANEL_TEAM = 'panel';
@@ -32,17 +33,6 @@ export interface Panel {
   readonly documents: number;
   readonly measurements: number;
   readonly seconds: { accounts: number; layout: number; documents: number; total: number };
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The panel patient's readings: deterministic per (index, end). */

@@ -116,6 +116,21 @@ export const XSD = {
 
 export const RDF = { type: `${NS.rdf}type` } as const;
 
+const acl = ns(NS.acl);
+/** Web Access Control terms (ACL documents of the health containers). */
+export const ACL = {
+  Authorization: acl('Authorization'),
+  accessTo: acl('accessTo'),
+  default: acl('default'),
+  agent: acl('agent'),
+  agentGroup: acl('agentGroup'),
+  mode: acl('mode'),
+  Read: acl('Read'),
+  Write: acl('Write'),
+  Append: acl('Append'),
+  Control: acl('Control'),
+} as const;
+
 /** The project's own terms; every one is declared in vocab/helsevev.ttl. */
 const hv = ns(NS.hv);
 export const HV = {

@@ -15,24 +15,11 @@
  */
 import { Parser, Store, type Quad } from 'n3';
 import type { KindId } from '../../vocab/catalogue.ts';
-import { NS, RDF } from '../../vocab/terms.ts';
+import { ACL, NS, RDF } from '../../vocab/terms.ts';
 import { healthAclQuads, type Grantee, type HealthAccess } from '../shared/health-acl.ts';
 import type { HealthContainer } from '../shared/health-layout.ts';
 import type { ConsentRecord } from '../shared/measurement/consent.ts';
 import { toOsloIso } from '../shared/measurement/identity.ts';
-
-const ACL = {
-  Authorization: `${NS.acl}Authorization`,
-  accessTo: `${NS.acl}accessTo`,
-  default: `${NS.acl}default`,
-  agent: `${NS.acl}agent`,
-  agentGroup: `${NS.acl}agentGroup`,
-  mode: `${NS.acl}mode`,
-  Read: `${NS.acl}Read`,
-  Write: `${NS.acl}Write`,
-  Append: `${NS.acl}Append`,
-  Control: `${NS.acl}Control`,
-} as const;
 
 /** A container's ACL document as read from the pod. */
 export interface AclDocument {

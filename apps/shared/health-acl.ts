@@ -19,23 +19,10 @@
  */
 import { DataFactory, Writer, type Quad } from 'n3';
 import type { KindId } from '../../vocab/catalogue.ts';
-import { NS, RDF } from '../../vocab/terms.ts';
+import { ACL, NS, RDF } from '../../vocab/terms.ts';
 import type { HealthContainer } from './health-layout.ts';
 
 const { namedNode, quad } = DataFactory;
-
-const ACL = {
-  Authorization: `${NS.acl}Authorization`,
-  accessTo: `${NS.acl}accessTo`,
-  default: `${NS.acl}default`,
-  agent: `${NS.acl}agent`,
-  agentGroup: `${NS.acl}agentGroup`,
-  mode: `${NS.acl}mode`,
-  Read: `${NS.acl}Read`,
-  Write: `${NS.acl}Write`,
-  Append: `${NS.acl}Append`,
-  Control: `${NS.acl}Control`,
-} as const;
 
 /** Who is granted: an organisation's group document (`...#group`) or a single agent's WebID. */
 export type Grantee = { readonly group: string } | { readonly agent: string };

@@ -44,18 +44,6 @@ export interface JsonReading {
   device: string;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Roughly normal noise with standard deviation `sd`. */
 const noise = (random: () => number, sd: number) => (random() + random() + random() + random() - 2) * sd * Math.sqrt(3);
 const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));

@@ -13,7 +13,8 @@
  */
 import { parseArgs } from 'node:util';
 import { NO_NATIONAL_ID_SYSTEM } from '../gateway/registry.ts';
-import { deviceReadings, makeDevices, seededRandom, toFhirObservation, type SimPatient } from './devices.ts';
+import { deviceReadings, makeDevices, toFhirObservation, type SimPatient } from './devices.ts';
+import { seededRandom } from '../shared/prng.ts';
 import { progressBar } from './progress.ts';
 import { summarise } from './stats.ts';
 

@@ -18,6 +18,7 @@ import {
 } from '../../apps/shared/measurement/index.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import type { KindId } from '../../vocab/catalogue.ts';
+import { seededRandom as prng } from '../../apps/shared/prng.ts';
 
 export interface DemoSeedOptions {
   /** Base URL of the pod server, e.g. http://localhost:3000/ */
@@ -30,18 +31,6 @@ export interface DemoSeedOptions {
 
 type PatientName = 'hans' | 'kari' | 'ola';
 const DAY = 86_400_000;
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same world. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Approximately normal noise with standard deviation `sd`. */
 const noise = (random: () => number, sd: number) => (random() + random() + random() - 1.5) * sd * 2;
