@@ -156,4 +156,8 @@ export const HV = {
   PatientList: hv('PatientList'),
   followedBy: hv('followedBy'),
   patient: hv('patient'),
+  Threshold: hv('Threshold'),
+  forPatient: hv('forPatient'),
+  lowerLimit: hv('lowerLimit'),
+  upperLimit: hv('upperLimit'),
 } as const;

@@ -11,6 +11,7 @@ import { ClinicianQueryEngine, type ClinicianEngineOptions } from './engine/engi
 import { Sessions } from './http/auth.ts';
 import { createClinicianApp } from './http/app.ts';
 import { createBrowserLogin, type BrowserLogin } from './http/browser-login.ts';
+import { buildDashboardBundle } from './dashboard/build.ts';
 
 export const DEFAULT_CLINICIAN_PORT = 3003;
 
@@ -28,6 +29,8 @@ export interface ClinicianApiOptions {
   readonly browserLogin?: boolean;
   /** The URL browsers reach the API at (the login's redirect URL); default http://localhost:{port}. */
   readonly publicUrl?: string;
+  /** Serves the dashboard page at / (built with esbuild at start); default on. */
+  readonly dashboard?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -47,7 +50,8 @@ export async function startClinicianApi(options: ClinicianApiOptions): Promise<C
   let url: string;
   let publicUrl = options.publicUrl?.replace(/\/$/, '');
   if (options.browserLogin !== false) browserLogin = createBrowserLogin({ oidcIssuer: options.podBaseUrl, baseUrl: () => publicUrl! });
-  const app = createClinicianApp({ engine, sessions, ...(browserLogin ? { browserLogin } : {}) });
+  const dashboard = options.dashboard !== false ? buildDashboardBundle() : undefined;
+  const app = createClinicianApp({ engine, sessions, ...(browserLogin ? { browserLogin } : {}), ...(dashboard ? { dashboard } : {}) });
   const server = app.listen(port, host);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -32,6 +32,7 @@ import { recordConsent, registerMeasurementContainers, writeHealthLayout } from 
 import { describeProfile, publishGroup } from './profiles.ts';
 import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
 import { demoTeamLists, publishTeamList } from './teams.ts';
+import { publishDemoThresholds } from './thresholds.ts';
 
 const MARKER_VERSION = 1;
 
@@ -43,6 +44,8 @@ interface WorldMarker {
   provisionedAt?: string;
   /** When the teams' patient lists were last written (a separate step, so older data folders get them too). */
   teamsAt?: string;
+  /** When the teams' alert thresholds were last written (pod-server/world/thresholds.ts). */
+  thresholdsAt?: string;
   seededAt?: string;
 }
 
@@ -151,8 +154,9 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
   const haveAllCredentials = DEMO_ACCOUNTS.every((a) => credentials[a.name]);
   const needsProvisioning = options.force || !marker?.provisionedAt || !haveAllCredentials;
   const needsTeams = needsProvisioning || !marker?.teamsAt;
+  const needsThresholds = needsTeams || !marker?.thresholdsAt;
   const needsSeed = options.seedMeasurements !== undefined && (options.force || !marker?.seededAt);
-  if (!needsProvisioning && !needsTeams && !needsSeed) {
+  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsSeed) {
     log(`demo world already provisioned (${marker!.provisionedAt}${marker!.seededAt ? ', measurements seeded' : ''})`);
     return { provisioned: false, seeded: false, ms: 0, accounts: worldAccounts(baseUrl, credentials), credentials };
   }
@@ -234,6 +238,14 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
       marker = { ...marker, teamsAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);
       log(`team patient lists: ${lists.map((l) => `${l.owner}/teams/${l.name}`).join(', ')} (${elapsed()})`);
+    }
+
+    if (needsThresholds) {
+      // 6. The teams' alert thresholds, next to the patient lists (pod-server/world/thresholds.ts).
+      const documents = await publishDemoThresholds((name) => ctx.sessionFor(name), baseUrl);
+      marker = { ...marker, thresholdsAt: toOsloIso(new Date()) };
+      await writeMarker(dataDir, marker);
+      log(`team thresholds: ${documents.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
     }
 
     let seeded = false;

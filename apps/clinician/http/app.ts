@@ -7,6 +7,7 @@
  *   GET      /teams             the teams of the caller's organisations
  *   GET      /reports/{id}      what a partial answer could not read
  *   POST     /session           client credentials -> bearer token; DELETE to log out
+ *   GET      / (text/html)      the clinician dashboard (../dashboard/routes.ts)
  *
  * Every query runs with the caller's identity (auth.ts). Errors are RFC 9457
  * problem+json (OperationOutcome under /fhir). Partial access is always said:
@@ -25,12 +26,16 @@ import { MEDIA_TYPE_OF, RESULTS_MEDIA_TYPES, writeBoolean, writeSolutions, type 
 import { AUTHENTICATE_HEADER, type Sessions } from './auth.ts';
 import { FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
 import type { BrowserLogin } from './browser-login.ts';
+import type { DashboardBundle } from '../dashboard/build.ts';
+import { mountDashboard } from '../dashboard/routes.ts';
 
 export interface ClinicianAppDeps {
   readonly engine: ClinicianQueryEngine;
   readonly sessions: Sessions;
   /** People's login (Solid-OIDC in the browser); absent: /login answers 501. */
   readonly browserLogin?: BrowserLogin;
+  /** The dashboard page's bundle (apps/clinician/dashboard); absent: no page, `GET /` is JSON only. */
+  readonly dashboard?: Promise<DashboardBundle>;
   /** Reports of partial answers are kept this long; default 15 minutes. */
   readonly reportTtlMs?: number;
 }
@@ -106,6 +111,9 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   };
 
   const reportBody = (g: Gathered) => ({ team: g.team.name, scope: scopeJson(g), access: g.access });
+
+  // ------------------------------------------------------------------ dashboard (docs/dashboard.md)
+  if (deps.dashboard) mountDashboard(app, { engine, identify, bundle: deps.dashboard });
 
   // ------------------------------------------------------------------ index
   app.get('/', (req, res) => {

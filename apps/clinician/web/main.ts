@@ -1,0 +1,378 @@
+/**
+ * The clinician dashboard in the browser (docs/dashboard.md). Talks only to
+ * the clinician service it came from, with the login cookie; never to a pod
+ * directly. Views: the team (latest value per kind, threshold flags) and one
+ * patient (a uPlot chart per kind, points by source, 1/4/12 weeks, mark as
+ * unreliable). The patient view polls its JSON every 2 s with If-None-Match,
+ * so new measurements appear without reloading.
+ */
+import uPlot from 'uplot';
+import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
+import { h, replace } from '../../consent/web/dom.ts';
+import { kindName, num, t, when, type Lang } from './i18n.ts';
+
+type Setting = 'home-municipality' | 'home-hospital' | 'clinic';
+const SETTINGS: readonly Setting[] = ['home-municipality', 'home-hospital', 'clinic'];
+/** Colour and point size per source (colour-blind safe pair + green; sizes differ too). */
+const STYLE: Record<Setting, { colour: string; size: number; dash: number[] }> = {
+  'home-municipality': { colour: '#1f5fa8', size: 7, dash: [] },
+  'home-hospital': { colour: '#b35c00', size: 9, dash: [6, 4] },
+  clinic: { colour: '#1d6b3a', size: 12, dash: [2, 3] },
+};
+const POLL_MS = 2_000;
+
+interface Threshold { patient: string; kind: KindId; below?: number; above?: number; source: string }
+interface Unreadable { category: KindId | 'notes' | null; reason: string }
+interface Mark { reason: string; author: string; created: string }
+interface Point { iri: string; kind: KindId; value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; source: string; device: string; unreliable: Mark[] }
+interface PatientData { team: string; patient: string; name: string; weeks: number; thresholdsDocument: string; thresholds: Threshold[]; unreadable: Unreadable[]; measurements: Point[] }
+interface TeamData {
+  team: string; displayName: string; since: string; thresholdsDocument: string;
+  patients: { webId: string; name: string; latest: Record<string, { value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; flagged: boolean; unreliable: boolean }>; thresholds: Threshold[]; unreadable: Unreadable[] }[];
+}
+
+const state = {
+  lang: (localStorage.getItem('hv-lang') as Lang | null) ?? (navigator.language.startsWith('en') ? 'en' : 'nb') as Lang,
+  webId: '',
+  teams: [] as { name: string; displayName?: string; member?: boolean }[],
+  hidden: new Set<Setting>(),
+  open: new Set<string>(),
+  poll: 0 as number | ReturnType<typeof setInterval>,
+  etag: '',
+  patient: undefined as PatientData | undefined,
+};
+
+const main = () => document.getElementById('main')!;
+const tr = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(state.lang, key, params);
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
+
+async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body?: T; etag?: string }> {
+  const response = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
+  if (response.status === 304) return { status: 304 };
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : undefined;
+  if (!response.ok) throw new HttpError(response.status, body?.detail ?? body?.title ?? `HTTP ${response.status}`);
+  return { status: response.status, body: body as T, etag: response.headers.get('etag') ?? undefined };
+}
+
+function params(): URLSearchParams {
+  return new URLSearchParams(location.hash.replace(/^#/, ''));
+}
+
+function status(text: string): void {
+  const el = document.getElementById('status');
+  if (el) el.textContent = text;
+}
+
+// ------------------------------------------------------------------ header
+function renderHeader(): void {
+  const langButton = (lang: Lang, label: string) => h('button', {
+    type: 'button', lang, 'aria-pressed': String(state.lang === lang),
+    onclick: () => { state.lang = lang; localStorage.setItem('hv-lang', lang); void route(); },
+  }, label);
+  replace(document.getElementById('top')!,
+    h('h1', {}, tr('title')),
+    h('div', { class: 'tools' },
+      h('div', { class: 'langs', role: 'group', 'aria-label': 'Språk / Language' }, langButton('nb', 'Norsk'), langButton('en', 'English')),
+      state.webId ? h('span', { class: 'who' }, state.webId) : null,
+      state.webId ? h('button', { type: 'button', class: 'secondary', onclick: logout }, tr('logout')) : null));
+  document.documentElement.lang = state.lang;
+  document.title = tr('title');
+}
+
+async function logout(): Promise<void> {
+  await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
+  state.webId = '';
+  location.hash = '';
+  await route();
+}
+
+// ------------------------------------------------------------------ routing
+async function route(): Promise<void> {
+  stopPolling();
+  renderHeader();
+  try {
+    if (!state.webId) {
+      const me = await fetch('/login/me', { credentials: 'same-origin' });
+      if (me.status === 401) return renderLogin();
+      state.webId = ((await me.json()) as { webId: string }).webId;
+      renderHeader();
+    }
+    if (state.teams.length === 0) {
+      state.teams = (await api<{ teams: { name: string; displayName?: string; member?: boolean }[] }>('/teams')).body!.teams.filter((x) => x.member !== false);
+    }
+    const p = params();
+    const team = p.get('team') ?? state.teams[0]?.name;
+    if (!team) return replace(main(), h('p', {}, tr('error', { detail: 'no team' })));
+    const patient = p.get('patient');
+    if (patient) await renderPatient(team, patient, Number(p.get('weeks') ?? 4));
+    else await renderTeam(team);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 401) return renderLogin();
+    replace(main(), h('p', { class: 'error', role: 'alert' }, tr('error', { detail: (error as Error).message })));
+  }
+}
+
+function renderLogin(): void {
+  state.webId = '';
+  renderHeader();
+  replace(main(), h('h2', {}, tr('login')), h('p', {}, tr('loginIntro')),
+    h('p', {}, h('a', { id: 'login', class: 'button', href: '/login?return=/' }, tr('login'))));
+}
+
+// ------------------------------------------------------------------ team view
+function thresholdText(th: Threshold, unit: string): string {
+  return [th.below !== undefined ? tr('below', { value: num(state.lang, th.below), unit }) : '', th.above !== undefined ? tr('above', { value: num(state.lang, th.above), unit }) : ''].filter(Boolean).join(', ');
+}
+
+function sourceLink(url: string): HTMLElement {
+  const doc = url.replace(/#.*$/, '');
+  return h('a', { href: doc, class: 'source', rel: 'noreferrer' }, new URL(doc).pathname);
+}
+
+async function renderTeam(team: string): Promise<void> {
+  replace(main(), h('p', { class: 'loading' }, '…'));
+  const data = (await api<TeamData>(`/dashboard/api/team?team=${encodeURIComponent(team)}`)).body!;
+  const kinds = CATEGORIES.filter((k) => data.patients.some((p) => p.latest[k] || p.thresholds.some((x) => x.kind === k)
+    || p.unreadable.some((u) => u.category === k && u.reason === 'forbidden')));
+  const teamChooser = state.teams.length > 1
+    ? h('label', {}, `${tr('team')}: `, h('select', { onchange: (e: Event) => { location.hash = `team=${(e.target as HTMLSelectElement).value}`; } },
+      state.teams.map((x) => h('option', { value: x.name, selected: x.name === team }, x.displayName ?? x.name))))
+    : null;
+  const cell = (p: TeamData['patients'][number], kind: KindId) => {
+    const latest = p.latest[kind];
+    const unreadable = p.unreadable.find((u) => u.category === kind);
+    if (!latest && unreadable) return h('td', { class: 'not-shared' }, unreadable.reason === 'forbidden' ? tr('notShared') : tr('notReadable', { reason: unreadable.reason }));
+    if (!latest) return h('td', { class: 'muted' }, tr('noValue'));
+    const value = kind === 'blood-pressure' ? `${num(state.lang, latest.value)}/${num(state.lang, latest.diastolic ?? 0)}` : num(state.lang, latest.value);
+    return h('td', { class: latest.flagged ? 'flagged' : '', 'data-kind': kind },
+      latest.flagged ? h('span', { class: 'flag', title: tr('flagged') }, '⚠ ') : null,
+      h('strong', {}, `${value} ${latest.unit}`),
+      latest.flagged ? h('span', { class: 'visually-hidden' }, ` (${tr('flagged')})`) : null,
+      h('br'), h('span', { class: 'muted small' }, when(state.lang, latest.effectiveTime)));
+  };
+  replace(main(),
+    h('h2', { id: 'team-heading' }, `${data.displayName}`),
+    teamChooser,
+    h('p', { class: 'hint' }, tr('latestSince', { days: 14 })),
+    h('div', { class: 'scroll' }, h('table', { id: 'team-table', 'aria-labelledby': 'team-heading' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, tr('patient')), kinds.map((k) => h('th', { scope: 'col' }, kindName(state.lang, k))))),
+      h('tbody', {}, data.patients.map((p) => h('tr', { 'data-patient': p.webId },
+        h('th', { scope: 'row' }, h('a', { href: `#team=${encodeURIComponent(team)}&patient=${encodeURIComponent(p.webId)}&weeks=4` }, p.name)),
+        kinds.map((k) => cell(p, k))))))),
+    h('h3', {}, tr('threshold')),
+    h('ul', { id: 'thresholds' }, data.patients.flatMap((p) => p.thresholds.map((th) =>
+      h('li', {}, `${p.name}: ${kindName(state.lang, th.kind)} ${thresholdText(th, kindSpec(th.kind).canonicalUnit)} — ${tr('thresholdFrom')} `, sourceLink(th.source))))));
+}
+
+// ------------------------------------------------------------------ patient view
+function stopPolling(): void {
+  if (state.poll) clearInterval(state.poll);
+  state.poll = 0;
+  state.etag = '';
+}
+
+async function loadPatient(team: string, patient: string, weeks: number): Promise<boolean> {
+  const result = await api<PatientData>(`/dashboard/api/patient?team=${encodeURIComponent(team)}&patient=${encodeURIComponent(patient)}&weeks=${weeks}`,
+    state.etag ? { headers: { 'if-none-match': state.etag } } : {});
+  if (result.status === 304 || !result.body) return false;
+  state.etag = result.etag ?? '';
+  state.patient = result.body;
+  return true;
+}
+
+async function renderPatient(team: string, patient: string, weeks: number): Promise<void> {
+  replace(main(), h('p', { class: 'loading' }, '…'));
+  state.patient = undefined;
+  await loadPatient(team, patient, weeks);
+  drawPatient();
+  let busy = false;
+  state.poll = setInterval(async () => {
+    if (busy || document.hidden) return;
+    busy = true;
+    try {
+      const before = state.patient?.measurements.length ?? 0;
+      if (await loadPatient(team, patient, weeks)) {
+        drawPatient();
+        if ((state.patient?.measurements.length ?? 0) > before) status(tr('newData'));
+      }
+    } catch { /* the next poll tries again */ } finally {
+      busy = false;
+    }
+  }, POLL_MS);
+}
+
+function drawPatient(): void {
+  const data = state.patient;
+  if (!data) return;
+  const focused = document.activeElement?.id;
+  const team = data.team;
+  const link = (w: number) => `#team=${encodeURIComponent(team)}&patient=${encodeURIComponent(data.patient)}&weeks=${w}`;
+  const byKind = new Map<KindId, Point[]>();
+  for (const m of data.measurements) byKind.set(m.kind, [...(byKind.get(m.kind) ?? []), m]);
+  const notShared = data.unreadable.filter((u) => u.category && u.category !== 'notes').map((u) => u.category as KindId);
+  const empty = CATEGORIES.filter((k) => !byKind.has(k) && !notShared.includes(k));
+  replace(main(),
+    h('p', {}, h('a', { href: `#team=${encodeURIComponent(team)}` }, `← ${tr('back')}`)),
+    h('h2', { id: 'patient-heading' }, data.name),
+    h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
+    h('div', { class: 'controls' },
+      h('div', { role: 'group', 'aria-label': tr('weeks'), class: 'weeks' }, h('span', {}, `${tr('weeks')}: `),
+        [1, 4, 12].map((w) => h('a', { id: `weeks-${w}`, class: 'button secondary', href: link(w), 'aria-current': w === data.weeks ? 'true' : undefined }, w === 1 ? tr('week', { n: 1 }) : tr('weeksN', { n: w })))),
+      h('div', { role: 'group', 'aria-label': tr('sources'), class: 'legend', id: 'legend' }, h('span', {}, `${tr('sources')}: `),
+        SETTINGS.map((s) => h('button', {
+          type: 'button', id: `legend-${s}`, class: `legend-item setting-${s}`, 'aria-pressed': String(!state.hidden.has(s)),
+          onclick: () => { if (state.hidden.has(s)) state.hidden.delete(s); else state.hidden.add(s); drawPatient(); },
+        }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), tr(s))))),
+    CATEGORIES.filter((k) => byKind.has(k)).map((k) => kindSection(data, k, byKind.get(k)!)),
+    notShared.length > 0 ? h('section', { id: 'not-shared', class: 'not-shared-box' },
+      h('h3', {}, tr('notSharedHeading')), h('p', {}, tr('notSharedText')),
+      h('ul', {}, notShared.map((k) => h('li', { 'data-kind': k }, `${kindName(state.lang, k)}: ${tr('notShared')}`)))) : null,
+    empty.length > 0 ? h('p', { class: 'muted' }, tr('noData', { kinds: empty.map((k) => kindName(state.lang, k)).join(', ') })) : null);
+  // The dialog lives outside <main>, so a poll's re-render never closes it while someone types.
+  const dialog = document.getElementById('mark-dialog') as HTMLDialogElement | null;
+  if (!dialog) document.body.append(markDialog());
+  else if (!dialog.open) dialog.replaceWith(markDialog());
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+function kindSection(data: PatientData, kind: KindId, points: Point[]): HTMLElement {
+  const unit = kindSpec(kind).canonicalUnit;
+  const threshold = data.thresholds.find((x) => x.kind === kind);
+  const visible = points.filter((p) => !state.hidden.has(p.setting));
+  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': tr('chartOf', { kind: kindName(state.lang, kind), n: visible.length }) });
+  const details = h('details', { id: `values-${kind}`, open: state.open.has(kind) },
+    h('summary', {}, tr('values', { n: visible.length })),
+    h('div', { class: 'scroll' }, h('table', { class: 'values' },
+      h('thead', {}, h('tr', {}, [tr('time'), tr('value'), tr('source'), tr('marks'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, [...visible].reverse().map((p) => h('tr', { 'data-iri': p.iri, 'data-setting': p.setting, 'data-value': p.value, 'data-time': p.effectiveTime, class: p.unreliable.length ? 'unreliable' : '' },
+        h('td', {}, when(state.lang, p.effectiveTime)),
+        h('td', {}, kind === 'blood-pressure' ? `${num(state.lang, p.value)}/${num(state.lang, p.diastolic ?? 0)} ${p.unit}` : `${num(state.lang, p.value)} ${p.unit}`),
+        h('td', {}, h('span', { class: `dot setting-${p.setting}`, 'aria-hidden': 'true' }), tr(p.setting)),
+        h('td', { class: 'mark-text' }, p.unreliable.map((m) => h('div', {}, tr('marked', { reason: m.reason, who: m.author, when: when(state.lang, m.created) })))),
+        h('td', {}, h('button', { type: 'button', class: 'small secondary', onclick: () => openMark(p) }, tr('markUnreliable')))))))));
+  details.addEventListener('toggle', () => { if (details.open) state.open.add(kind); else state.open.delete(kind); });
+  const section = h('section', { class: 'kind', id: `kind-${kind}`, 'data-kind': kind, 'data-count': points.length, 'aria-labelledby': `h-${kind}` },
+    h('h3', { id: `h-${kind}` }, `${kindName(state.lang, kind)} ${kind === 'blood-pressure' ? tr('systolic') : ''}`),
+    threshold ? h('p', { class: 'threshold' }, `${tr('threshold')}: ${thresholdText(threshold, unit)} — ${tr('thresholdFrom')} `, sourceLink(threshold.source)) : null,
+    chart, details);
+  requestAnimationFrame(() => drawChart(chart, data, kind, points, threshold));
+  return section;
+}
+
+function isoWeek(seconds: number): number {
+  const d = new Date(seconds * 1000);
+  const day = (d.getUTCDay() + 6) % 7;
+  d.setUTCDate(d.getUTCDate() - day + 3);
+  const firstThursday = new Date(Date.UTC(d.getUTCFullYear(), 0, 4));
+  return 1 + Math.round(((d.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
+}
+
+function drawChart(el: HTMLElement, data: PatientData, kind: KindId, points: Point[], threshold?: Threshold): void {
+  if (!el.isConnected) return;
+  const xs = [...new Set(points.map((p) => Date.parse(p.effectiveTime) / 1000))].sort((a, b) => a - b);
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const column = (pick: (p: Point) => boolean) => {
+    const ys: (number | null)[] = xs.map(() => null);
+    for (const p of points) if (pick(p)) ys[index.get(Date.parse(p.effectiveTime) / 1000)!] = p.value;
+    return ys;
+  };
+  const now = Date.now() / 1000;
+  const min = now - data.weeks * 7 * 86_400;
+  const limit = threshold?.below ?? threshold?.above;
+  const series: uPlot.Series[] = [{}];
+  const columns: (number | null)[][] = [xs];
+  for (const s of SETTINGS) {
+    series.push({ label: tr(s), stroke: STYLE[s].colour, dash: STYLE[s].dash, width: 1.5, spanGaps: true, show: !state.hidden.has(s), points: { show: true, size: STYLE[s].size, fill: STYLE[s].colour } });
+    columns.push(column((p) => p.setting === s));
+  }
+  series.push({ label: tr('unreliableSeries'), stroke: '#a12622', width: 0, paths: () => null, points: { show: true, size: 18, width: 2.5, fill: 'transparent', stroke: '#a12622' } });
+  columns.push(column((p) => p.unreliable.length > 0 && !state.hidden.has(p.setting)));
+  if (limit !== undefined) {
+    series.push({ label: tr('thresholdSeries'), stroke: '#a12622', dash: [8, 6], width: 1, points: { show: false } });
+    columns.push(xs.map(() => limit));
+  }
+  const values = points.map((p) => p.value).concat(limit !== undefined ? [limit] : []);
+  const pad = Math.max(1, (Math.max(...values) - Math.min(...values)) * 0.1);
+  const width = Math.max(280, el.clientWidth || 600);
+  const day = 86_400;
+  new uPlot({
+    width, height: 260,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true, min, max: now }, y: { range: [Math.min(...values) - pad, Math.max(...values) + pad] } },
+    axes: [
+      {
+        splits: (_u, _i, lo, hi) => {
+          const step = data.weeks === 1 ? day : 7 * day;
+          const start = new Date(lo * 1000);
+          // Mondays (or every day for one week), at Oslo-ish midnight UTC
+          const first = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()) / 1000;
+          const out: number[] = [];
+          for (let x = first; x <= hi; x += day) if (x >= lo && (step === day || new Date(x * 1000).getUTCDay() === 1)) out.push(x);
+          return out;
+        },
+        values: (_u, splits) => splits.map((s) => (data.weeks === 1
+          ? new Intl.DateTimeFormat(state.lang === 'nb' ? 'nb-NO' : 'en-GB', { weekday: 'short', day: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(s * 1000))
+          : `${tr('weekLabel')} ${isoWeek(s)}`)),
+      },
+      { label: kindSpec(kind).canonicalUnit, size: 50 },
+    ],
+    series,
+  }, columns as uPlot.AlignedData, el);
+}
+
+// ------------------------------------------------------------------ mark as unreliable
+let marking: Point | undefined;
+
+function markDialog(): HTMLDialogElement {
+  const reason = h('textarea', { id: 'mark-reason', required: true, maxlength: 500, rows: 3 });
+  const dialog = h('dialog', { id: 'mark-dialog', 'aria-labelledby': 'mark-title' },
+    h('form', { method: 'dialog', id: 'mark-form', onsubmit: (e: Event) => { e.preventDefault(); void saveMark(reason.value); } },
+      h('h3', { id: 'mark-title' }, tr('markTitle')),
+      h('p', { id: 'mark-what' }),
+      h('label', { for: 'mark-reason' }, tr('reason')), reason,
+      h('p', { id: 'mark-error', class: 'error', role: 'alert' }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', id: 'mark-save' }, tr('save')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, tr('cancel')))));
+  return dialog;
+}
+
+function openMark(p: Point): void {
+  marking = p;
+  const dialog = document.getElementById('mark-dialog') as HTMLDialogElement;
+  (document.getElementById('mark-what') as HTMLElement).textContent = `${kindName(state.lang, p.kind)}: ${num(state.lang, p.value)} ${p.unit}, ${when(state.lang, p.effectiveTime)}, ${tr(p.setting)}`;
+  (document.getElementById('mark-reason') as HTMLTextAreaElement).value = '';
+  (document.getElementById('mark-error') as HTMLElement).textContent = '';
+  dialog.showModal();
+}
+
+async function saveMark(reason: string): Promise<void> {
+  const data = state.patient;
+  if (!marking || !data) return;
+  try {
+    await api('/dashboard/api/marks', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ team: data.team, patient: data.patient, measurement: marking.iri, reason }),
+    });
+    (document.getElementById('mark-dialog') as HTMLDialogElement).close();
+    state.etag = '';
+    await loadPatient(data.team, data.patient, data.weeks);
+    drawPatient();
+    status(tr('savedMark'));
+  } catch (error) {
+    (document.getElementById('mark-error') as HTMLElement).textContent = (error as Error).message;
+  }
+}
+
+window.addEventListener('hashchange', () => void route());
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => { if (state.patient && params().get('patient')) drawPatient(); }, 200);
+});
+void route();

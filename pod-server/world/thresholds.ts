@@ -1,0 +1,62 @@
+/**
+ * The demo teams' alert thresholds (apps/clinician/dashboard/thresholds.ts
+ * defines the format): `{org pod}thresholds/{team}`, written as the
+ * organisation, readable by the team's group only. hans's SpO2 below 90 %
+ * for the two teams following him, kari's blood glucose above 10 mmol/L for
+ * the GP office. Rewriting them whole is idempotent.
+ */
+import { DataFactory, Writer } from 'n3';
+import { thresholdsDocumentOf, thresholdsTurtle, type Threshold } from '../../apps/clinician/dashboard/thresholds.ts';
+import { NS, RDF } from '../../vocab/terms.ts';
+import { demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
+import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';
+import { teamListOf } from './teams.ts';
+
+const { namedNode, quad } = DataFactory;
+type Fetch = typeof fetch;
+
+export const DEMO_THRESHOLDS: readonly { readonly group: GroupName; readonly thresholds: readonly Omit<Threshold, 'source'>[] }[] = [
+  { group: 'lungeteam', thresholds: [{ patient: 'hans', kind: 'oxygen-saturation', below: 90 }] },
+  { group: 'oppfolgingsteam-a', thresholds: [{ patient: 'hans', kind: 'oxygen-saturation', below: 90 }] },
+  { group: 'fastleger', thresholds: [{ patient: 'kari', kind: 'blood-glucose', above: 10 }] },
+];
+
+function aclTurtle(acl: string, target: string, owner: string, group: string, container: boolean): Promise<string> {
+  const a = (l: string) => namedNode(`${NS.acl}${l}`);
+  const rule = (name: string, who: 'agent' | 'agentGroup', iri: string, modes: string[]) => {
+    const s = namedNode(`${acl}#${name}`);
+    return [
+      quad(s, namedNode(RDF.type), a('Authorization')), quad(s, a(who), namedNode(iri)), quad(s, a('accessTo'), namedNode(target)),
+      ...(container ? [quad(s, a('default'), namedNode(target))] : []),
+      ...modes.map((m) => quad(s, a('mode'), a(m))),
+    ];
+  };
+  const writer = new Writer({ prefixes: { acl: NS.acl } });
+  writer.addQuads([...rule('owner', 'agent', owner, ['Read', 'Write', 'Control']), ...(container ? [] : rule('team', 'agentGroup', group, ['Read']))]);
+  return new Promise((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));
+}
+
+/** Writes one team's thresholds and their ACLs; run as the organisation. Returns the document's URL. */
+export async function publishThresholds(fetch: Fetch, baseUrl: string, groupName: GroupName, items: readonly Omit<Threshold, 'source'>[]): Promise<string> {
+  const group = demoGroup(groupName);
+  const orgPod = `${baseUrl}${group.owner}/`;
+  const owner = webIdOf(baseUrl, group.owner);
+  const document = thresholdsDocumentOf(teamListOf(orgPod, group.name));
+  const container = document.slice(0, document.lastIndexOf('/') + 1);
+  const { acl: containerAcl } = await ensureContainer(fetch, container);
+  await putTurtle(fetch, containerAcl, await aclTurtle(containerAcl, container, owner, groupIriOf(baseUrl, group), true));
+  await putTurtle(fetch, document, await thresholdsTurtle(items));
+  const acl = await aclUrlOf(fetch, document);
+  await putTurtle(fetch, acl, await aclTurtle(acl, document, owner, groupIriOf(baseUrl, group), false));
+  return document;
+}
+
+/** Every demo team's thresholds. */
+export async function publishDemoThresholds(sessionFor: (name: string) => Promise<{ fetch: Fetch }>, baseUrl: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const { group, thresholds } of DEMO_THRESHOLDS) {
+    const items = thresholds.map((t) => ({ ...t, patient: webIdOf(baseUrl, t.patient) }));
+    out.push(await publishThresholds((await sessionFor(demoGroup(group).owner)).fetch, baseUrl, group, items));
+  }
+  return out;
+}
