@@ -10,25 +10,19 @@
  * the team and patient views go to docs/screenshots/dashboard-*.png.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Parser } from 'n3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quadsToUnreliableMarks } from '../../apps/shared/measurement/notes.ts';
 import { startClinicianApi, type ClinicianApi } from '../../apps/clinician/service.ts';
 import { seedDemoMeasurements } from '../../pod-server/world/demo-measurements.ts';
-import { DEMO_PASSWORD, demoEmail } from '../../pod-server/world/demo-world.ts';
 import type { WorldContext } from '../../pod-server/world/world.ts';
+import { launchChromium, logInThroughPodServer } from '../support/chromium.ts';
 import { postJson, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const TABLET = { width: 1024, height: 1000 };
 
@@ -55,12 +49,11 @@ async function newPage(context: BrowserContext): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   world = await startTestWorld({ seedMeasurements });
   const port = await freePort();
   api = await startClinicianApi({ port, host: '127.0.0.1', podBaseUrl: world.baseUrl, publicUrl: `http://localhost:${port}` });
   gateway = await startGatewayProcess({ dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), args: ['--quiet'] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
   const options = { viewport: TABLET, locale: 'en-GB', timezoneId: 'Europe/Oslo' };
   lundeContext = await browser.newContext(options);
   nilsenContext = await browser.newContext(options);
@@ -81,14 +74,7 @@ const hans = () => world.accounts.hans!.webId;
 
 /** Through the pod server's own login form, like a person. */
 async function logIn(page: Page, name: string): Promise<void> {
-  await page.goto(appUrl());
-  await page.locator('#login').click();
-  await page.waitForURL((url) => url.href.startsWith(world.baseUrl), { timeout: 30_000 });
-  await page.locator('#email').fill(demoEmail(name));
-  await page.locator('#password').fill(DEMO_PASSWORD);
-  await page.locator('button[type=submit]:not([disabled])').first().click();
-  await page.locator('#authorize:not([disabled])').click({ timeout: 30_000 });
-  await page.waitForURL((url) => url.href.startsWith(appUrl()), { timeout: 30_000 });
+  await logInThroughPodServer(page, { appUrl: appUrl(), podBaseUrl: world.baseUrl, name });
   await page.locator('#team-table').waitFor({ timeout: 60_000 });
 }
 
@@ -188,6 +174,11 @@ describe('the clinician dashboard', () => {
     await expect.poll(async () => Number(await lunde.locator('#kind-oxygen-saturation').getAttribute('data-count')), { timeout: 30_000 }).toBe(four);
     expect(await seriousViolations(lunde)).toEqual([]);
     await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-patient-en.png'), fullPage: true });
+    await lunde.getByRole('button', { name: 'Norsk', exact: true }).click();
+    await lunde.locator('#kind-oxygen-saturation canvas').first().waitFor({ timeout: 30_000 });
+    await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-patient-nb.png'), fullPage: true });
+    await setEnglish(lunde);
+    await lunde.locator('#kind-oxygen-saturation canvas').first().waitFor({ timeout: 30_000 });
   });
 
   let marked = '';
@@ -208,6 +199,7 @@ describe('the clinician dashboard', () => {
     expect(notes.status).toBe(200);
     const marks = quadsToUnreliableMarks(new Parser({ baseIRI: notes.url }).parse(await notes.text()));
     expect(marks).toEqual([expect.objectContaining({ measurement: marked, reason: 'Cold fingers, poor signal', author: world.accounts.lunde!.webId })]);
+    await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-patient-marked-en.png'), fullPage: true });
   });
 
   it('refuses a bad mark with problem+json', async () => {
