@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   ingest: async () => (await import('./ingest.ts')).runIngestBenchmark(),
   query: async () => (await import('./query.ts')).runQueryBenchmark(),
   'pod-reads': async () => (await import('./pod-reads.ts')).runPodReadsBenchmark(),
+  dashboard: async () => (await import('./dashboard.ts')).runDashboardBenchmark(),
 };
 
 async function main(): Promise<void> {
