@@ -94,9 +94,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-async function openHans(page: Page, team: string): Promise<void> {
-  await page.goto(`${appUrl()}#team=${team}&patient=${encodeURIComponent(hans())}&weeks=4`);
-  await page.locator('#kind-oxygen-saturation canvas').first().waitFor({ timeout: 60_000 });
+async function openHans(page: Page): Promise<void> {
+  await page.locator(`#team-table tr[data-patient="${hans()}"] th a`).click({ timeout: 15_000 });
+  await page.waitForURL((url) => url.hash.includes('patient='), { timeout: 15_000 });
+  await page.locator('#kind-oxygen-saturation canvas').first().waitFor({ timeout: 30_000 });
 }
 
 describe('the clinician dashboard', () => {
@@ -116,8 +117,10 @@ describe('the clinician dashboard', () => {
   it('the lung doctor logs in and sees the team view with hans\'s latest values', async () => {
     await logIn(lunde, 'lunde');
     await setEnglish(lunde);
-    const row = lunde.locator(`#team-table tr[data-patient="${hans()}"]`);
-    await row.waitFor();
+    // The list is painted at once; each row fills when its patient's values are in.
+    const row = lunde.locator(`#team-table tr[data-patient="${hans()}"][data-loaded]`);
+    await row.waitFor({ timeout: 30_000 });
+    await lunde.locator('#team-table[aria-busy="false"]').waitFor();
     const spo2 = row.locator('td[data-kind="oxygen-saturation"]');
     expect(await spo2.textContent()).toMatch(/\d+ %/);
     // hans's SpO2 threshold (< 90 %) is the lung team's, kept in OUS's pod, and his latest value crosses it.
@@ -127,10 +130,10 @@ describe('the clinician dashboard', () => {
     expect(await seriousViolations(lunde)).toEqual([]);
     await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-team-en.png'), fullPage: true });
     await lunde.getByRole('button', { name: 'Norsk', exact: true }).click();
-    await lunde.locator('#team-table').waitFor();
+    await lunde.locator('#team-table[aria-busy="false"]').waitFor({ timeout: 30_000 });
     await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-team-nb.png'), fullPage: true });
     await setEnglish(lunde);
-    await lunde.locator('#team-table').waitFor();
+    await lunde.locator('#team-table[aria-busy="false"]').waitFor({ timeout: 30_000 });
   });
 
   it('opens hans: SpO2 from two sources, the worsening week, and body weight not shared', async () => {
@@ -215,10 +218,11 @@ describe('the clinician dashboard', () => {
   it('the municipal nurse, in another browser, sees the mark', async () => {
     await logIn(nilsen, 'nilsen');
     await setEnglish(nilsen);
-    await openHans(nilsen, 'oppfolgingsteam-a');
+    expect(await nilsen.locator('#team-heading').textContent({ timeout: 15_000 })).toContain('Oppfølgingsteam A');
+    await openHans(nilsen);
     const row = nilsen.locator(`#kind-oxygen-saturation tr[data-iri="${marked}"]`);
-    expect(await row.locator('.mark-text').textContent()).toContain('Cold fingers, poor signal');
-    expect(await row.locator('.mark-text').textContent()).toContain(world.accounts.lunde!.webId);
+    expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain('Cold fingers, poor signal');
+    expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain(world.accounts.lunde!.webId);
   });
 
   it('a reading sent to the gateway appears on the open page within 5 s', async () => {

@@ -4,7 +4,8 @@
  *
  *   GET  /                        the page (for browsers; JSON index otherwise)
  *   GET  /app.js, /app.css        the bundle (esbuild, build.ts)
- *   GET  /dashboard/api/team      latest value per patient and kind, thresholds, what is not shared
+ *   GET  /dashboard/api/team/list the team's patients (WebIDs), for painting the list at once
+ *   GET  /dashboard/api/team      latest value per patient and kind, thresholds, what is not shared (patient=: one row)
  *   GET  /dashboard/api/patient   one patient's measurements for 1, 4 or 12 weeks (ETag: cheap polling)
  *   POST /dashboard/api/marks     mark a measurement unreliable (appended to the patient's health/notes/)
  *
@@ -118,14 +119,27 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
   app.get('/app.js.map', file('application/json', (b) => b.map));
   app.get('/app.css', file('text/css', (b) => b.css));
 
+  // The team's list first (cheap: the list and nothing else), so the page can paint every
+  // row at once and fill each as its patient's values arrive.
+  app.get('/dashboard/api/team/list', async (req, res) => {
+    const session = await identify(req);
+    const team = teamParam(req);
+    const found = (await engine.teams(session)).find((x) => x.name === team);
+    if (!found) throw new ProblemError(problem(404, 'unknown-team', 'No such team', `your organisations have no team "${team}"; see GET /teams`));
+    if (!found.patients) throw new ProblemError(problem(403, 'not-team-member', 'You are not in this team', `only members of ${team} may read its patient list`));
+    sendWithEtag(req, res, { team: found.name, displayName: found.displayName ?? found.name, webId: session.webId, patients: found.patients });
+  });
+
+  /** Latest value per kind (last 14 days) of the team's patients, or of one (`patient=`). */
   app.get('/dashboard/api/team', async (req, res) => {
     const session = await identify(req);
     const team = teamParam(req);
+    const only = typeof req.query.patient === 'string' ? parsePatient('patient', req.query.patient) : undefined;
     const now = new Date();
-    const answer = await engine.measurements(session, { team, from: new Date(now.getTime() - LATEST_DAYS * DAY), to: now });
+    const answer = await engine.measurements(session, { team, ...(only ? { patient: only } : {}), from: new Date(now.getTime() - LATEST_DAYS * DAY), to: now });
     const { document, thresholds } = await thresholdsOf(session, answer);
     const patientNames = names(answer);
-    const patients = answer.team.patients.map((webId) => {
+    const patients = answer.team.patients.filter((p) => !only || p === only).map((webId) => {
       const latest: Record<string, { value: number; diastolic?: number; unit: string; effectiveTime: string; setting: string; flagged: boolean; unreliable: boolean }> = {};
       for (const m of answer.measurements) {
         if (m.patient !== webId) continue;
@@ -144,7 +158,7 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
     });
     sendWithEtag(req, res, {
       team: answer.team.name, displayName: answer.team.displayName ?? answer.team.name, webId: session.webId,
-      since: new Date(now.getTime() - LATEST_DAYS * DAY).toISOString(), thresholdsDocument: document, patients,
+      since: new Date(now.getTime() - LATEST_DAYS * DAY).toISOString().slice(0, 13), thresholdsDocument: document, patients,
     });
   });
 
