@@ -1,45 +1,13 @@
-/**
- * Bundles the clinician dashboard's browser code (apps/clinician/web/main.ts,
- * uPlot and the shared catalogue it imports) with esbuild, in memory, when
- * the clinician service starts: the same approach as apps/consent/build.ts.
- */
-import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+/** The clinician dashboard's browser bundle (apps/clinician/web/ with uPlot), built at start-up by the shared esbuild step. */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildWebBundle, type WebBundle } from '../../shared/web-bundle.ts';
 
 export const DASHBOARD_WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
-export interface DashboardBundle {
-  readonly js: string;
-  readonly map: string;
-  readonly css: string;
-  readonly html: string;
-}
+export type DashboardBundle = WebBundle;
 
-export async function buildDashboardBundle(options: { minify?: boolean } = {}): Promise<DashboardBundle> {
-  const result = await build({
-    entryPoints: [`${DASHBOARD_WEB_DIR}main.ts`],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: options.minify ?? true,
-    sourcemap: 'external',
-    outfile: 'app.js',
-    write: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-  });
-  const js = result.outputFiles.find((f) => f.path.endsWith('app.js'));
-  const map = result.outputFiles.find((f) => f.path.endsWith('app.js.map'));
-  if (!js || !map) throw new Error('esbuild produced no app.js');
-  const require = createRequire(import.meta.url);
-  const [uplotCss, css, html] = await Promise.all([
-    readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-    readFile(`${DASHBOARD_WEB_DIR}app.css`, 'utf8'),
-    readFile(`${DASHBOARD_WEB_DIR}index.html`, 'utf8'),
-  ]);
-  return { js: js.text, map: map.text, css: `${uplotCss}\n${css}`, html };
+export function buildDashboardBundle(options: { minify?: boolean } = {}): Promise<DashboardBundle> {
+  const uplotCss = createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css');
+  return buildWebBundle(DASHBOARD_WEB_DIR, { ...options, extraCssFiles: [uplotCss] });
 }
