@@ -7,6 +7,7 @@
  *   GET  /dashboard/api/team/list the team's patients (WebIDs), for painting the list at once
  *   GET  /dashboard/api/team      latest value per patient and kind, thresholds, what is not shared (patient=: one row)
  *   GET  /dashboard/api/patient   one patient's measurements for 1, 4 or 12 weeks (ETag: cheap polling)
+ *   GET  /dashboard/api/live      Server-Sent Events: `change` when the pod server notifies (live.ts)
  *   POST /dashboard/api/marks     mark a measurement unreliable (appended to the patient's health/notes/)
  *
  * Everything runs as the logged-in clinician: the patient's ACLs decide what
@@ -28,6 +29,7 @@ import { invalidInput, problem, PROBLEM_CONTENT_TYPE, ProblemError } from '../..
 import type { ClinicianQueryEngine, Gathered } from '../engine/engine.ts';
 import { ParameterError, parsePatient } from '../engine/params.ts';
 import type { DashboardBundle } from './build.ts';
+import { relayNotifications, type LiveTopic } from './live.ts';
 import { crosses, readThresholds, thresholdsDocumentOf, type Threshold } from './thresholds.ts';
 
 export interface DashboardDeps {
@@ -187,6 +189,31 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
         unreliable: marks.filter((k) => k.measurement === m.iri).map(({ reason, author, created }) => ({ reason, author, created })),
       })),
     });
+  });
+
+  // The patient's readable category containers and their current month documents, subscribed as the clinician.
+  app.get('/dashboard/api/live', async (req, res) => {
+    const session = await identify(req);
+    const team = teamParam(req);
+    if (typeof req.query.patient !== 'string') throw new ParameterError('patient', 'patient: the patient\'s WebID');
+    const patient = parsePatient('patient', req.query.patient);
+    const now = new Date();
+    // One month is planned: the current month document of every category; a 403 says the category is not shared.
+    const answer = await engine.measurements(session, { team, patient, from: new Date(now.getTime() - 60_000), to: now });
+    const topics: LiveTopic[] = [];
+    for (const { doc, status } of answer.documents) {
+      if (doc.role !== 'measurements' || doc.patient !== patient || !doc.kind) continue;
+      if (status !== 'read' && status !== 'not-found') continue;
+      const container = doc.url.slice(0, doc.url.lastIndexOf('/') + 1);
+      if (!topics.some((t) => t.url === container)) topics.push({ url: container, category: doc.kind });
+      topics.push({ url: doc.url, category: doc.kind });
+    }
+    res.status(200).set({
+      'content-type': 'text/event-stream', 'cache-control': 'no-cache, private', connection: 'keep-alive', 'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 5000\n\n');
+    await relayNotifications(session.fetch, topics, res, (cleanup) => { req.on('close', cleanup); res.on('close', cleanup); });
   });
 
   app.post('/dashboard/api/marks', express.json({ limit: '16kb' }), async (req, res) => {

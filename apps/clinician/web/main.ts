@@ -3,8 +3,11 @@
  * the clinician service it came from, with the login cookie; never to a pod
  * directly. Views: the team (latest value per kind, threshold flags) and one
  * patient (a uPlot chart per kind, points by source, 1/4/12 weeks, mark as
- * unreliable). The patient view polls its JSON every 2 s with If-None-Match,
- * so new measurements appear without reloading.
+ * unreliable). New measurements appear without reloading: the patient view
+ * listens to /dashboard/api/live (Server-Sent Events relaying the pod
+ * server's Solid Notifications) and refetches its JSON on each `change`; it
+ * also polls with If-None-Match, every 15 s while the stream is open and
+ * every 2 s when it is not.
  */
 import uPlot from 'uplot';
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
@@ -19,7 +22,9 @@ const STYLE: Record<Setting, { colour: string; size: number; dash: number[] }> =
   'home-hospital': { colour: '#b35c00', size: 9, dash: [6, 4] },
   clinic: { colour: '#1d6b3a', size: 12, dash: [2, 3] },
 };
+/** Polling when the live stream is not open (fallback), and as a safety net while it is. */
 const POLL_MS = 2_000;
+const POLL_LIVE_MS = 15_000;
 
 interface Threshold { patient: string; kind: KindId; below?: number; above?: number; source: string }
 interface Unreadable { category: KindId | 'notes' | null; reason: string }
@@ -37,7 +42,12 @@ const state = {
   teams: [] as { name: string; displayName?: string; member?: boolean }[],
   hidden: new Set<Setting>(),
   open: new Set<string>(),
-  poll: 0 as number | ReturnType<typeof setInterval>,
+  poll: 0 as number | ReturnType<typeof setTimeout>,
+  live: undefined as EventSource | undefined,
+  /** True while the live stream is open and listens to at least one topic. */
+  liveOpen: false,
+  /** Bumped when a patient view starts or ends, so an old view's timers stop. */
+  view: 0,
   etag: '',
   patient: undefined as PatientData | undefined,
 };
@@ -221,10 +231,18 @@ function drawTeam(team: string, list: { displayName: string; patients: string[] 
 }
 
 // ------------------------------------------------------------------ patient view
+declare global {
+  interface Window { hvLive?: { changes: number; ready: boolean } }
+}
+
 function stopPolling(): void {
-  if (state.poll) clearInterval(state.poll);
+  if (state.poll) clearTimeout(state.poll);
   state.poll = 0;
   state.etag = '';
+  state.live?.close();
+  state.live = undefined;
+  state.liveOpen = false;
+  state.view += 1;
 }
 
 async function loadPatient(team: string, patient: string, weeks: number): Promise<boolean> {
@@ -241,9 +259,12 @@ async function renderPatient(team: string, patient: string, weeks: number): Prom
   state.patient = undefined;
   await loadPatient(team, patient, weeks);
   drawPatient();
+  const view = ++state.view;
   let busy = false;
-  state.poll = setInterval(async () => {
-    if (busy || document.hidden) return;
+  let again = false;
+  const refresh = async () => {
+    if (state.view !== view) return;
+    if (busy) { again = true; return; }
     busy = true;
     try {
       const before = state.patient?.measurements.length ?? 0;
@@ -253,8 +274,43 @@ async function renderPatient(team: string, patient: string, weeks: number): Prom
       }
     } catch { /* the next poll tries again */ } finally {
       busy = false;
+      if (again) { again = false; void refresh(); }
     }
-  }, POLL_MS);
+  };
+  const schedule = () => {
+    if (state.poll) clearTimeout(state.poll);
+    state.poll = setTimeout(async () => {
+      if (!document.hidden) await refresh();
+      if (state.view === view) schedule();
+    }, state.liveOpen ? POLL_LIVE_MS : POLL_MS);
+  };
+  const counter = (window.hvLive ??= { changes: 0, ready: false });
+  counter.ready = false;
+  let live: EventSource | undefined;
+  if (typeof EventSource === 'function') {
+    live = new EventSource(`/dashboard/api/live?team=${encodeURIComponent(team)}&patient=${encodeURIComponent(patient)}`);
+    state.live = live;
+    live.addEventListener('ready', (e) => {
+      const topics = Number((JSON.parse((e as MessageEvent).data) as { topics?: number }).topics ?? 0);
+      state.liveOpen = topics > 0;
+      counter.ready = state.liveOpen;
+      main().setAttribute('data-live', state.liveOpen ? 'open' : 'polling');
+      schedule();
+    });
+    live.addEventListener('change', () => {
+      counter.changes += 1;
+      void refresh();
+    });
+    live.addEventListener('error', () => {
+      // The browser reconnects by itself; poll fast until the stream says it is ready again.
+      if (state.live !== live) return;
+      state.liveOpen = false;
+      counter.ready = false;
+      main().setAttribute('data-live', 'polling');
+      schedule();
+    });
+  }
+  schedule();
 }
 
 function drawPatient(): void {

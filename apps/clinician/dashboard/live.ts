@@ -1,0 +1,127 @@
+/**
+ * Live updates for the dashboard's patient view: the pod server's Solid
+ * Notifications (WebSocketChannel2023), relayed to the page as Server-Sent
+ * Events. The page holds no pod token, so the clinician service subscribes
+ * as the clinician (their authenticated fetch): only topics the clinician
+ * may read can be subscribed to (CSS checks Read on the topic).
+ *
+ * Topics: each category container of the patient the clinician may read
+ * (CSS notifies a container when a child is added or removed, i.e. the first
+ * reading of a new month) and that category's current month document (an
+ * update of an existing document notifies only that document's topic).
+ *
+ * Protocol (CSS 7, documentation/markdown/usage/notifications.md): the
+ * subscription service is found in the storage description (the resource
+ * linked with rel="http://www.w3.org/ns/solid/terms#storageDescription"),
+ * as the `notify:subscription` whose `notify:channelType` is
+ * `notify:WebSocketChannel2023`; a POST of
+ * `{"@context":[...notification/v1], "type": WebSocketChannel2023, "topic": url}`
+ * answers the channel with `receiveFrom` (ws:// URL) to connect to.
+ */
+import type { Response } from 'express';
+import { Parser } from 'n3';
+import WebSocket from 'ws';
+
+export const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
+export const WEBSOCKET_CHANNEL = `${NOTIFY}WebSocketChannel2023`;
+const STORAGE_DESCRIPTION = 'http://www.w3.org/ns/solid/terms#storageDescription';
+const NOTIFICATION_CONTEXT = 'https://www.w3.org/ns/solid/notification/v1';
+
+export interface LiveTopic {
+  readonly url: string;
+  readonly category: string;
+}
+
+/** `Link: <x>; rel="..."` values of one relation, resolved against `base`. */
+export function linksOf(header: string | null, rel: string, base: string): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/s.exec(part);
+    if (!match) continue;
+    const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2]!);
+    const values = (rels?.[1] ?? rels?.[2] ?? '').split(/\s+/);
+    if (values.includes(rel)) out.push(new URL(match[1]!, base).href);
+  }
+  return out;
+}
+
+/** The WebSocketChannel2023 subscription services a storage description (Turtle) lists. */
+export function websocketSubscriptionServices(turtle: string, base: string): string[] {
+  const quads = new Parser({ baseIRI: base }).parse(turtle);
+  const services = quads.filter((q) => q.predicate.value === `${NOTIFY}subscription`).map((q) => q.object.value);
+  return [...new Set(services)].filter((s) =>
+    quads.some((q) => q.subject.value === s && q.predicate.value === `${NOTIFY}channelType` && q.object.value === WEBSOCKET_CHANNEL));
+}
+
+/** Finds the WebSocketChannel2023 subscription service for a resource, or undefined when the server offers none. */
+export async function discoverSubscriptionService(fetch: typeof globalThis.fetch, resource: string): Promise<string | undefined> {
+  const head = await fetch(resource, { method: 'HEAD' });
+  const description = linksOf(head.headers.get('link'), STORAGE_DESCRIPTION, resource)[0];
+  if (!description) return undefined;
+  const res = await fetch(description, { headers: { accept: 'text/turtle' } });
+  if (!res.ok) return undefined;
+  return websocketSubscriptionServices(await res.text(), description)[0];
+}
+
+/** Subscribes to one topic; answers the `receiveFrom` URL, or undefined when refused (e.g. no Read, or no such resource). */
+export async function subscribe(fetch: typeof globalThis.fetch, service: string, topic: string): Promise<string | undefined> {
+  const res = await fetch(service, {
+    method: 'POST',
+    headers: { 'content-type': 'application/ld+json', accept: 'application/ld+json' },
+    body: JSON.stringify({ '@context': [NOTIFICATION_CONTEXT], type: WEBSOCKET_CHANNEL, topic }),
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  const channel = await res.json() as { receiveFrom?: unknown };
+  return typeof channel.receiveFrom === 'string' ? channel.receiveFrom : undefined;
+}
+
+/**
+ * Opens an SSE stream on `res` and relays notifications on `topics` as
+ * `change` events (data: {"category": ...}). Sends `ready` with the number of
+ * topics listened to (0: the page keeps polling fast). Closes every socket
+ * when the client goes away. Answers the number of sockets opened.
+ */
+export async function relayNotifications(fetch: typeof globalThis.fetch, topics: readonly LiveTopic[], res: Response,
+  onClose: (cleanup: () => void) => void): Promise<number> {
+  const sockets: WebSocket[] = [];
+  let closed = false;
+  // Proxies drop idle streams; a comment every 25 s keeps it open.
+  const keepAlive = setInterval(() => { if (!closed) res.write(': keep-alive\n\n'); }, 25_000);
+  const send = (event: string, data: unknown) => { if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`); };
+  const cleanup = () => {
+    closed = true;
+    clearInterval(keepAlive);
+    for (const s of sockets) s.terminate();
+  };
+  onClose(cleanup);
+  if (res.destroyed) cleanup();
+  const service = topics[0] ? await discoverSubscriptionService(fetch, topics[0].url).catch(() => undefined) : undefined;
+  if (service && !closed) {
+    const opened = await Promise.all(topics.map(async (topic) => {
+      const receiveFrom = await subscribe(fetch, service, topic.url).catch(() => undefined);
+      if (!receiveFrom || closed) return false;
+      const socket = new WebSocket(receiveFrom);
+      sockets.push(socket);
+      socket.on('message', () => send('change', { category: topic.category }));
+      socket.on('error', () => { /* the page's polling still runs */ });
+      return new Promise<boolean>((resolve) => {
+        socket.once('open', () => resolve(true));
+        socket.once('close', () => resolve(false));
+        socket.once('error', () => resolve(false));
+      });
+    }));
+    if (closed) {
+      cleanup();
+      return 0;
+    }
+    const count = opened.filter(Boolean).length;
+    send('ready', { topics: count });
+    return count;
+  }
+  send('ready', { topics: 0 });
+  return 0;
+}
