@@ -9,32 +9,16 @@
  * also polls with If-None-Match, every 15 s while the stream is open and
  * every 2 s when it is not.
  */
-import uPlot from 'uplot';
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import { h, replace } from '../../consent/web/dom.ts';
+import { drawChart } from './chart.ts';
 import { kindName, num, t, when, type Lang } from './i18n.ts';
+import { api, HttpError } from './api.ts';
+import { SETTINGS, type PatientData, type Point, type Setting, type TeamData, type Threshold } from './model.ts';
 
-type Setting = 'home-municipality' | 'home-hospital' | 'clinic';
-const SETTINGS: readonly Setting[] = ['home-municipality', 'home-hospital', 'clinic'];
-/** Colour and point size per source (colour-blind safe pair + green; sizes differ too). */
-const STYLE: Record<Setting, { colour: string; size: number; dash: number[] }> = {
-  'home-municipality': { colour: '#1f5fa8', size: 7, dash: [] },
-  'home-hospital': { colour: '#b35c00', size: 9, dash: [6, 4] },
-  clinic: { colour: '#1d6b3a', size: 12, dash: [2, 3] },
-};
 /** Polling when the live stream is not open (fallback), and as a safety net while it is. */
 const POLL_MS = 2_000;
 const POLL_LIVE_MS = 15_000;
-
-interface Threshold { patient: string; kind: KindId; below?: number; above?: number; source: string }
-interface Unreadable { category: KindId | 'notes' | null; reason: string }
-interface Mark { reason: string; author: string; created: string }
-interface Point { iri: string; kind: KindId; value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; source: string; device: string; unreliable: Mark[] }
-interface PatientData { team: string; patient: string; name: string; weeks: number; thresholdsDocument: string; thresholds: Threshold[]; unreadable: Unreadable[]; measurements: Point[] }
-interface TeamData {
-  team: string; displayName: string; since: string; thresholdsDocument: string;
-  patients: { webId: string; name: string; latest: Record<string, { value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; flagged: boolean; unreliable: boolean }>; thresholds: Threshold[]; unreadable: Unreadable[] }[];
-}
 
 const state = {
   lang: (localStorage.getItem('hv-lang') as Lang | null) ?? (navigator.language.startsWith('en') ? 'en' : 'nb') as Lang,
@@ -54,19 +38,6 @@ const state = {
 
 const main = () => document.getElementById('main')!;
 const tr = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(state.lang, key, params);
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
-}
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body?: T; etag?: string }> {
-  const response = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
-  if (response.status === 304) return { status: 304 };
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw new HttpError(response.status, body?.detail ?? body?.title ?? `HTTP ${response.status}`);
-  return { status: response.status, body: body as T, etag: response.headers.get('etag') ?? undefined };
-}
 
 function params(): URLSearchParams {
   return new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -367,70 +338,8 @@ function kindSection(data: PatientData, kind: KindId, points: Point[]): HTMLElem
     h('h3', { id: `h-${kind}` }, `${kindName(state.lang, kind)} ${kind === 'blood-pressure' ? tr('systolic') : ''}`),
     threshold ? h('p', { class: 'threshold' }, `${tr('threshold')}: ${thresholdText(threshold, unit)} — ${tr('thresholdFrom')} `, sourceLink(threshold.source)) : null,
     chart, details);
-  requestAnimationFrame(() => drawChart(chart, data, kind, points, threshold));
+  requestAnimationFrame(() => drawChart(chart, data, kind, points, threshold, { lang: state.lang, hidden: state.hidden, tr }));
   return section;
-}
-
-function isoWeek(seconds: number): number {
-  const d = new Date(seconds * 1000);
-  const day = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - day + 3);
-  const firstThursday = new Date(Date.UTC(d.getUTCFullYear(), 0, 4));
-  return 1 + Math.round(((d.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
-}
-
-function drawChart(el: HTMLElement, data: PatientData, kind: KindId, points: Point[], threshold?: Threshold): void {
-  if (!el.isConnected) return;
-  const xs = [...new Set(points.map((p) => Date.parse(p.effectiveTime) / 1000))].sort((a, b) => a - b);
-  const index = new Map(xs.map((x, i) => [x, i]));
-  const column = (pick: (p: Point) => boolean) => {
-    const ys: (number | null)[] = xs.map(() => null);
-    for (const p of points) if (pick(p)) ys[index.get(Date.parse(p.effectiveTime) / 1000)!] = p.value;
-    return ys;
-  };
-  const now = Date.now() / 1000;
-  const min = now - data.weeks * 7 * 86_400;
-  const limit = threshold?.below ?? threshold?.above;
-  const series: uPlot.Series[] = [{}];
-  const columns: (number | null)[][] = [xs];
-  for (const s of SETTINGS) {
-    series.push({ label: tr(s), stroke: STYLE[s].colour, dash: STYLE[s].dash, width: 1.5, spanGaps: true, show: !state.hidden.has(s), points: { show: true, size: STYLE[s].size, fill: STYLE[s].colour } });
-    columns.push(column((p) => p.setting === s));
-  }
-  series.push({ label: tr('unreliableSeries'), stroke: '#a12622', width: 0, paths: () => null, points: { show: true, size: 18, width: 2.5, fill: 'transparent', stroke: '#a12622' } });
-  columns.push(column((p) => p.unreliable.length > 0 && !state.hidden.has(p.setting)));
-  if (limit !== undefined) {
-    series.push({ label: tr('thresholdSeries'), stroke: '#a12622', dash: [8, 6], width: 1, points: { show: false } });
-    columns.push(xs.map(() => limit));
-  }
-  const values = points.map((p) => p.value).concat(limit !== undefined ? [limit] : []);
-  const pad = Math.max(1, (Math.max(...values) - Math.min(...values)) * 0.1);
-  const width = Math.max(280, el.clientWidth || 600);
-  const day = 86_400;
-  new uPlot({
-    width, height: 260,
-    legend: { show: false },
-    cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true, min, max: now }, y: { range: [Math.min(...values) - pad, Math.max(...values) + pad] } },
-    axes: [
-      {
-        splits: (_u, _i, lo, hi) => {
-          const step = data.weeks === 1 ? day : 7 * day;
-          const start = new Date(lo * 1000);
-          // Mondays (or every day for one week), at Oslo-ish midnight UTC
-          const first = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()) / 1000;
-          const out: number[] = [];
-          for (let x = first; x <= hi; x += day) if (x >= lo && (step === day || new Date(x * 1000).getUTCDay() === 1)) out.push(x);
-          return out;
-        },
-        values: (_u, splits) => splits.map((s) => (data.weeks === 1
-          ? new Intl.DateTimeFormat(state.lang === 'nb' ? 'nb-NO' : 'en-GB', { weekday: 'short', day: 'numeric', timeZone: 'Europe/Oslo' }).format(new Date(s * 1000))
-          : `${tr('weekLabel')} ${isoWeek(s)}`)),
-      },
-      { label: kindSpec(kind).canonicalUnit, size: 50 },
-    ],
-    series,
-  }, columns as uPlot.AlignedData, el);
 }
 
 // ------------------------------------------------------------------ mark as unreliable

@@ -1,0 +1,21 @@
+/** The dashboard's view of the clinician service's JSON, and how each source is drawn. */
+import type { KindId } from '../../../vocab/catalogue.ts';
+
+export type Setting = 'home-municipality' | 'home-hospital' | 'clinic';
+export const SETTINGS: readonly Setting[] = ['home-municipality', 'home-hospital', 'clinic'];
+/** Colour and point size per source (colour-blind safe pair + green; sizes differ too). */
+export const STYLE: Record<Setting, { colour: string; size: number; dash: number[] }> = {
+  'home-municipality': { colour: '#1f5fa8', size: 7, dash: [] },
+  'home-hospital': { colour: '#b35c00', size: 9, dash: [6, 4] },
+  clinic: { colour: '#1d6b3a', size: 12, dash: [2, 3] },
+};
+
+export interface Threshold { patient: string; kind: KindId; below?: number; above?: number; source: string }
+export interface Unreadable { category: KindId | 'notes' | null; reason: string }
+export interface Mark { reason: string; author: string; created: string }
+export interface Point { iri: string; kind: KindId; value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; source: string; device: string; unreliable: Mark[] }
+export interface PatientData { team: string; patient: string; name: string; weeks: number; thresholdsDocument: string; thresholds: Threshold[]; unreadable: Unreadable[]; measurements: Point[] }
+export interface TeamData {
+  team: string; displayName: string; since: string; thresholdsDocument: string;
+  patients: { webId: string; name: string; latest: Record<string, { value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; flagged: boolean; unreliable: boolean }>; thresholds: Threshold[]; unreadable: Unreadable[] }[];
+}
