@@ -39,6 +39,7 @@ import { gatewayStatus, startGatewayProcess, type GatewayProcess } from '../test
 import { freePort, startTestWorld, type TestWorld } from '../test/support/test-world.ts';
 import { writeDocsSection } from './docs-section.ts';
 import { ingestMarkdown as markdown, ingestSvg as svg } from './ingest-report.ts';
+import { cpuSeconds } from './process-stats.ts';
 
 const RESULTS = new URL('./results/', import.meta.url);
 const WEEK = 7 * 86_400_000;
@@ -112,16 +113,6 @@ async function countLanded(world: TestWorld, measurements: readonly Measurement[
     for (const m of parsed.measurements) iris.add(m.iri);
   }
   return { landed: iris.size, problems };
-}
-
-/** CPU seconds a process has used so far (Linux /proc; 0 elsewhere). */
-async function cpuSeconds(pid: number): Promise<number> {
-  try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 /** CPU used by the pod server, the gateway and this process between `start()` and `stop()`. */

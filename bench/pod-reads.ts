@@ -36,6 +36,7 @@ import { NS, RDF, SOSA, XSD, snomedIri } from '../vocab/terms.ts';
 import type { KindId } from '../vocab/catalogue.ts';
 import { startTestWorld, type TestWorld } from '../test/support/test-world.ts';
 import { writeDocsSection } from './docs-section.ts';
+import { cpuSeconds } from './process-stats.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const RESULTS = new URL('./results/', import.meta.url);
@@ -87,16 +88,6 @@ export interface PodReadsResult {
   };
   /** Entries in hans' log on the access-log server after the run, and the reads that should have made them. */
   accessLog: { entries: number; reads: number };
-}
-
-/** CPU seconds a process has used so far (Linux /proc; 0 elsewhere). */
-async function cpuSeconds(pid: number): Promise<number> {
-  try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 const median = (values: readonly number[]) => {

@@ -6,7 +6,7 @@
  */
 import { DataFactory, Store, type Quad } from 'n3';
 import { DCT, DPV, HV, RDF, XSD } from '../../../vocab/terms.ts';
-import { identityHash, osloMonth } from './identity.ts';
+import { identityHash, healthMonthDocument } from './identity.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -25,7 +25,7 @@ export interface ConsentRecord {
 const STATUS = { given: DPV.ConsentGiven, withdrawn: DPV.ConsentWithdrawn } as const;
 
 export function consentDocument(storage: string, created: string): string {
-  return `${storage.endsWith('/') ? storage : `${storage}/`}health/consent/${osloMonth(new Date(created))}.ttl`;
+  return healthMonthDocument(storage, 'consent', created);
 }
 
 export function consentRecordToQuads(record: ConsentRecord, storage: string): Quad[] {

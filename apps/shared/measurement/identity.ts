@@ -45,6 +45,11 @@ export function osloMonth(date: Date): string {
   return `${w.year}-${w.month}`;
 }
 
+/** `{storage}health/{folder}/{YYYY-MM}.ttl`: notes and consent records are appended per Oslo month, like measurements. */
+export function healthMonthDocument(storage: string, folder: 'notes' | 'consent', created: string): string {
+  return `${withSlash(storage)}health/${folder}/${osloMonth(new Date(created))}.ttl`;
+}
+
 /** `{storage}health/measurements/{category}/` */
 export function categoryContainer(storage: string, kind: KindId): string {
   return `${withSlash(storage)}health/measurements/${kind}/`;

@@ -6,7 +6,7 @@
 import { DataFactory, Store, type Quad } from 'n3';
 import { DCT, HV, OA, RDF, XSD } from '../../../vocab/terms.ts';
 import type { FieldError, Validated } from './errors.ts';
-import { identityHash, osloMonth, toOsloIso } from './identity.ts';
+import { identityHash, healthMonthDocument, toOsloIso } from './identity.ts';
 import { isSafeHttpIri } from './iri.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -36,7 +36,7 @@ export function parseUnreliableMark(raw: { measurement?: unknown; reason?: unkno
 
 /** `{storage}health/notes/{YYYY-MM}.ttl`: notes are appended per month, like measurements. */
 export function notesDocument(storage: string, created: string): string {
-  return `${storage.endsWith('/') ? storage : `${storage}/`}health/notes/${osloMonth(new Date(created))}.ttl`;
+  return healthMonthDocument(storage, 'notes', created);
 }
 
 export function unreliableMarkToQuads(note: UnreliableMark, storage: string): Quad[] {
