@@ -21,9 +21,16 @@ const osloParts = new Intl.DateTimeFormat('en-GB', {
 
 interface WallClock { year: string; month: string; day: string; hour: string; minute: string; second: string }
 
+// One reading's time is formatted several times on its way (normalise, month,
+// document, IRI); formatToParts is costly, so remember the last second asked.
+let lastWallClock: { second: number; wall: WallClock } | undefined;
+
 function osloWallClock(date: Date): WallClock {
-  const parts = Object.fromEntries(osloParts.formatToParts(date).map((p) => [p.type, p.value]));
-  return parts as unknown as WallClock;
+  const second = Math.floor(date.getTime() / 1000);
+  if (lastWallClock?.second === second) return lastWallClock.wall;
+  const wall = Object.fromEntries(osloParts.formatToParts(date).map((p) => [p.type, p.value])) as unknown as WallClock;
+  lastWallClock = { second, wall };
+  return wall;
 }
 
 /** Renders an instant as ISO 8601 in Europe/Oslo's offset: 2026-01-05T08:30:00+01:00. */
