@@ -1,0 +1,444 @@
+/**
+ * The access table (issue #9): every role x resource x method of the demo
+ * world against a real CSS, each cell with the exact status the POLICY gives
+ * (test/support/access-table.ts), then the pod files checked for changes the
+ * table did not intend; and the rows "after revoke" (through the consent
+ * app's write path), "after group membership removed" and forged or expired
+ * tokens. Writes the figures to test/reports/access-table.json.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { DataFactory, Parser, type Quad } from 'n3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planDecisions } from '../../apps/consent/access.ts';
+import { carryOut, readCurrentAccess, readPatient } from '../../apps/consent/pod.ts';
+import { appendQuads } from '../../apps/shared/append.ts';
+import { notesDocument } from '../../apps/shared/measurement/notes.ts';
+import { insertDeletePatch, insertOnlyPatch, N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
+import { openPodSession, type ClientCredentials, type PodSession } from '../../apps/shared/pod-session.ts';
+import { ensureAccount } from '../../pod-server/world/accounts.ts';
+import { demoGroup, groupIriOf } from '../../pod-server/world/demo-world.ts';
+import { publishGroup } from '../../pod-server/world/profiles.ts';
+import { CATEGORIES } from '../../vocab/catalogue.ts';
+import { NS } from '../../vocab/terms.ts';
+import {
+  ACTOR,
+  GRANTS,
+  METHODS,
+  ROLES,
+  cellLabel,
+  expectedStatus,
+  mainVariant,
+  type Area,
+  type Cell,
+  type Grants,
+  type Method,
+  type Patient,
+  type Resource,
+  type Role,
+  type Variant,
+} from '../support/access-table.ts';
+import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
+import { startTestWorld, type TestWorld } from '../support/test-world.ts';
+
+const { namedNode, literal, quad } = DataFactory;
+
+const MONTH = '2026-01';
+const NOTE_TIME = '2026-01-15T12:00:00+01:00';
+const NEVER = '"helsevev-never"';
+const CONCURRENCY = 8;
+const REPORT = join(import.meta.dirname, '..', 'reports', 'access-table.json');
+
+let world: TestWorld;
+let stranger: PodSession;
+let strangerCredentials: ClientCredentials;
+let resources: Resource[];
+let startedAt: number;
+const report = { cells: 0, byRole: {} as Record<string, number>, byMethod: {} as Record<string, number>, byBlock: {} as Record<string, number>, extra: {} as Record<string, number> };
+
+const url = (path: string) => new URL(path, world.baseUrl).href;
+
+async function fetchFor(role: Role): Promise<typeof fetch> {
+  if (role === 'anonymous') return fetch;
+  if (role === 'stranger') return stranger.fetch;
+  return world.fetchAs(ACTOR[role]!);
+}
+
+/** The triple every probe inserts or deletes; seeded into the month and notes documents beforehand. */
+const probe = (documentUrl: string): Quad =>
+  quad(namedNode(`${documentUrl}#access-table-probe`), namedNode('https://w3id.org/helsevev/test#probe'), literal('present'));
+
+function requestFor(method: Method, variant: Variant, target: string): RequestInit {
+  const headers: Record<string, string> = {};
+  if (variant === 'guarded') headers['if-match'] = NEVER;
+  if (variant === 'create' && method === 'PUT') headers['if-none-match'] = '*';
+  const turtle = `<#access-table> <https://w3id.org/helsevev/test#wrote> "${method}".\n`;
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return { method, headers: { ...headers, accept: 'text/turtle' } };
+    case 'PUT':
+    case 'POST':
+      return { method, headers: { ...headers, 'content-type': 'text/turtle' }, body: turtle };
+    case 'PATCH-insert':
+      return { method: 'PATCH', headers: { ...headers, 'content-type': N3_PATCH_CONTENT_TYPE }, body: insertOnlyPatch([probe(target)]) };
+    case 'PATCH-delete':
+      return { method: 'PATCH', headers: { ...headers, 'content-type': N3_PATCH_CONTENT_TYPE }, body: insertDeletePatch([], [probe(target)]) };
+    case 'DELETE':
+      return { method, headers };
+  }
+}
+
+/** Runs `task` over `items` in order, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await task(items[index]!, index);
+      }
+    }),
+  );
+}
+
+/** What the table created on purpose (201s), to delete afterwards. */
+const created = new Set<string>();
+
+async function run(cells: readonly Cell[]): Promise<string[]> {
+  const failures: string[] = [];
+  await eachLimited(cells, CONCURRENCY, async (cell) => {
+    const target = url(cell.resource.path);
+    const response = await (await fetchFor(cell.role))(target, requestFor(cell.method, cell.variant, target));
+    await response.body?.cancel();
+    if (response.status === 201) created.add(response.headers.get('location') ?? target);
+    if (response.status !== cell.expected.status) {
+      failures.push(`${cellLabel(cell)}: expected ${cell.expected.status} (${cell.expected.because}), got ${response.status}`);
+    }
+  });
+  for (const cell of cells) {
+    report.cells += 1;
+    report.byRole[cell.role] = (report.byRole[cell.role] ?? 0) + 1;
+    report.byMethod[cell.method] = (report.byMethod[cell.method] ?? 0) + 1;
+    report.byBlock[cell.block] = (report.byBlock[cell.block] ?? 0) + 1;
+  }
+  return failures.sort();
+}
+
+/** The ACL document of `path`, from its Link rel="acl" header (asked as the owner). */
+async function aclPathOf(owner: string, path: string): Promise<string> {
+  const response = await (await world.fetchAs(owner))(url(path), { method: 'HEAD' });
+  const link = response.headers.get('link') ?? '';
+  const acl = /<([^>]+)>;\s*rel="acl"/u.exec(link)?.[1];
+  if (!acl) throw new Error(`${path} advertises no ACL document`);
+  return relative(new URL(world.baseUrl).pathname, new URL(acl, url(path)).pathname);
+}
+
+/** Members of a container, as paths below the base URL (read as the owner). */
+async function members(owner: string, path: string): Promise<string[]> {
+  const response = await (await world.fetchAs(owner))(url(path), { headers: { accept: 'text/turtle' } });
+  const quads = new Parser({ baseIRI: url(path) }).parse(await response.text());
+  return quads.filter((q) => q.predicate.value === `${NS.ldp}contains`).map((q) => new URL(q.object.value).pathname.slice(1));
+}
+
+/** SHA-256 of every pod file except CSS's internal store and the access logs (written by every read). */
+async function podTree(): Promise<Map<string, string>> {
+  const root = join(world.dataDir, 'pods');
+  const files = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const rel = relative(root, path);
+      if (rel === '.internal' || /\/health\/access-log$/u.test(rel)) continue;
+      if (entry.isDirectory()) await walk(path);
+      else files.set(rel, createHash('sha256').update(await readFile(path)).digest('hex'));
+    }
+  };
+  await walk(root);
+  return files;
+}
+
+function diff(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes: string[] = [];
+  for (const [file, hash] of before) if (after.get(file) !== hash) changes.push(`${after.has(file) ? 'changed' : 'deleted'} ${file}`);
+  for (const file of after.keys()) if (!before.has(file)) changes.push(`added ${file}`);
+  return changes.sort();
+}
+
+const resource = (pod: Patient, path: string, area: Area, shape: Resource['shape']): Resource => ({
+  label: `${pod} ${path.slice(pod.length + 1) || '/'}`,
+  path,
+  pod,
+  area,
+  shape,
+});
+
+/** Seeds what the table reads (month, notes and access-log documents) and lists its resources. */
+async function seedAndListResources(): Promise<Resource[]> {
+  const vendor = await world.fetchAs('vendor');
+  const month = (pod: string, category: string) => `${pod}/health/measurements/${category}/${MONTH}.ttl`;
+  const append = async (f: typeof fetch, path: string) => {
+    const outcome = await appendQuads(f, url(path), [probe(url(path))]);
+    if (!outcome.ok) throw new Error(`Seeding ${path}: ${outcome.reason}`);
+  };
+  // Written as the device vendor, through the insert-only patch path (creates each month document).
+  for (const category of CATEGORIES) await append(vendor, month('hans', category));
+  for (const category of ['body-weight', 'blood-glucose']) await append(vendor, month('kari', category));
+  const hansNotes = new URL(notesDocument(url('hans/'), NOTE_TIME)).pathname.slice(1);
+  const kariNotes = new URL(notesDocument(url('kari/'), NOTE_TIME)).pathname.slice(1);
+  await append(await world.fetchAs('lunde'), hansNotes);
+  await append(await world.fetchAs('dahl'), kariNotes);
+  const [consentDoc] = await members('hans', 'hans/health/consent/');
+  if (!consentDoc) throw new Error('Provisioning wrote no consent record for hans');
+
+  // A read by someone else reaches the access log within its flush interval.
+  await (await world.fetchAs('lunde'))(url('hans/health/measurements/heart-rate/'));
+  let logDay: string | undefined;
+  for (let tries = 0; !logDay && tries < 100; tries++) {
+    logDay = (await members('hans', 'hans/health/access-log/')).find((p) => p.endsWith('.ttl'));
+    if (!logDay) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!logDay) throw new Error('The access log wrote no day document');
+
+  const category = (name: (typeof CATEGORIES)[number]): Area => ({ kind: 'category', category: name });
+  const list: Resource[] = [
+    resource('hans', 'hans/profile/card', { kind: 'profile' }, 'document'),
+    resource('hans', 'hans/', { kind: 'private' }, 'pod-root'),
+    resource('hans', 'hans/health/', { kind: 'private' }, 'container'),
+    resource('hans', 'hans/health/measurements/', { kind: 'measurements' }, 'container'),
+    ...CATEGORIES.flatMap((c) => [
+      resource('hans', `hans/health/measurements/${c}/`, category(c), 'container'),
+      resource('hans', month('hans', c), category(c), 'document'),
+    ]),
+    resource('hans', 'hans/health/notes/', { kind: 'notes' }, 'container'),
+    resource('hans', hansNotes, { kind: 'notes' }, 'document'),
+    resource('hans', 'hans/health/consent/', { kind: 'consent' }, 'container'),
+    resource('hans', consentDoc, { kind: 'consent' }, 'document'),
+    resource('hans', 'hans/health/access-log/', { kind: 'access-log' }, 'container'),
+    resource('hans', logDay, { kind: 'access-log' }, 'document'),
+    resource('kari', 'kari/health/measurements/body-weight/', category('body-weight'), 'container'),
+    resource('kari', month('kari', 'body-weight'), category('body-weight'), 'document'),
+    resource('kari', 'kari/health/measurements/blood-glucose/', category('blood-glucose'), 'container'),
+    resource('kari', month('kari', 'blood-glucose'), category('blood-glucose'), 'document'),
+    resource('kari', 'kari/health/notes/', { kind: 'notes' }, 'container'),
+    resource('kari', kariNotes, { kind: 'notes' }, 'document'),
+  ];
+  // The .acl documents, found where the server says they are.
+  const acls: [Patient, string, Area][] = [
+    ['hans', 'hans/', { kind: 'private' }],
+    ['hans', 'hans/health/', { kind: 'private' }],
+    ['hans', 'hans/health/measurements/', { kind: 'measurements' }],
+    ['hans', 'hans/health/measurements/oxygen-saturation/', category('oxygen-saturation')],
+    ['hans', 'hans/health/notes/', { kind: 'notes' }],
+    ['hans', 'hans/health/consent/', { kind: 'consent' }],
+    ['hans', 'hans/health/access-log/', { kind: 'access-log' }],
+    ['kari', 'kari/health/measurements/body-weight/', category('body-weight')],
+  ];
+  for (const [pod, path, area] of acls) {
+    const acl = await aclPathOf(pod, path);
+    list.push(resource(pod, acl, area, path === `${pod}/` ? 'root-acl' : 'acl'));
+  }
+  return list;
+}
+
+beforeAll(async () => {
+  startedAt = performance.now();
+  world = await startTestWorld({ podServer: { groupCache: { seconds: 2 }, accessLog: { flushMs: 200 } } });
+  strangerCredentials = (await ensureAccount(world.baseUrl, 'stranger', undefined)).credentials;
+  stranger = await openPodSession(strangerCredentials);
+  resources = await seedAndListResources();
+}, 180_000);
+
+afterAll(async () => {
+  await stranger?.close();
+  await world?.stop();
+  if (report.cells === 0) return;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const summary = { ...report, roles: ACTOR, runtimeSeconds: Math.round(seconds), written: new Date().toISOString() };
+  await mkdir(dirname(REPORT), { recursive: true });
+  await writeFile(REPORT, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`access table: ${report.cells} cells in all (${JSON.stringify(report.byBlock)}), ${seconds.toFixed(0)} s; figures in ${REPORT}`);
+});
+
+/** Deletes, as the pod's owner, what cells created on purpose. */
+async function cleanUp(): Promise<void> {
+  const locations = [...created].sort();
+  created.clear();
+  for (const location of locations) {
+    const owner = new URL(location).pathname.split('/')[1]!;
+    const response = await (await world.fetchAs(owner))(location, { method: 'DELETE' });
+    await response.body?.cancel();
+    expect(response.ok, `cleaning up ${location} as ${owner}`).toBe(true);
+  }
+}
+
+/** Missing paths below these containers: who may create a document there, and who may learn it is missing. */
+const CREATE_IN: [Patient, string, Area][] = [
+  ['hans', 'hans/health/measurements/oxygen-saturation/', { kind: 'category', category: 'oxygen-saturation' }],
+  ['hans', 'hans/health/notes/', { kind: 'notes' }],
+  ['hans', 'hans/health/consent/', { kind: 'consent' }],
+  ['hans', 'hans/health/access-log/', { kind: 'access-log' }],
+];
+
+function tableCells(): Cell[] {
+  const cells: Cell[] = [];
+  const add = (block: Cell['block'], role: Role, r: Resource, method: Method, variant: Variant) =>
+    cells.push({ block, role, resource: r, method, variant, expected: expectedStatus(role, r, method, variant) });
+
+  // Main block: every role x resource x method.
+  for (const r of resources) for (const role of ROLES) for (const method of METHODS) add('main', role, r, method, mainVariant(method));
+
+  // Creation: a distinct missing month-named path per role and method (nothing collides).
+  for (const [pod, container, area] of CREATE_IN) {
+    ROLES.forEach((role, ri) =>
+      METHODS.forEach((method, mi) => {
+        const path = `${container}20${30 + ri}-${String(mi + 1).padStart(2, '0')}.ttl`;
+        const r: Resource = { label: `${pod} ${container.slice(pod.length + 1)}(new document)`, path, pod, area, shape: 'missing' };
+        // Nothing to guard on a missing path: only PUT and insert-only PATCH create (with If-None-Match: * for PUT).
+        const variant: Variant = method === 'PUT' || method === 'PATCH-insert' ? 'create' : 'plain';
+        add('create', role, r, method, variant);
+      }),
+    );
+  }
+
+  // Real appends of a triple already there (changes nothing): device data and clinicians' notes.
+  const documents = resources.filter((r) => r.shape === 'document' && (r.area.kind === 'category' || r.area.kind === 'notes'));
+  for (const r of documents) for (const role of ROLES) if (role !== 'patient') add('append', role, r, 'PATCH-insert', 'idempotent');
+
+  // Destructive writes sent for real, where the policy refuses them: nothing may change (checked on the files).
+  const targets = resources.filter((r) => r.shape === 'document' || r.shape === 'acl');
+  for (const r of targets) {
+    for (const role of ROLES) {
+      for (const method of ['PUT', 'PATCH-delete', 'DELETE'] as const) {
+        const expected = expectedStatus(role, r, method, 'unguarded');
+        if (expected.status === 401 || expected.status === 403) add('unguarded', role, r, method, 'unguarded');
+      }
+    }
+  }
+  return cells;
+}
+
+describe('the access table', () => {
+  it('gives every role x resource x method the status the policy says, and changes nothing it should not', async () => {
+    const before = await podTree();
+    const cells = tableCells();
+    const tableStarted = performance.now();
+    const failures = await run(cells);
+    const tableSeconds = (performance.now() - tableStarted) / 1000;
+    console.log(
+      `access table: ${cells.length} cells (${resources.length} resources + ${CREATE_IN.length} creation rows, ${ROLES.length} roles, ` +
+        `${METHODS.length} methods) in ${tableSeconds.toFixed(1)} s; ${failures.length} wrong`,
+    );
+    if (failures.length > 0) console.log(failures.join('\n'));
+    expect(failures).toEqual([]);
+
+    // Delete what the table created on purpose, then compare the pod files.
+    await cleanUp();
+    expect(diff(before, await podTree())).toEqual([]);
+  }, 300_000);
+});
+
+/** The group member's whole row (every hans and kari resource x method) under `grants`. */
+function memberRow(block: Cell['block'], grants: Grants): Cell[] {
+  return resources.flatMap((r) =>
+    METHODS.map((method): Cell => {
+      const variant = mainVariant(method);
+      return { block, role: 'group-member', resource: r, method, variant, expected: expectedStatus('group-member', r, method, variant, grants) };
+    }),
+  );
+}
+
+const lungeteam = () => ({ group: groupIriOf(world.baseUrl, demoGroup('lungeteam')) });
+
+describe('rows that follow a change', () => {
+  it('after revoke: the patient withdraws the lung team\'s oxygen saturation through the consent app; lunde loses it, keeps the rest', async () => {
+    const hans = await world.fetchAs('hans');
+    const patient = await readPatient(hans, world.accounts.hans!.webId);
+    const plan = planDecisions(
+      await readCurrentAccess(hans, patient),
+      [{ grantee: lungeteam(), category: 'oxygen-saturation', give: false }],
+      new Date(),
+    );
+    const outcome = await carryOut(hans, patient, plan);
+    expect(outcome).toEqual({ written: plan.writes.length });
+
+    const revoked: Grants = {
+      ...GRANTS,
+      hans: GRANTS.hans.map((g) => (g.members.includes('lunde') ? { ...g, categories: g.categories.filter((c) => c !== 'oxygen-saturation') } : g)),
+    };
+    const cells = [
+      ...memberRow('after revoke', revoked),
+      // The device vendor's Append and the other team's Read are untouched.
+      ...resources
+        .filter((r) => r.area.kind === 'category' && r.area.category === 'oxygen-saturation' && r.pod === 'hans')
+        .flatMap((r): Cell[] => [
+          { block: 'after revoke', role: 'municipal', resource: r, method: 'GET', variant: 'plain', expected: expectedStatus('municipal', r, 'GET', 'plain', revoked) },
+          ...(r.shape === 'document'
+            ? [{ block: 'after revoke', role: 'vendor', resource: r, method: 'PATCH-insert', variant: 'idempotent', expected: expectedStatus('vendor', r, 'PATCH-insert', 'idempotent', revoked) } as Cell]
+            : []),
+        ]),
+    ];
+    // The cells that changed: 200 before, 403 now.
+    const lost = cells.filter((c) => c.role === 'group-member' && c.expected.status !== expectedStatus('group-member', c.resource, c.method, c.variant).status);
+    expect(lost.map((c) => `${c.method} ${c.resource.label}`).sort()).toEqual(
+      ['GET', 'HEAD'].flatMap((m) => [`${m} hans health/measurements/oxygen-saturation/`, `${m} hans health/measurements/oxygen-saturation/${MONTH}.ttl`]).sort(),
+    );
+    expect(await run(cells)).toEqual([]);
+    await cleanUp();
+    report.extra['after revoke'] = cells.length;
+  });
+
+  it('after group membership removed: ous rewrites its lung team without lunde; she reads nothing of hans at once', async () => {
+    await publishGroup(await world.fetchAs('ous'), world.baseUrl, { ...demoGroup('lungeteam'), members: [] });
+    const removed: Grants = { ...GRANTS, hans: GRANTS.hans.filter((g) => !g.members.includes('lunde')) };
+    const cells = memberRow('after membership removed', removed);
+    // A group on this server is dropped from the cache when it changes: no waiting for the cache time.
+    expect(await run(cells)).toEqual([]);
+    await cleanUp();
+    report.extra['after membership removed'] = cells.length;
+  });
+});
+
+describe('tokens', () => {
+  it('refuses expired, forged and misbound DPoP tokens with 401, and accepts the same token made honestly', async () => {
+    const target = url('hans/health/');
+    const key = await newDpopKey();
+    const otherKey = await newDpopKey();
+    const token = await clientCredentialsToken(world.baseUrl, world.credentials.hans!, key);
+    const strangerToken = await clientCredentialsToken(world.baseUrl, strangerCredentials, otherKey);
+    const serverKey = await serverSigningKey(world.dataDir);
+    const { privateKey: foreignKey } = await newDpopKey();
+    const now = Math.floor(Date.now() / 1000);
+    const timed = (iat: number, exp: number) => resign(token, serverKey, (p) => ({ ...p, iat: now + iat, exp: now + exp }));
+    const send = async (authorization: string, dpop?: string) => {
+      const response = await fetch(target, { headers: { authorization, ...(dpop ? { dpop } : {}), accept: 'text/turtle' } });
+      await response.body?.cancel();
+      return response.status;
+    };
+    const withProof = async (t: string, k = key, method = 'GET', htu = target) => send(`DPoP ${t}`, await dpopProof(k, method, htu, t));
+
+    const rows: [string, number, () => Promise<number>][] = [
+      ['the real token with a proof for this request', 200, () => withProof(token)],
+      ['re-signed with the server\'s key, valid for 5 more minutes (the minting is sound)', 200, async () => withProof(await timed(-60, 300))],
+      ['expired 10 minutes ago', 401, async () => withProof(await timed(-1200, -600))],
+      ['expired 3 minutes ago (past the verifier\'s 120 s clock tolerance)', 401, async () => withProof(await timed(-900, -180))],
+      ['expired 30 s ago: still accepted within the verifier\'s 120 s clock tolerance', 200, async () => withProof(await timed(-900, -30))],
+      ['signed with a key that is not the server\'s', 401, async () => withProof(await resign(token, foreignKey, (p) => p))],
+      ['a stranger\'s token with its webid changed to hans, signature kept', 401, async () =>
+        withProof(tamper(strangerToken, (p) => ({ ...p, webid: world.accounts.hans!.webId })), otherKey)],
+      ['a proof for another URL', 401, () => withProof(token, key, 'GET', url('hans/health/notes/'))],
+      ['a proof for another method', 401, () => withProof(token, key, 'DELETE')],
+      ['a proof signed by another key than the token is bound to', 401, () => withProof(token, otherKey)],
+      ['no proof', 401, () => send(`DPoP ${token}`)],
+      ['the DPoP-bound token sent as a Bearer token', 401, () => send(`Bearer ${token}`)],
+    ];
+    const failures: string[] = [];
+    for (const [label, expected, attempt] of rows) {
+      const status = await attempt();
+      if (status !== expected) failures.push(`${label}: expected ${expected}, got ${status}`);
+    }
+    expect(failures).toEqual([]);
+    report.extra.token = rows.length;
+  });
+});
