@@ -1,0 +1,458 @@
+/**
+ * The fault run: simulated devices stream readings through the real gateway
+ * (a child process) into a real pod server while the gateway is SIGKILLed and
+ * restarted on the same data folder and the pod server is restarted; at the
+ * end every acknowledged reading must be in the pods exactly once.
+ *
+ * Devices: `devices` senders run concurrently; sender i serves the patients
+ * i, i + devices, i + 2*devices, ... (a home hub with the patient's oximeter,
+ * blood pressure monitor, scale, glucometer, thermometer and peak flow
+ * meter, apps/simulator/devices.ts), every other request as JSON
+ * (POST /readings) and as FHIR (POST /fhir, subject by national id, vendor id
+ * or WebID). A sender behaves like a device: it keeps a reading until it is
+ * acknowledged (202) and sends it again after a network error or a 5xx, so a
+ * request whose answer was lost in a crash is sent again and acknowledged as
+ * a duplicate.
+ *
+ * Checking: every month document of every patient (listed from the category
+ * containers, so nothing stray escapes) is read as the patient and parsed
+ * with n3. Each observation's id is the gateway's (a digest of its IRI);
+ * per acknowledged id there must be exactly one observation with exactly one
+ * result of the value sent (a blood pressure panel: two members, one result
+ * each), and no two observations for the same patient, device, kind and
+ * instant. Observations nobody acknowledged are counted apart (a request the
+ * gateway stored before it was killed, whose answer never arrived).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Parser, Store } from 'n3';
+import { NO_NATIONAL_ID_SYSTEM } from '../../apps/gateway/registry.ts';
+import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
+import { healthContainers } from '../../apps/shared/health-layout.ts';
+import {
+  identityHash, measurementDocument, measurementIri, quadsToMeasurements, type StoredMeasurement,
+} from '../../apps/shared/measurement/index.ts';
+import type { PodSession } from '../../apps/shared/pod-session.ts';
+import { seededRandom } from '../../apps/shared/prng.ts';
+import { deviceReadings, makeDevices, toFhirObservation, type JsonReading, type SimDevice, type SimPatient } from '../../apps/simulator/devices.ts';
+import { kindSpec } from '../../vocab/catalogue.ts';
+import { NS, SOSA, SSN_EXT } from '../../vocab/terms.ts';
+import { gatewayStatus, startGatewayProcess, waitForDelivery, type GatewayProcess } from '../support/gateway-process.ts';
+import { closeSessions, openSessions, provisionExtraPatients, type ExtraPatient } from '../support/extra-patients.ts';
+import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
+
+export interface FaultRunConfig {
+  readonly name: string;
+  readonly patients: number;
+  readonly devices: number;
+  /** How long the devices stream, ms. */
+  readonly streamMs: number;
+  /** Pause between one sender's requests, ms. */
+  readonly intervalMs: number;
+  /** When (fraction of streamMs) the gateway is SIGKILLed and restarted. */
+  readonly gatewayKillsAt: readonly number[];
+  /** When (fraction of streamMs) the pod server is restarted. */
+  readonly podRestartsAt: readonly number[];
+  /** Longest wait for the gateway to deliver everything after the stream, ms. */
+  readonly drainTimeoutMs: number;
+  readonly seed?: number;
+  /** Where to write the JSON summary (e.g. test/reports/faults-full.json). */
+  readonly reportPath?: string;
+  readonly log?: (line: string) => void;
+}
+
+interface SentReading {
+  readonly id: string;
+  readonly patient: ExtraPatient;
+  readonly document: string;
+  readonly reading: JsonReading;
+  /** The gateway's acknowledgement said this reading was already known: an earlier answer was lost. */
+  duplicateOnAck?: boolean;
+  acked: boolean;
+}
+
+export interface FaultRunSummary {
+  readonly name: string;
+  readonly config: Omit<FaultRunConfig, 'log' | 'reportPath'>;
+  readonly startedAt: string;
+  readonly patients: number;
+  readonly devices: number;
+  readonly requests: { sent: number; acknowledged: number; json: number; fhir: number; retried: number; rejected: number };
+  readonly readings: {
+    generated: number;
+    acknowledged: number;
+    /** Acknowledged readings whose first answer already said "duplicate": an earlier attempt was stored but its answer lost. */
+    acknowledgedAfterLostAnswer: number;
+    bloodPressure: number;
+    inPods: number;
+    lost: number;
+    duplicated: number;
+    /** In the pods but never acknowledged (accepted before a kill, answer lost, never sent again). */
+    unacknowledgedInPods: number;
+    /** In the pods, never sent by any device: must be 0. */
+    foreign: number;
+    wrongValue: number;
+    unreadable: number;
+  };
+  readonly documents: { monthDocuments: number; read: number };
+  readonly gateway: { kills: number; recoveredFromOutbox: number[]; restartMs: number[]; refused: number; failed: number };
+  readonly podServer: { restarts: number; restartMs: number[] };
+  readonly phasesMs: Record<string, number>;
+  readonly throughput: { acknowledgedPerSecond: number; deliveredPerSecond: number; ackMs: { p50: number; p99: number; max: number } };
+  readonly examples: { lost: string[]; duplicated: string[]; wrongValue: string[]; unreadable: string[]; rejected: string[] };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A day before the first of last month: with a reading every 15 simulated minutes per sender, each kind spans two month documents. */
+function simulatedStart(): number {
+  const d = new Date();
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1) - 24 * 3_600_000;
+}
+
+/** The gateway's id of a reading, computed here independently from what was sent. */
+function expectedId(patient: ExtraPatient, r: JsonReading): string {
+  return identityHash(measurementIri(patient.podUrl, { patient: patient.webId, device: r.device, kind: r.kind, effectiveTime: r.effectiveTime }));
+}
+
+export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSummary> {
+  // Plain lines on stdout: vitest would put a header above every console.log.
+  const log = config.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const t0 = performance.now();
+  const clock = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
+  const say = (line: string) => log(`[faults ${config.name} ${clock()}] ${line}`);
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[name] = Math.round(performance.now() - started);
+    }
+  };
+
+  let world: TestWorld | undefined;
+  let gateway: GatewayProcess | undefined;
+  let sessions: Map<string, PodSession> | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const startedAt = new Date().toISOString();
+  try {
+    world = await phase('podServerStart', () => startTestWorld());
+    const w = world;
+    say(`pod server ready at ${w.baseUrl}`);
+    const gatewayPort = await freePort();
+    const gatewayArgs = ['--backoff-max-ms', '2000'];
+    const startGateway = () => startGatewayProcess({ dataDir: w.dataDir, podBaseUrl: w.baseUrl, port: gatewayPort, args: gatewayArgs });
+    gateway = await phase('gatewayStart', startGateway);
+    say(`gateway ready at ${gateway.url}`);
+
+    let lastShown = 0;
+    const patients = await phase('provisionPatients', () => provisionExtraPatients({
+      baseUrl: w.baseUrl,
+      gatewayUrl: gateway!.url,
+      count: config.patients,
+      onProgress: (done, total) => {
+        if (done === total || performance.now() - lastShown > 5_000) {
+          lastShown = performance.now();
+          say(`provisioned and enrolled ${done}/${total} patients`);
+        }
+      },
+    }));
+
+    // Devices: six per patient (one of each type), deterministic.
+    const random = seededRandom(config.seed ?? 9);
+    const devicesOf = new Map<string, SimDevice[]>();
+    for (const p of patients) devicesOf.set(p.name, makeDevices(6, [{ webId: p.webId }], random, `fault-${p.name}`));
+    const senders = Array.from({ length: config.devices }, (_, i) => patients.filter((_, j) => j % config.devices === i));
+
+    const sent = new Map<string, SentReading>();
+    const requests = { sent: 0, acknowledged: 0, json: 0, fhir: 0, retried: 0, rejected: 0 };
+    const rejected: string[] = [];
+    const ackLatencies: number[] = [];
+    let gatewayUrl = gateway.url;
+    let streaming = true;
+    const simStart = simulatedStart();
+    const stepMs = 15 * 60_000;
+
+    /** Sends one request until the gateway acknowledges it (or rejects it, which the run reports). */
+    const sendUntilAcknowledged = async (path: string, type: string, body: unknown, readings: SentReading[]) => {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) requests.retried += 1;
+        requests.sent += 1;
+        const started = performance.now();
+        let status: number;
+        let text: string;
+        try {
+          const response = await fetch(new URL(path, gatewayUrl), {
+            method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+          });
+          status = response.status;
+          text = await response.text();
+        } catch {
+          await sleep(250); // the gateway is down (killed) or the connection was cut: send again
+          continue;
+        }
+        if (status >= 500) {
+          await sleep(250);
+          continue;
+        }
+        if (status !== 202) {
+          requests.rejected += 1;
+          rejected.push(`${path} ${status}: ${text.slice(0, 300)}`);
+          return;
+        }
+        ackLatencies.push(performance.now() - started);
+        requests.acknowledged += 1;
+        const answer = JSON.parse(text) as { readings: { id: string; duplicate: boolean; document: string }[] };
+        if (answer.readings.length !== readings.length) {
+          rejected.push(`${path}: ${readings.length} readings sent, ${answer.readings.length} acknowledged`);
+        }
+        answer.readings.forEach((a, i) => {
+          const r = readings[i];
+          if (!r || r.id !== a.id || r.document !== a.document) {
+            rejected.push(`${path}: acknowledgement ${i} names ${a.id} in ${a.document}, expected ${r?.id} in ${r?.document}`);
+            return;
+          }
+          if (!r.acked) r.duplicateOnAck = a.duplicate;
+          r.acked = true;
+        });
+        return;
+      }
+    };
+
+    const sender = async (mine: readonly ExtraPatient[], index: number) => {
+      for (let k = 0; streaming; k++) {
+        const patient = mine[k % mine.length]!;
+        const devices = devicesOf.get(patient.name)!;
+        const device = devices[Math.floor(k / mine.length) % devices.length]!;
+        const readings = deviceReadings(device, simStart + k * stepMs + index * 1_000, random);
+        const entries: SentReading[] = readings.map((reading) => {
+          const entry = {
+            id: expectedId(patient, reading), patient, reading, acked: false,
+            document: measurementDocument(patient.podUrl, reading.kind, reading.effectiveTime),
+          };
+          sent.set(entry.id, entry);
+          return entry;
+        });
+        if (k % 2 === 0) {
+          requests.json += 1;
+          await sendUntilAcknowledged('/readings', 'application/json', { readings }, entries);
+        } else {
+          requests.fhir += 1;
+          const subject: SimPatient = [
+            { webId: patient.webId, identifier: { system: NO_NATIONAL_ID_SYSTEM, value: patient.nationalId } },
+            { webId: patient.webId, identifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: patient.vendorId } },
+            { webId: patient.webId },
+          ][k % 3]!;
+          const observations = readings.map((r) => toFhirObservation(r, subject));
+          const body = observations.length === 1
+            ? observations[0]
+            : { resourceType: 'Bundle', type: 'collection', entry: observations.map((resource) => ({ resource })) };
+          await sendUntilAcknowledged('/fhir', 'application/fhir+json', body, entries);
+        }
+        await sleep(config.intervalMs);
+      }
+    };
+
+    const killsAt = config.gatewayKillsAt.map((f) => ({ at: f * config.streamMs, what: 'kill' as const }));
+    const restartsAt = config.podRestartsAt.map((f) => ({ at: f * config.streamMs, what: 'pod' as const }));
+    const faults = [...killsAt, ...restartsAt].sort((a, b) => a.at - b.at);
+    const recoveredFromOutbox: number[] = [];
+    const gatewayRestartMs: number[] = [];
+    const podRestartMs: number[] = [];
+    const acknowledgedReadings = () => [...sent.values()].filter((r) => r.acked).length;
+    const progress = async () => {
+      const s = await gatewayStatus(gatewayUrl).catch(() => undefined);
+      say(`sent ${requests.sent} requests, ${acknowledgedReadings()} readings acknowledged; gateway ${s ? JSON.stringify(s.readings) : 'down'}`);
+    };
+
+    say(`streaming for ${config.streamMs / 1000} s: ${config.devices} devices, ${patients.length} patients`);
+    const streamStarted = performance.now();
+    ticker = setInterval(() => void progress(), 5_000);
+    const running = senders.map((mine, i) => sender(mine, i));
+    await phase('stream', async () => {
+      for (const fault of faults) {
+        await sleep(Math.max(0, streamStarted + fault.at - performance.now()));
+        if (fault.what === 'kill') {
+          const killedAt = performance.now();
+          say(`SIGKILL the gateway (pid ${gateway!.pid})`);
+          await gateway!.kill('SIGKILL');
+          gateway = await startGateway();
+          gatewayUrl = gateway.url;
+          gatewayRestartMs.push(Math.round(performance.now() - killedAt));
+          const recovered = Number(gateway.output.map((l) => /(\d+) reading\(s\) in the outbox from before/.exec(l)?.[1]).find(Boolean) ?? 0);
+          recoveredFromOutbox.push(recovered);
+          say(`gateway back after ${gatewayRestartMs.at(-1)} ms with ${recovered} reading(s) to deliver from its outbox`);
+        } else {
+          const stoppedAt = performance.now();
+          say('restarting the pod server');
+          await w.restart();
+          podRestartMs.push(Math.round(performance.now() - stoppedAt));
+          say(`pod server back after ${podRestartMs.at(-1)} ms`);
+        }
+      }
+      await sleep(Math.max(0, streamStarted + config.streamMs - performance.now()));
+      streaming = false;
+      say('stream stopped; waiting for the requests in flight');
+      await Promise.all(running);
+    });
+    const streamSeconds = (performance.now() - streamStarted) / 1000;
+
+    await phase('drain', () => waitForDelivery(gatewayUrl, config.drainTimeoutMs, (() => {
+      let shown = 0;
+      return (readings: Record<string, number>) => {
+        if (performance.now() - shown < 5_000) return;
+        shown = performance.now();
+        say(`delivering: ${JSON.stringify(readings)}`);
+      };
+    })()));
+    clearInterval(ticker);
+    const deliveredSeconds = (performance.now() - streamStarted) / 1000;
+    const final = await gatewayStatus(gatewayUrl);
+    say(`gateway delivered everything: ${JSON.stringify(final.readings)}`);
+
+    // Read everything back, as each patient.
+    const verification = await phase('verify', async () => {
+      sessions = await openSessions(patients);
+      const found = new Map<string, { count: number; measurement?: StoredMeasurement }>();
+      const byInstant = new Map<string, number>();
+      const unreadable: string[] = [];
+      let monthDocuments = 0;
+      let inPods = 0;
+      let next = 0;
+      let checked = 0;
+      await Promise.all(Array.from({ length: 4 }, async () => {
+        while (next < patients.length) {
+          const patient = patients[next++]!;
+          const fetchAs = sessions!.get(patient.name)!.fetch;
+          for (const container of healthContainers(patient.podUrl).filter((c) => c.kind === 'category')) {
+            const listing = await fetchAs(container.url, { headers: { accept: 'text/turtle' } });
+            if (!listing.ok) throw new Error(`listing ${container.url} as ${patient.name} answered ${listing.status}`);
+            const store = new Store(new Parser({ baseIRI: container.url }).parse(await listing.text()));
+            const documents = store.getObjects(container.url, `${NS.ldp}contains`, null).map((t) => t.value).filter((d) => !d.endsWith('/'));
+            for (const document of documents) {
+              monthDocuments += 1;
+              const response = await fetchAs(document, { headers: { accept: 'text/turtle' } });
+              if (!response.ok) throw new Error(`reading ${document} as ${patient.name} answered ${response.status}`);
+              const quads = new Store(new Parser({ baseIRI: document }).parse(await response.text()));
+              const { measurements, problems } = quadsToMeasurements(quads);
+              for (const p of problems) unreadable.push(`${p.iri}: ${p.problem}`);
+              for (const m of measurements) {
+                inPods += 1;
+                if (m.kind === 'blood-pressure' && quads.getObjects(m.iri, SSN_EXT.hasMember, null).length !== 2) {
+                  unreadable.push(`${m.iri}: a blood pressure panel with ${quads.getObjects(m.iri, SSN_EXT.hasMember, null).length} members`);
+                }
+                if (quads.getObjects(m.iri, SOSA.resultTime, null).length !== 1) unreadable.push(`${m.iri}: not one result time`);
+                const id = identityHash(m.iri);
+                const f = found.get(id) ?? { count: 0 };
+                f.count += 1;
+                f.measurement = m;
+                found.set(id, f);
+                const key = `${m.patient} ${m.device} ${m.kind} ${Date.parse(m.effectiveTime)}`;
+                byInstant.set(key, (byInstant.get(key) ?? 0) + 1);
+              }
+            }
+          }
+          checked += 1;
+          if (checked % 20 === 0 || checked === patients.length) say(`read back ${checked}/${patients.length} pods`);
+        }
+      }));
+      return { found, byInstant, unreadable, monthDocuments, inPods };
+    });
+
+    const lost: string[] = [];
+    const duplicated: string[] = [];
+    const wrongValue: string[] = [];
+    let acknowledged = 0;
+    let afterLostAnswer = 0;
+    let bloodPressure = 0;
+    for (const r of sent.values()) {
+      if (!r.acked) continue;
+      acknowledged += 1;
+      if (r.duplicateOnAck) afterLostAnswer += 1;
+      if (r.reading.kind === 'blood-pressure') bloodPressure += 1;
+      const f = verification.found.get(r.id);
+      if (!f) {
+        lost.push(`${r.id} (${r.reading.kind} ${r.reading.effectiveTime} ${r.reading.device} in ${r.document})`);
+        continue;
+      }
+      if (f.count !== 1) duplicated.push(`${r.id}: ${f.count} observations`);
+      const m = f.measurement!;
+      const decimals = kindSpec(r.reading.kind).decimals;
+      const same = r.reading.kind === 'blood-pressure'
+        ? 'systolic' in m && m.systolic === r.reading.components!.systolic && m.diastolic === r.reading.components!.diastolic
+        : 'value' in m && m.value.toFixed(decimals) === r.reading.value!.toFixed(decimals);
+      if (!same) wrongValue.push(`${r.id}: sent ${JSON.stringify(r.reading.components ?? r.reading.value)}, stored ${JSON.stringify(m)}`);
+    }
+    for (const [key, n] of verification.byInstant) if (n > 1) duplicated.push(`${n} observations for ${key}`);
+    let unacknowledgedInPods = 0;
+    let foreign = 0;
+    for (const id of verification.found.keys()) {
+      const r = sent.get(id);
+      if (!r) foreign += 1;
+      else if (!r.acked) unacknowledgedInPods += 1;
+    }
+
+    const [refusedList, failedList] = await Promise.all(['refused', 'failed'].map(async (state) => {
+      const response = await fetch(new URL(`/readings?state=${state}&limit=1000`, gatewayUrl));
+      return ((await response.json()) as { readings: unknown[] }).readings.length;
+    }));
+
+    const sortedAcks = [...ackLatencies].sort((a, b) => a - b);
+    const { log: _log, reportPath: _path, ...shownConfig } = config;
+    const summary: FaultRunSummary = {
+      name: config.name,
+      config: shownConfig,
+      startedAt,
+      patients: patients.length,
+      devices: config.devices,
+      requests,
+      readings: {
+        generated: sent.size,
+        acknowledged,
+        acknowledgedAfterLostAnswer: afterLostAnswer,
+        bloodPressure,
+        inPods: verification.inPods,
+        lost: lost.length,
+        duplicated: duplicated.length,
+        unacknowledgedInPods,
+        foreign,
+        wrongValue: wrongValue.length,
+        unreadable: verification.unreadable.length,
+      },
+      documents: { monthDocuments: verification.monthDocuments, read: verification.monthDocuments },
+      gateway: { kills: gatewayRestartMs.length, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList! },
+      podServer: { restarts: podRestartMs.length, restartMs: podRestartMs },
+      phasesMs: { ...phases, total: Math.round(performance.now() - t0) },
+      throughput: {
+        acknowledgedPerSecond: round1(acknowledged / streamSeconds),
+        deliveredPerSecond: round1(acknowledged / deliveredSeconds),
+        ackMs: { p50: round1(percentile(sortedAcks, 50)), p99: round1(percentile(sortedAcks, 99)), max: round1(sortedAcks.at(-1) ?? 0) },
+      },
+      examples: {
+        lost: lost.slice(0, 10), duplicated: duplicated.slice(0, 10), wrongValue: wrongValue.slice(0, 10),
+        unreadable: verification.unreadable.slice(0, 10), rejected: rejected.slice(0, 10),
+      },
+    };
+    say(`readings: ${acknowledged} acknowledged, ${verification.inPods} in the pods, lost ${lost.length}, duplicated ${duplicated.length}, ` +
+      `unacknowledged but stored ${unacknowledgedInPods}, acknowledged after a lost answer ${afterLostAnswer}`);
+    say(`throughput: ${summary.throughput.acknowledgedPerSecond} acknowledged/s while streaming, ${summary.throughput.deliveredPerSecond} delivered/s to the end; phases ${JSON.stringify(summary.phasesMs)}`);
+    if (config.reportPath) {
+      await mkdir(dirname(config.reportPath), { recursive: true });
+      await writeFile(config.reportPath, `${JSON.stringify(summary, null, 2)}\n`);
+      say(`summary written to ${config.reportPath}`);
+    }
+    return summary;
+  } finally {
+    clearInterval(ticker);
+    if (sessions) await closeSessions(sessions);
+    await gateway?.kill();
+    await world?.stop();
+  }
+}
