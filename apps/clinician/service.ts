@@ -7,6 +7,7 @@
  * credentials each caller brings.
  */
 import type { AddressInfo } from 'node:net';
+import { hardenServer } from '../shared/http-hardening.ts';
 import { ClinicianQueryEngine, type ClinicianEngineOptions } from './engine/engine.ts';
 import { Sessions } from './http/auth.ts';
 import { createClinicianApp } from './http/app.ts';
@@ -61,6 +62,7 @@ export async function startClinicianApi(options: ClinicianApiOptions): Promise<C
   } catch (error) {
     throw new Error(`The clinician API could not listen on ${host}:${port}: ${(error as Error).message}`);
   }
+  hardenServer(server);
   const actual = (server.address() as AddressInfo).port;
   url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`;
   publicUrl ??= `http://localhost:${actual}`;

@@ -11,6 +11,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
+import { hardenServer } from '../shared/http-hardening.ts';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../shared/problem.ts';
 import { buildConsentBundle, type ConsentBundle } from './build.ts';
 
@@ -95,6 +96,7 @@ export async function startConsentApp(options: ConsentAppOptions): Promise<Conse
     directoryUrl: options.directoryUrl ?? demoDirectoryUrl(options.podBaseUrl),
   });
   const server: Server = createServer(app);
+  hardenServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_CONSENT_PORT, options.host ?? 'localhost', () => resolve());

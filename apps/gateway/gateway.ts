@@ -12,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appendQuads } from '../shared/append.ts';
+import { hardenServer } from '../shared/http-hardening.ts';
 import { measurementToQuads, parseMeasurementInput, validateShapes, type Setting } from '../shared/measurement/index.ts';
 import { openPodSession, type ClientCredentials, type PodSession } from '../shared/pod-session.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   credentials: ClientCredentials;
   /** When given, a new registry is seeded with the demo patients of the pod server at this URL. */
   demoPodBaseUrl?: string;
+  /** Pod servers whose patients may be enrolled (POST /enrolments); default [demoPodBaseUrl] when given, else any. */
+  podServers?: readonly string[];
   /** Setting of readings that name none; default home-municipality. */
   defaultSetting?: Setting;
   /** Other `source` WebIDs a JSON reading may name (the vendor's own is always allowed). */
@@ -144,6 +147,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     delivery,
     registry,
     startedAt: new Date(),
+    ...(options.podServers ?? options.demoPodBaseUrl ? { podServers: options.podServers ?? [options.demoPodBaseUrl!] } : {}),
     intake: {
       registry,
       vendorWebId,
@@ -167,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw new Error(`The gateway could not listen on ${host}:${options.port ?? DEFAULT_GATEWAY_PORT}: ${(error as Error).message}`);
   }
   // Devices send many small requests over few connections: keep them open a while.
-  server.keepAliveTimeout = 30_000;
+  hardenServer(server, { keepAliveTimeoutMs: 30_000 });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host === '127.0.0.1' || host === '::1' || host === 'localhost' ? 'localhost' : host}:${port}/`;
   if (recovery.tornBytes > 0 || recovery.skippedLines > 0) {

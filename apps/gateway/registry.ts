@@ -141,8 +141,8 @@ export function parseEnrolmentRequest(body: unknown): { webId: string; identifie
   if (!Array.isArray(b.identifiers)) throw new EnrolmentError('identifiers', 'must be a list of { system, value } (may be empty)');
   const identifiers = b.identifiers.map((raw, i) => {
     const id = raw as Record<string, unknown> | null;
-    if (typeof id?.system !== 'string' || !/^\S{1,256}$/.test(id.system)) throw new EnrolmentError(`identifiers/${i}/system`, 'must be the identifier system URI, e.g. "urn:oid:2.16.578.1.12.4.1.4.1"');
-    if (typeof id.value !== 'string' || !/^\S{1,128}$/.test(id.value)) throw new EnrolmentError(`identifiers/${i}/value`, 'must be the identifier value (1-128 characters, no spaces)');
+    if (typeof id?.system !== 'string' || !/^(?:urn|https?):[^\s<>"{}|\\^`]{1,250}$/.test(id.system)) throw new EnrolmentError(`identifiers/${i}/system`, 'must be the identifier system URI, e.g. "urn:oid:2.16.578.1.12.4.1.4.1"');
+    if (typeof id.value !== 'string' || !/^[^\s<>"{}|\\^`]{1,128}$/.test(id.value)) throw new EnrolmentError(`identifiers/${i}/value`, 'must be the identifier value (1-128 characters, no spaces and none of < > " { } | \\ ^ `)');
     return { system: id.system, value: id.value };
   });
   for (const key of Object.keys(b)) {
@@ -157,6 +157,8 @@ export function parseEnrolmentRequest(body: unknown): { webId: string; identifie
  * The pod root of a WebID, from its public profile document's `pim:storage`.
  * With several storages, the one the WebID itself lives under wins.
  */
+const MAX_PROFILE_BYTES = 1024 * 1024;
+
 export async function discoverStorage(webId: string, fetchFn: typeof fetch = fetch): Promise<string> {
   const profile = webId.replace(/#.*$/, '');
   let response: Response;
@@ -169,7 +171,18 @@ export async function discoverStorage(webId: string, fetchFn: typeof fetch = fet
     await response.body?.cancel();
     throw new EnrolmentError('webId', `the public profile ${profile} answered HTTP ${response.status}`, 422);
   }
-  const quads = new Parser({ baseIRI: profile }).parse(await response.text());
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_PROFILE_BYTES) {
+    await response.body?.cancel();
+    throw new EnrolmentError('webId', `the public profile ${profile} is larger than 1 MB`, 422);
+  }
+  const text = await response.text();
+  if (text.length > MAX_PROFILE_BYTES) throw new EnrolmentError('webId', `the public profile ${profile} is larger than 1 MB`, 422);
+  let quads;
+  try {
+    quads = new Parser({ baseIRI: profile }).parse(text);
+  } catch {
+    throw new EnrolmentError('webId', `the public profile ${profile} is not valid Turtle, so its pod (pim:storage) cannot be read`, 422);
+  }
   const storages = quads
     .filter((q) => q.subject.value === webId && q.predicate.value === `${NS.pim}storage` && q.object.termType === 'NamedNode')
     .map((q) => q.object.value)

@@ -18,7 +18,9 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { KindId } from '../../../vocab/catalogue.ts';
 import type { PodSession } from '../../shared/pod-session.ts';
+import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from '../../shared/problem.ts';
+import { LOGIN_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
 import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
 import { ParameterError, parseKindList, parsePatient, parseTime } from '../engine/params.ts';
 import type { DeclaredScope } from '../engine/plan.ts';
@@ -38,6 +40,8 @@ export interface ClinicianAppDeps {
   readonly dashboard?: Promise<DashboardBundle>;
   /** Reports of partial answers are kept this long; default 15 minutes. */
   readonly reportTtlMs?: number;
+  /** Logins per client IP (POST /session, /login, /login/callback share it); default LOGIN_RATE_LIMIT. */
+  readonly loginRateLimit?: RateLimit;
 }
 
 const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/n-quads', 'application/ld+json', 'application/trig'];
@@ -57,11 +61,24 @@ function methodNotAllowed(allowed: string[]) {
   };
 }
 
-/** Values of a query-string or form parameter, repeated or not. */
+/** Values of a query-string or form parameter, repeated or not; a nested value (`name[x]=`) is refused. */
 function values(source: unknown, name: string): string[] {
   const v = (source as Record<string, unknown> | undefined)?.[name];
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string') as string[];
+  const list = Array.isArray(v) ? v : [v];
+  if (list.some((x) => typeof x !== 'string')) throw new ParameterError(name, `${name}: give it as a plain value (${name}=...), not as a list or object`);
+  return list as string[];
+}
+
+/** Query-string names with brackets (`kind[x]=`): the parser would turn them into objects or drop them unseen. */
+function refuseBracketedParameters(req: Request, _res: Response, next: NextFunction): void {
+  const query = req.originalUrl.indexOf('?');
+  if (query >= 0) {
+    for (const key of new URLSearchParams(req.originalUrl.slice(query + 1)).keys()) {
+      if (/[[\]]/.test(key)) return next(new ParameterError(key.replace(/\[.*$/, ''), `${key.slice(0, 60)}: parameters are plain name=value pairs; repeat a name for several values`));
+    }
+  }
+  next();
 }
 
 function one(source: unknown, name: string): string | undefined {
@@ -82,6 +99,9 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
+  app.use(apiSecurityHeaders);
+  app.use(refuseBracketedParameters);
+  const loginLimit = rateLimit(deps.loginRateLimit ?? LOGIN_RATE_LIMIT, 'login attempts');
   const reports = new Map<string, Report>();
   const reportTtl = deps.reportTtlMs ?? 15 * 60_000;
 
@@ -133,7 +153,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   });
 
   // ------------------------------------------------------------------ sessions
-  app.post('/session', async (req, res) => {
+  app.post('/session', loginLimit, async (req, res) => {
     const session = await sessions.fromAuthorization(req.get('authorization'));
     const { token, expiresInSeconds } = sessions.issueToken(session);
     res.status(201).set('cache-control', 'no-store').json({ token_type: 'Bearer', access_token: token, expires_in: expiresInSeconds, webId: session.webId });
@@ -147,6 +167,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   });
   app.all('/session', methodNotAllowed(['POST', 'DELETE']));
 
+  app.get(['/login', '/login/callback'], loginLimit);
   deps.browserLogin?.mount(app);
   if (!deps.browserLogin) {
     app.get(['/login', '/login/callback', '/logout'], (_req, res) =>
@@ -280,7 +301,12 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   });
 
   app.use((req: Request, res: Response) => {
-    send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path}; see GET / for the endpoints`));
+    if (req.path.startsWith('/fhir/')) {
+      res.status(404).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: 'not-supported',
+        diagnostics: `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=... and GET /fhir/metadata` }])));
+      return;
+    }
+    send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path.slice(0, 200)}; see GET / for the endpoints`));
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -324,9 +350,11 @@ function problemFor(error: unknown): Problem {
   if (error instanceof ParameterError) {
     return problem(400, 'invalid-parameter', 'A parameter is not valid', error.message, { errors: [{ field: error.parameter, message: error.message }] });
   }
-  const e = error as { type?: string; status?: number };
-  if (e?.type === 'entity.too.large') return problem(413, 'too-large', 'The request is too large', 'a query may be at most 200 kB');
-  if (e?.status === 400 && e.type?.startsWith('entity.')) return problem(400, 'unreadable-body', 'The request body could not be read', (error as Error).message);
+  const e = error as { type?: string; status?: number; limit?: number };
+  if (e?.type === 'entity.too.large') return problem(413, 'too-large', 'The request is too large', `the body may be at most ${e.limit === undefined ? 'the allowed size' : `${Math.round(e.limit / 1024)} kB`} (a query 200 kB, a mark 16 kB)`);
+  if (e?.type === 'entity.parse.failed') return problem(400, 'malformed-json', 'The body is not valid JSON', 'the request body could not be parsed as a JSON object; check quotes, commas and brackets');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return problem(415, 'unsupported-media-type', 'Unsupported encoding', 'send the body as UTF-8');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return problem(e.status, 'unreadable-body', 'The request body could not be read', 'the body was cut short or is not in the declared format; send it again');
   console.error(`clinician api: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
   return problem(500, 'internal-error', 'Internal error', 'something went wrong in the clinician API; try again, and tell the operators if it persists');
 }

@@ -108,7 +108,9 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
         }
         pending.delete(id);
         const info = await started.session.handleIncomingRedirect(`${options.baseUrl()}${req.originalUrl}`).catch((e: Error) => {
-          res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(401, 'login-failed', 'The login failed', `the pod server did not log you in: ${e.message}; try again at /login`)));
+          // The library's message can name internals (files, token endpoints): the log gets it, the browser does not.
+          console.error(`clinician login: the callback failed: ${e.message}`);
+          res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(401, 'login-failed', 'The login failed', 'the pod server did not log you in (the answer it sent back could not be used); try again at /login')));
           return null;
         });
         if (info === null) return;

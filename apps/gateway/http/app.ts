@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
 import { invalidInput, problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../shared/problem.ts';
+import { ENROLMENT_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
 import type { Delivery } from '../delivery.ts';
 import { LatencyWindow } from '../metrics.ts';
 import { readingsFromFhir, readingsFromJson, type IntakeContext, type IntakeResult } from '../intake.ts';
@@ -24,6 +26,13 @@ export interface GatewayAppDeps {
   /** Finds a WebID's pod at enrolment (the public profile's pim:storage). */
   readonly discoverStorage?: (webId: string) => Promise<string>;
   readonly startedAt: Date;
+  /** POST /enrolments per client IP (each makes the gateway fetch a profile); default ENROLMENT_RATE_LIMIT. */
+  readonly enrolmentRateLimit?: RateLimit;
+  /**
+   * Pod servers (base URLs) whose patients may be enrolled: the gateway fetches
+   * a WebID's profile only there, and delivers only to pods there. Absent: any.
+   */
+  readonly podServers?: readonly string[];
 }
 
 export const OPENAPI_PATH = new URL('../openapi.json', import.meta.url);
@@ -71,6 +80,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(apiSecurityHeaders);
   const openapi = readFileSync(OPENAPI_PATH, 'utf8');
   const jsonBody = (types: string[]) => [
     requireContentType(types),
@@ -204,10 +214,17 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.get('/enrolments', (_req, res) => {
     res.json({ enrolments: registry.list() });
   });
-  app.post('/enrolments', ...jsonBody(['application/json']), async (req, res) => {
+  app.post('/enrolments', rateLimit(deps.enrolmentRateLimit ?? ENROLMENT_RATE_LIMIT, 'enrolments'), ...jsonBody(['application/json']), async (req, res) => {
     const request = parseEnrolmentRequest(req.body);
+    const served = (iri: string) => !deps.podServers || deps.podServers.some((base) => iri.startsWith(base));
+    if (!served(request.webId)) {
+      throw new EnrolmentError('webId', `this gateway delivers to pods on ${deps.podServers!.join(', ')}; it does not fetch a profile or write anywhere else`);
+    }
     const existing = registry.byWebId(request.webId);
     const storage = existing?.storage ?? (await (deps.discoverStorage ?? discoverStorage)(request.webId));
+    if (!served(storage)) {
+      throw new EnrolmentError('webId', `the profile names a pod at ${storage}, which is not on a pod server this gateway delivers to (${deps.podServers!.join(', ')})`);
+    }
     const enrolment = await registry.enrol({ ...request, storage, enrolledAt: new Date().toISOString() });
     res.status(existing ? 200 : 201).json(enrolment);
   });
