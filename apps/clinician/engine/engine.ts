@@ -16,6 +16,7 @@
 import { QueryEngine } from '@comunica/query-sparql';
 import type { QueryType } from '@comunica/types';
 import type * as RDF from '@rdfjs/types';
+import type { AsyncIterator } from 'asynciterator';
 import { Store, type Quad } from 'n3';
 import { DataFactory } from 'n3';
 import type { KindId } from '../../../vocab/catalogue.ts';
@@ -70,6 +71,8 @@ export class ClinicianQueryEngine {
   private readonly cache: DocumentCache | undefined;
   private readonly limits: ScopeLimits;
   private readonly now: () => Date;
+  private readonly maxResultRows: number;
+  private readonly queryTimeoutMs: number;
 
   constructor(private readonly options: ClinicianEngineOptions) {
     this.servers = new PodServers(options.podServers);
@@ -77,6 +80,8 @@ export class ClinicianQueryEngine {
     this.cache = options.documentCache === false ? undefined : (options.documentCache ?? new DocumentCache());
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.now = options.now ?? (() => new Date());
+    this.maxResultRows = options.maxResultRows ?? 100_000;
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 20_000;
   }
 
   /** Forgets every cached document and profile (the next query is cold). */
@@ -280,29 +285,84 @@ export class ClinicianQueryEngine {
     return { ...gathered, form: parsed.form, result };
   }
 
-  /** The solutions of a SELECT answer: variables in order, and rows. */
+  /** The solutions of a SELECT answer: variables in order, and rows (at most maxResultRows, within queryTimeoutMs). */
   async solutions(answer: QueryAnswer): Promise<{ vars: string[]; rows: Row[] }> {
     if (answer.result.resultType !== 'bindings') throw new Error(`not a SELECT answer (${answer.result.resultType})`);
     const metadata = await answer.result.metadata();
     // RDF/JS says Variable[]; Comunica's internal metadata wraps them as { variable, canBeUndef }.
     const vars = (metadata.variables as unknown as (RDF.Variable | { variable: RDF.Variable })[]).map((v) => ('variable' in v ? v.variable.value : v.value));
-    const rows = (await (await answer.result.execute()).toArray()).map((b) => rowOf(b as unknown as Iterable<[RDF.Variable, RDF.Term]>));
+    const rows: Row[] = [];
+    await this.bounded((await answer.result.execute()) as unknown as AsyncIterator<RDF.Bindings>, (b) => {
+      rows.push(rowOf(b as unknown as Iterable<[RDF.Variable, RDF.Term]>));
+      return rows.length <= this.maxResultRows;
+    }, `more than ${this.maxResultRows.toLocaleString('en')} rows`);
     return { vars, rows };
   }
 
-  /** The value of an ASK answer. */
+  /** The value of an ASK answer (within queryTimeoutMs). */
   async boolean(answer: QueryAnswer): Promise<boolean> {
     if (answer.result.resultType !== 'boolean') throw new Error(`not an ASK answer (${answer.result.resultType})`);
-    return answer.result.execute();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.tooExpensive(`no answer within ${this.queryTimeoutMs / 1000} s`)), this.queryTimeoutMs);
+    });
+    try {
+      return await Promise.race([answer.result.execute(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A CONSTRUCT or DESCRIBE answer as RDF text in `mediaType` (text/turtle, application/n-triples, ...), written by Comunica. */
   async graph(answer: QueryAnswer, mediaType: string): Promise<string> {
     if (answer.result.resultType !== 'quads') throw new Error(`not a graph answer (${answer.result.resultType})`);
-    const { data } = await this.comunica.resultToString(answer.result, mediaType);
-    let text = '';
-    for await (const chunk of data as AsyncIterable<Buffer | string>) text += chunk.toString();
-    return text;
+    const quads = await answer.result.execute();
+    let count = 0;
+    const capped = quads.filter(() => ++count <= this.maxResultRows + 1);
+    const { data } = await this.comunica.resultToString({ ...answer.result, execute: async () => capped } as never, mediaType);
+    const chunks: string[] = [];
+    await this.bounded(data as unknown as AsyncIterator<Buffer | string>, (chunk) => {
+      chunks.push(chunk.toString());
+      return count <= this.maxResultRows;
+    }, `more than ${this.maxResultRows.toLocaleString('en')} triples`, () => quads.destroy());
+    return chunks.join('');
+  }
+
+  private tooExpensive(why: string): ProblemError {
+    return new ProblemError(problem(422, 'query-too-expensive', 'The query is too expensive',
+      `the query gave ${why}; add a LIMIT, join the patterns on shared variables, or narrow the time range`,
+      { maxResultRows: this.maxResultRows, queryTimeoutSeconds: this.queryTimeoutMs / 1000 }));
+  }
+
+  /**
+   * Consumes `stream` until it ends, `take` returns false (too many results) or
+   * queryTimeoutMs passes; then destroys it (which stops Comunica's joins) and
+   * throws a 422 problem. One query must not take the service's memory or its
+   * one thread.
+   */
+  private bounded<T>(stream: AsyncIterator<T> | NodeJS.ReadableStream, take: (item: T) => boolean, tooMany: string, cleanup?: () => void): Promise<void> {
+    const s = stream as unknown as { on(e: string, f: (x: never) => void): void; destroy(e?: Error): void };
+    return new Promise<void>((resolve, reject) => {
+      let done = false;
+      const finish = (error?: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (error) {
+          s.destroy();
+          cleanup?.();
+          reject(error);
+        } else {
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => finish(this.tooExpensive(`no complete answer within ${this.queryTimeoutMs / 1000} s`)), this.queryTimeoutMs);
+      s.on('data', (item: never) => {
+        if (!done && !take(item)) finish(this.tooExpensive(tooMany));
+      });
+      s.on('end', () => finish());
+      s.on('error', (error: Error) => finish(error));
+    });
   }
 
   /** The measurements (typed, through the one mapping) of `kinds` between from and to, with unreliable marks. */

@@ -18,6 +18,10 @@ export interface ClinicianEngineOptions {
   readonly concurrency?: number;
   /** Most documents one query may read; default 5,000. */
   readonly maxDocuments?: number;
+  /** Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may have; default 100,000. */
+  readonly maxResultRows?: number;
+  /** A query's evaluation must end within this; default 20 s. */
+  readonly queryTimeoutMs?: number;
   readonly limits?: Partial<ScopeLimits>;
   /** Shared ETag cache of parsed documents (always revalidated); `false` for none. */
   readonly documentCache?: DocumentCache | false;
