@@ -14,12 +14,13 @@
  * data. Pure: no fetch, no DOM.
  */
 import { Parser, Store, type Quad } from 'n3';
-import type { KindId } from '../../vocab/catalogue.ts';
+import { isKindId, type KindId } from '../../vocab/catalogue.ts';
 import { ACL, NS, RDF } from '../../vocab/terms.ts';
 import { healthAclQuads, type Grantee, type HealthAccess } from '../shared/health-acl.ts';
 import type { HealthContainer } from '../shared/health-layout.ts';
 import type { ConsentRecord } from '../shared/measurement/consent.ts';
 import { toOsloIso } from '../shared/measurement/identity.ts';
+import { isSafeHttpIri } from '../shared/measurement/iri.ts';
 
 /** A container's ACL document as read from the pod. */
 export interface AclDocument {
@@ -117,7 +118,7 @@ export interface ConsentPlan {
 
 export class PlanError extends Error {
   constructor(
-    readonly reason: 'unknown-rules' | 'owner-as-reader' | 'not-loaded',
+    readonly reason: 'unknown-rules' | 'owner-as-reader' | 'not-loaded' | 'invalid-decision',
     readonly detail: string,
   ) {
     super(`${reason}: ${detail}`);
@@ -137,10 +138,11 @@ export interface CurrentAccess {
  * Decisions that change nothing (granting what is granted) are left out;
  * an empty plan means there is nothing to write.
  */
-export function planDecisions(current: CurrentAccess, decisions: readonly Decision[], now: Date): ConsentPlan {
+export function planDecisions(current: CurrentAccess, decisions: readonly Decision[], now: Date, options: PlanOptions = {}): ConsentPlan {
   const { owner } = current;
   const newReaders = new Map<KindId, Grantee[]>();
   const changed: Decision[] = [];
+  for (const d of decisions) checkDecision(d, owner, options.grantable);
   for (const d of decisions) {
     if (granteeIri(d.grantee) === owner) throw new PlanError('owner-as-reader', 'your own access is not a grant: it cannot be given or taken away here');
     const access = current.categories.get(d.category);
@@ -190,6 +192,42 @@ export function planDecisions(current: CurrentAccess, decisions: readonly Decisi
     created,
   }));
   return { writes, records };
+}
+
+export interface PlanOptions {
+  /**
+   * Who may be given access (the directory's teams). Without it, only
+   * grantees on the patient's own pod server. Taking access away is always
+   * allowed, from anyone who has it.
+   */
+  readonly grantable?: readonly Grantee[];
+}
+
+/**
+ * Refuses a decision the page could never have made: not the shape of a
+ * Decision, an unknown category, a grantee IRI that is not a plain absolute
+ * http(s) IRI (it would be written into the ACL), or access given to someone
+ * outside the directory (or, without one, on another server).
+ */
+function checkDecision(d: Decision, owner: string, grantable: readonly Grantee[] | undefined): void {
+  const invalid = (detail: string) => new PlanError('invalid-decision', detail);
+  if (typeof d !== 'object' || d === null) throw invalid('a decision must say who, which category and whether to give or take away');
+  if (typeof d.give !== 'boolean') throw invalid('a decision must give or take away access (give: true or false)');
+  if (typeof d.category !== 'string' || !isKindId(d.category)) throw invalid(`"${String(d.category).slice(0, 60)}" is not a category of health data`);
+  const g = d.grantee as Record<string, unknown> | null;
+  const keys = typeof g === 'object' && g !== null ? Object.keys(g) : [];
+  if (keys.length !== 1 || (keys[0] !== 'group' && keys[0] !== 'agent')) throw invalid('the recipient must be one team (group) or one person (agent)');
+  const iri = g![keys[0]];
+  if (!isSafeHttpIri(iri)) throw invalid(`"${String(iri).slice(0, 80)}" is not a web address (an absolute http or https IRI) of a team or a person`);
+  if (!d.give) return;
+  const allowed = grantable
+    ? grantable.some((x) => sameGrantee(x, d.grantee))
+    : new URL(iri).origin === new URL(owner).origin;
+  if (!allowed) {
+    throw invalid(grantable
+      ? `${iri} is not in the directory of health services; access can only be given to the teams listed there`
+      : `${iri} is not on your pod server; access can only be given to teams and people there`);
+  }
 }
 
 function aclWrite(access: ContainerAccess, model: HealthAccess): AclWrite {

@@ -71,6 +71,7 @@ function describe(error: unknown, retry?: () => void): NonNullable<typeof page.e
     }
   }
   if (error instanceof PlanError) {
+    if (error.reason === 'invalid-decision') return { text: t('error.invalidDecision', { detail: error.detail }) };
     return { text: error.reason === 'owner-as-reader' ? t('error.ownAccess') : t('error.locked', { what: error.detail.replace(/:.*$/, '') }) };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -58,7 +58,7 @@ async function decide(ctx: ViewContext, decisions: Decision[]): Promise<void> {
   if (!state.access || state.busy) return;
   let plan;
   try {
-    plan = planDecisions(state.access, decisions, new Date());
+    plan = planDecisions(state.access, decisions, new Date(), { grantable: ctx.directory.entries.map((e) => e.grantee) });
   } catch (error) {
     ctx.fail(error);
     return;
