@@ -109,6 +109,7 @@ function observation(obs: Json, at: string, options: FhirImportOptions, errors: 
   const patient = subjectOf(obs.subject, options, fail);
   const device = deviceOf(obs.device, fail);
   const setting = settingOf(obs.extension, options.defaultSetting, fail);
+  if (obs.modifierExtension !== undefined) fail('modifierExtension', 'modifier extensions change what an Observation means; Helsevev understands none, so it stores none');
 
   let value: number | undefined;
   let unit: string | undefined;
@@ -243,7 +244,17 @@ function deviceOf(device: unknown, fail: (f: string, m: string) => void): string
 }
 
 function settingOf(extensions: unknown, fallback: Setting | undefined, fail: (f: string, m: string) => void): string | undefined {
-  if (!Array.isArray(extensions)) return fallback;
+  if (extensions === undefined) return fallback;
+  // FHIR: a list of { url, value[x] }. Anything else is not an Observation we half understand.
+  if (!Array.isArray(extensions)) {
+    fail('extension', 'must be a list of extensions ({ "url": ..., "value[x]": ... })');
+    return undefined;
+  }
+  const bad = extensions.findIndex((e) => !isObject(e) || typeof e.url !== 'string' || e.url.length === 0);
+  if (bad >= 0) {
+    fail(`extension/${bad}`, 'an extension must be an object with a url');
+    return undefined;
+  }
   const ext = extensions.find((e) => isObject(e) && e.url === SETTING_EXTENSION) as Json | undefined;
   if (!ext) return fallback;
   if (typeof ext.valueCode !== 'string') {
