@@ -1,14 +1,16 @@
 /**
  * Property-based tests (fast-check): the mapping and the FHIR import never
  * throw on arbitrary input, refuse with at least one error or produce a
- * measurement that conforms to the shapes and reads back unchanged.
+ * measurement that conforms to the shapes and reads back unchanged; any
+ * Observation the FHIR export produces imports back to the same reading, and
+ * an exported Observation altered anywhere is refused or still parses.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEASUREMENT_KINDS, type KindSpec } from '../../../vocab/catalogue.ts';
-import { fhirToMeasurementInputs } from '../../../apps/shared/fhir/index.ts';
+import { fhirBundle, fhirToMeasurementInputs, measurementToFhir } from '../../../apps/shared/fhir/index.ts';
 import {
-  measurementToQuads, parseMeasurementInput, quadsToMeasurements, validateShapes,
+  measurementToQuads, parseMeasurementInput, quadsToMeasurements, validateShapes, type StoredMeasurement,
 } from '../../../apps/shared/measurement/index.ts';
 import { NOW, PATIENT, STORAGE, VENDOR } from './fixtures.ts';
 
@@ -89,5 +91,84 @@ describe('FHIR import properties', () => {
       if (!result.ok) expect(result.errors.length).toBeGreaterThan(0);
       else for (const r of result.value) expect(parseMeasurementInput(r.input, { now: NOW }).ok).toBe(true);
     }), { numRuns: 500 });
+  });
+});
+
+/** A valid reading, stored (typed, with its IRI) as a pod would hold it. */
+function storedOf(raw: Record<string, unknown>): StoredMeasurement {
+  const parsed = parseMeasurementInput(raw, { now: NOW });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return quadsToMeasurements(measurementToQuads(parsed.value, STORAGE)).measurements[0]!;
+}
+
+/** Every string leaf of a JSON value, with its path. */
+function stringLeaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'string') return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+  return [];
+}
+
+function setAt(value: unknown, path: readonly (string | number)[], leaf: unknown): unknown {
+  if (path.length === 0) return leaf;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  copy[path[0]!] = setAt(copy[path[0]!], path.slice(1), leaf);
+  return copy;
+}
+
+describe('FHIR export -> import properties', () => {
+  const importOptions = { source: VENDOR, now: NOW, resolveSubject: (s: { reference?: string }) => s.reference };
+
+  it('every Observation the export produces (alone or in a Bundle) imports back to the same reading', () => {
+    fc.assert(fc.property(validReading, fc.boolean(), (raw, inBundle) => {
+      const m = storedOf(raw);
+      const observation = measurementToFhir(m);
+      const body = JSON.parse(JSON.stringify(inBundle ? { ...fhirBundle([observation], 'collection'), type: 'collection' } : observation));
+      const imported = fhirToMeasurementInputs(body, importOptions);
+      expect(imported.ok ? [] : imported.errors).toEqual([]);
+      if (!imported.ok) return;
+      expect(imported.value).toHaveLength(1);
+      const again = parseMeasurementInput(imported.value[0]!.input, { now: NOW });
+      expect(again.ok ? [] : again.errors).toEqual([]);
+      if (!again.ok) return;
+      const { iri: _iri, ...typed } = m;
+      expect(again.value).toEqual(typed);
+    }), { numRuns: 150 });
+  });
+
+  it('an exported Observation with any one value replaced by arbitrary JSON never throws: readings that parse, or field errors', () => {
+    fc.assert(fc.property(validReading, fc.nat(), fc.anything(), (raw, at, replacement) => {
+      const observation = JSON.parse(JSON.stringify(measurementToFhir(storedOf(raw)))) as Record<string, unknown>;
+      const leaves = stringLeaves(observation);
+      const body = setAt(observation, leaves[at % leaves.length]!, replacement);
+      const result = fhirToMeasurementInputs(body, importOptions);
+      if (!result.ok) {
+        expect(result.errors.length).toBeGreaterThan(0);
+        for (const e of result.errors) expect(typeof e.message).toBe('string');
+      } else {
+        for (const r of result.value) expect(parseMeasurementInput(r.input, { now: NOW }).ok).toBe(true);
+      }
+    }), { numRuns: 400 });
+  });
+
+  it('Turtle/IRI delimiters appended to any string of an exported Observation never reach a reading that parses', () => {
+    const hostile = fc.constantFrom('>', '<', '"', '}', '\n', ' ', '\\', '^', '`', '{', '"> ; <x> <y> "z');
+    fc.assert(fc.property(validReading, fc.nat(), hostile, (raw, at, bad) => {
+      const observation = JSON.parse(JSON.stringify(measurementToFhir(storedOf(raw)))) as Record<string, unknown>;
+      const leaves = stringLeaves(observation);
+      const path = leaves[at % leaves.length]!;
+      const original = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], observation) as string;
+      const result = fhirToMeasurementInputs(setAt(observation, path, `${original}${bad}x`), importOptions);
+      if (!result.ok) return;
+      // Accepted only if the altered string was one the import ignores (a display text, an id ...):
+      // no stored field may carry the delimiter.
+      for (const r of result.value) {
+        const parsed = parseMeasurementInput(r.input, { now: NOW });
+        if (!parsed.ok) continue;
+        for (const field of [parsed.value.patient, parsed.value.device, parsed.value.source, parsed.value.unit, parsed.value.setting]) {
+          expect(field.includes(`${bad}x`)).toBe(false);
+        }
+      }
+    }), { numRuns: 400 });
   });
 });
