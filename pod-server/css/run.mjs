@@ -82,6 +82,8 @@ const count = (name, min) => {
 };
 const configs = () => [
   values.config,
+  // Always: If-Match fails on a missing resource (RFC 9110), so a conditional write never creates.
+  join(EXTENSIONS, 'preconditions.json'),
   ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),
   ...(onOff('accessLog') ? [join(EXTENSIONS, 'access-log.json')] : []),
 ];

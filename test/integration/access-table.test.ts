@@ -289,14 +289,19 @@ function tableCells(): Cell[] {
   // Main block: every role x resource x method.
   for (const r of resources) for (const role of ROLES) for (const method of METHODS) add('main', role, r, method, mainVariant(method));
 
-  // Creation: a distinct missing month-named path per role and method (nothing collides).
+  // Creation: a distinct missing month-named path per role, method and variant (nothing collides).
+  // PUT (If-None-Match: *) and insert-only PATCH create; the same two guarded with If-Match must
+  // create nothing (412 where allowed: the regression cells for StrictConditionsParser).
+  const onMissing: [Method, Variant][] = [
+    ...METHODS.map((method): [Method, Variant] => [method, method === 'PUT' || method === 'PATCH-insert' ? 'create' : mainVariant(method)]),
+    ['PUT', 'guarded'],
+    ['PATCH-insert', 'guarded'],
+  ];
   for (const [pod, container, area] of CREATE_IN) {
     ROLES.forEach((role, ri) =>
-      METHODS.forEach((method, mi) => {
+      onMissing.forEach(([method, variant], mi) => {
         const path = `${container}20${30 + ri}-${String(mi + 1).padStart(2, '0')}.ttl`;
         const r: Resource = { label: `${pod} ${container.slice(pod.length + 1)}(new document)`, path, pod, area, shape: 'missing' };
-        // Nothing to guard on a missing path: only PUT and insert-only PATCH create (with If-None-Match: * for PUT).
-        const variant: Variant = method === 'PUT' || method === 'PATCH-insert' ? 'create' : 'plain';
         add('create', role, r, method, variant);
       }),
     );

@@ -115,7 +115,8 @@ export function policyModes(actor: string | undefined, pod: Patient, area: Area,
  * The status CSS 7 gives a request the policy allows, per the Solid Protocol:
  * containers cannot be PUT (409), non-empty ones not DELETEd (409);
  * documents cannot be POSTed to (405); a storage root's .acl cannot be deleted (405);
- * a missing resource is 404 to whoever may know; guarded writes fail their precondition (412).
+ * a missing resource is 404 to whoever may know; guarded writes fail their precondition (412), also
+ * on a missing resource (RFC 9110 13.1.1; CSS 7.2 let them create it: fixed by our StrictConditionsParser).
  */
 function allowedStatus(method: Method, resource: Resource, variant: Variant): number {
   const { shape } = resource;
@@ -135,8 +136,8 @@ function allowedStatus(method: Method, resource: Resource, variant: Variant): nu
       if (variant === 'idempotent') return 205;
       return 412; // CSS checks the precondition before it refuses to patch a container
     case 'PATCH-delete':
-      // A missing document holds none of the triples to delete: 409 (Solid Protocol, N3 Patch).
-      return shape === 'missing' ? 409 : 412;
+      // Unguarded, a missing document holds none of the triples to delete: 409 (Solid Protocol, N3 Patch).
+      return shape === 'missing' && variant !== 'guarded' ? 409 : 412;
     case 'DELETE':
       if (shape === 'missing') return 404;
       if (shape === 'root-acl') return 405;
@@ -155,7 +156,8 @@ function needs(method: Method, resource: Resource, variant: Variant): Mode[] {
     case 'PATCH-insert':
       return ['append'];
     case 'PUT':
-      return variant === 'create' ? ['append'] : ['write'];
+      // Creating needs Append on the container (CSS: create); replacing needs Write.
+      return resource.shape === 'missing' ? ['append'] : ['write'];
     case 'PATCH-delete':
       return ['read', 'write'];
     case 'DELETE':

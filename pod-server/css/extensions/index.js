@@ -9,5 +9,6 @@ const { AccessLogHttpHandler } = require('./lib/access-log/AccessLogHttpHandler'
 const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
+const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
 
-module.exports = { AccessLogHttpHandler, AccessLogWriter, PodOwners, CachingAgentGroupAccessChecker };
+module.exports = { AccessLogHttpHandler, AccessLogWriter, PodOwners, CachingAgentGroupAccessChecker, StrictConditionsParser };
