@@ -1,14 +1,14 @@
 /**
  * "Acknowledged means in the pod, exactly once", under faults (issue #9):
  * devices stream readings through the real gateway process into a real pod
- * server while the gateway is SIGKILLed and the pod server restarted (see
- * fault-run.ts for how the run works and what it counts).
+ * server while both are SIGKILLed and started again on their data folders
+ * (see fault-run.ts for how the run works and what it counts).
  *
  * Two sizes, one test:
- * - short (default, part of `npm test`): 10 patients, 10 devices, one SIGKILL,
- *   one pod server restart;
+ * - short (default, part of `npm test`): 10 patients, 10 devices, one
+ *   gateway SIGKILL, one pod server SIGKILL + restart;
  * - full (`npm run test:faults`, HELSEVEV_FAULTS=full): 100 patients, 50
- *   devices, two SIGKILLs, one pod server restart.
+ *   devices, two gateway SIGKILLs, one pod server SIGKILL + restart.
  * Both write their figures to test/reports/faults-{short,full}.json.
  */
 import { fileURLToPath } from 'node:url';
@@ -20,15 +20,15 @@ const reportPath = (name: string) => fileURLToPath(new URL(`../reports/faults-${
 
 const SHORT: FaultRunConfig = {
   name: 'short', patients: 10, devices: 10, streamMs: 30_000, intervalMs: 250,
-  gatewayKillsAt: [0.3], podRestartsAt: [0.6], drainTimeoutMs: 60_000, reportPath: reportPath('short'),
+  gatewayKillsAt: [0.3], podRestartsAt: [0.6], podStopSignal: 'SIGKILL', drainTimeoutMs: 60_000, reportPath: reportPath('short'),
 };
 const FULL: FaultRunConfig = {
   name: 'full', patients: 100, devices: 50, streamMs: 120_000, intervalMs: 250,
-  gatewayKillsAt: [0.25, 0.7], podRestartsAt: [0.45], drainTimeoutMs: 300_000, reportPath: reportPath('full'),
+  gatewayKillsAt: [0.25, 0.7], podRestartsAt: [0.45], podStopSignal: 'SIGKILL', drainTimeoutMs: 300_000, reportPath: reportPath('full'),
 };
 const config = full ? FULL : SHORT;
 
-it(`${config.name} fault run: ${config.devices} devices, ${config.patients} patients, ${config.gatewayKillsAt.length} gateway SIGKILL(s), ${config.podRestartsAt.length} pod server restart(s): every acknowledged reading in the pods exactly once`, async () => {
+it(`${config.name} fault run: ${config.devices} devices, ${config.patients} patients, ${config.gatewayKillsAt.length} gateway SIGKILL(s), ${config.podRestartsAt.length} pod server ${config.podStopSignal}(s) and restart(s): every acknowledged reading in the pods exactly once`, async () => {
   const summary = await runFaultRun(config);
   const { readings, gateway, podServer, requests, examples } = summary;
 

@@ -1,8 +1,9 @@
 /**
  * The fault run: simulated devices stream readings through the real gateway
  * (a child process) into a real pod server while the gateway is SIGKILLed and
- * restarted on the same data folder and the pod server is restarted; at the
- * end every acknowledged reading must be in the pods exactly once.
+ * restarted on the same data folder and the pod server is killed (SIGKILL: a
+ * crash, PATCHes in flight) and started again on its data folder; at the end
+ * every acknowledged reading must be in the pods exactly once.
  *
  * Devices: `devices` senders run concurrently; sender i serves the patients
  * i, i + devices, i + 2*devices, ... (a home hub with the patient's oximeter,
@@ -53,6 +54,8 @@ export interface FaultRunConfig {
   readonly gatewayKillsAt: readonly number[];
   /** When (fraction of streamMs) the pod server is restarted. */
   readonly podRestartsAt: readonly number[];
+  /** How the pod server is stopped for the restart: SIGKILL (a crash), or SIGTERM (a clean stop). */
+  readonly podStopSignal: 'SIGKILL' | 'SIGTERM';
   /** Longest wait for the gateway to deliver everything after the stream, ms. */
   readonly drainTimeoutMs: number;
   readonly seed?: number;
@@ -291,8 +294,8 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
           say(`gateway back after ${gatewayRestartMs.at(-1)} ms with ${recovered} reading(s) to deliver from its outbox`);
         } else {
           const stoppedAt = performance.now();
-          say('restarting the pod server');
-          await w.restart();
+          say(`${config.podStopSignal} the pod server, then start it again`);
+          await w.restart(config.podStopSignal === 'SIGKILL' ? { signal: 'SIGKILL' } : {});
           podRestartMs.push(Math.round(performance.now() - stoppedAt));
           say(`pod server back after ${podRestartMs.at(-1)} ms`);
         }
@@ -303,6 +306,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       await Promise.all(running);
     });
     const streamSeconds = (performance.now() - streamStarted) / 1000;
+    clearInterval(ticker);
 
     await phase('drain', () => waitForDelivery(gatewayUrl, config.drainTimeoutMs, (() => {
       let shown = 0;
@@ -312,7 +316,6 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
         say(`delivering: ${JSON.stringify(readings)}`);
       };
     })()));
-    clearInterval(ticker);
     const deliveredSeconds = (performance.now() - streamStarted) / 1000;
     const final = await gatewayStatus(gatewayUrl);
     say(`gateway delivered everything: ${JSON.stringify(final.readings)}`);
