@@ -21,8 +21,10 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClinicianApi, type ClinicianApi } from '../../apps/clinician/service.ts';
-import { planDecisions, PlanError, type Decision } from '../../apps/consent/access.ts';
-import { carryOut, readCurrentAccess } from '../../apps/consent/pod.ts';
+import { planDecisions, PlanError, type CurrentAccess, type Decision } from '../../apps/consent/access.ts';
+import { carryOut, readCurrentAccess, readDirectory } from '../../apps/consent/pod.ts';
+import { demoDirectoryUrl } from '../../apps/consent/server.ts';
+import type { Grantee } from '../../apps/shared/health-acl.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { countBy, hostileCorpus, type CorpusContext, type DecisionPayload, type HostilePayload, type HttpPayload } from '../support/hostile-corpus.ts';
@@ -37,6 +39,10 @@ let corpus: HostilePayload[];
 let corpusContext: CorpusContext;
 let bearer: string;
 let startedAt: number;
+/** The directory's teams: whom the consent page lets the patient give access to. */
+let grantable: Grantee[];
+/** The patient's access as the consent page reads it. */
+let current: CurrentAccess | undefined;
 
 interface Outcome {
   id: string;
@@ -150,10 +156,11 @@ async function runHttp(p: HttpPayload): Promise<Omit<Outcome, 'changed' | 'ms'>>
 async function runDecisions(p: DecisionPayload): Promise<Omit<Outcome, 'changed' | 'ms'>> {
   const fetchAsPatient = await world.fetchAs('hans');
   const patient = { webId: world.accounts.hans!.webId, pod: world.accounts.hans!.podUrl };
-  const current = await readCurrentAccess(fetchAsPatient, patient);
+  // Read once (the page reads it when it opens); if a payload changed it, the state check says so anyway.
+  current ??= await readCurrentAccess(fetchAsPatient, patient);
   let plan;
   try {
-    plan = planDecisions(current, p.decisions as Decision[], new Date());
+    plan = planDecisions(current, p.decisions as Decision[], new Date(), { grantable });
   } catch (error) {
     const ok = error instanceof PlanError && error.detail.length > 5 && !LEAK.test(error.message);
     return { id: p.id, endpoint: p.endpoint, kind: p.kind, status: 'refused by planDecisions', ok, ...(ok ? {} : { why: `threw ${String(error)}` }) };
@@ -168,7 +175,7 @@ beforeAll(async () => {
   world = await startTestWorld();
   gateway = await startGatewayProcess({ dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), args: ['--quiet'] });
   // A short query timeout keeps the slow-query payloads quick (the default is 20 s).
-  api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl, engine: { queryTimeoutMs: 3_000 } });
+  api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl, engine: { queryTimeoutMs: 1_500 } });
   const c = world.credentials.lunde!;
   const session = await fetch(new URL('/session', api.url), { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}` } });
   expect(session.status).toBe(201);
@@ -180,6 +187,8 @@ beforeAll(async () => {
     now: new Date(),
   };
   corpus = hostileCorpus(corpusContext);
+  grantable = (await readDirectory(await world.fetchAs('hans'), demoDirectoryUrl(world.baseUrl))).entries.map((e) => e.grantee);
+  expect(grantable.length).toBeGreaterThan(0);
   // Log everyone in once before the first snapshot (logins touch only CSS internals, but be sure).
   for (const name of ['hans', 'kari', 'lunde', 'vendor']) await world.fetchAs(name);
   await readCurrentAccess(await world.fetchAs('hans'), { webId: world.accounts.hans!.webId, pod: world.accounts.hans!.podUrl });

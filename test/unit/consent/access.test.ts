@@ -126,6 +126,28 @@ describe('planning decisions', () => {
     expect(() => planDecisions(kari(), [{ grantee: { agent: OWNER }, category: 'blood-glucose', give: false }], NOW)).toThrow(/own access/);
   });
 
+  it.each([
+    ['an unknown category', { grantee: GPS, category: 'evil', give: true }, /not a category/],
+    ['a category with ../', { grantee: GPS, category: '../notes', give: true }, /not a category/],
+    ['a group IRI with Turtle injection', { grantee: { group: `${GPS.group}"> ; <x> <y> "z` }, category: 'body-weight', give: true }, /not a web address/],
+    ['an agent that is a urn', { grantee: { agent: 'urn:x:everyone' }, category: 'body-weight', give: true }, /not a web address/],
+    ['a grantee with group and agent', { grantee: { ...GPS, ...NURSE }, category: 'body-weight', give: true }, /one team \(group\) or one person/],
+    ['give that is not a boolean', { grantee: GPS, category: 'body-weight', give: 'yes' }, /give or take away/],
+    ['null', null, /must say who/],
+    ['a group on another server', { grantee: { group: 'http://evil.example/groups/all#group' }, category: 'body-weight', give: true }, /not on your pod server/],
+  ])('refuses a decision the page could never make: %s, before anything is planned', (_, decision, message) => {
+    const current = currentFor({});
+    expect(() => planDecisions(current, [{ grantee: LUNG, category: 'heart-rate', give: true }, decision as Decision], NOW)).toThrow(PlanError);
+    expect(() => planDecisions(current, [decision as Decision], NOW)).toThrow(message);
+  });
+
+  it('with the directory given, grants go only to its teams; anyone may still be taken away', () => {
+    const current = currentFor({ 'body-weight': [NURSE] });
+    expect(() => planDecisions(current, [{ grantee: LUNG, category: 'body-weight', give: true }], NOW, { grantable: [GPS] })).toThrow(/not in the directory/);
+    expect(planDecisions(current, [{ grantee: GPS, category: 'body-weight', give: true }], NOW, { grantable: [GPS] }).writes.length).toBeGreaterThan(0);
+    expect(planDecisions(current, [{ grantee: NURSE, category: 'body-weight', give: false }], NOW, { grantable: [GPS] }).records).toHaveLength(1);
+  });
+
   it('lists readers the directory does not know about', () => {
     const current = currentFor({ 'body-weight': [GPS, NURSE], 'heart-rate': [NURSE] });
     expect(unlistedReaders(current, [GPS, LUNG])).toEqual([{ grantee: NURSE, categories: ['heart-rate', 'body-weight'] }]);
