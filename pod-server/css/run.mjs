@@ -82,8 +82,10 @@ const count = (name, min) => {
 };
 const configs = () => [
   values.config,
-  // Always: If-Match fails on a missing resource (RFC 9110), so a conditional write never creates.
+  // Always: If-Match fails on a missing resource (RFC 9110), so a conditional write never creates;
+  // changing a resource's description (.meta) needs Control, as its .acl does.
   join(EXTENSIONS, 'preconditions.json'),
+  join(EXTENSIONS, 'description-writes.json'),
   ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),
   ...(onOff('accessLog') ? [join(EXTENSIONS, 'access-log.json')] : []),
 ];

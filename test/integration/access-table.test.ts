@@ -126,13 +126,13 @@ async function run(cells: readonly Cell[]): Promise<string[]> {
   return failures.sort();
 }
 
-/** The ACL document of `path`, from its Link rel="acl" header (asked as the owner). */
-async function aclPathOf(owner: string, path: string): Promise<string> {
+/** The ACL (rel="acl") or description (rel="describedby") of `path`, from its Link header (asked as the owner). */
+async function linkedPathOf(owner: string, path: string, rel: 'acl' | 'describedby'): Promise<string> {
   const response = await (await world.fetchAs(owner))(url(path), { method: 'HEAD' });
   const link = response.headers.get('link') ?? '';
-  const acl = /<([^>]+)>;\s*rel="acl"/u.exec(link)?.[1];
-  if (!acl) throw new Error(`${path} advertises no ACL document`);
-  return relative(new URL(world.baseUrl).pathname, new URL(acl, url(path)).pathname);
+  const linked = new RegExp(`<([^>]+)>;\\s*rel="${rel}"`, 'u').exec(link)?.[1];
+  if (!linked) throw new Error(`${path} advertises no rel="${rel}" resource`);
+  return relative(new URL(world.baseUrl).pathname, new URL(linked, url(path)).pathname);
 }
 
 /** Members of a container, as paths below the base URL (read as the owner). */
@@ -236,9 +236,20 @@ async function seedAndListResources(): Promise<Resource[]> {
     ['kari', 'kari/health/measurements/body-weight/', category('body-weight')],
   ];
   for (const [pod, path, area] of acls) {
-    const acl = await aclPathOf(pod, path);
+    const acl = await linkedPathOf(pod, path, 'acl');
     list.push(resource(pod, acl, area, path === `${pod}/` ? 'root-acl' : 'acl'));
   }
+  // Descriptions (.meta) of containers and documents that others may append to or read.
+  const descriptions: [Patient, string, Area][] = [
+    ['hans', 'hans/health/measurements/', { kind: 'measurements' }],
+    ['hans', 'hans/health/measurements/oxygen-saturation/', category('oxygen-saturation')],
+    ['hans', month('hans', 'oxygen-saturation'), category('oxygen-saturation')],
+    ['hans', 'hans/health/notes/', { kind: 'notes' }],
+    ['hans', hansNotes, { kind: 'notes' }],
+    ['hans', 'hans/health/access-log/', { kind: 'access-log' }],
+    ['kari', 'kari/health/measurements/body-weight/', category('body-weight')],
+  ];
+  for (const [pod, path, area] of descriptions) list.push(resource(pod, await linkedPathOf(pod, path, 'describedby'), area, 'description'));
   return list;
 }
 
@@ -312,7 +323,7 @@ function tableCells(): Cell[] {
   for (const r of documents) for (const role of ROLES) if (role !== 'patient') add('append', role, r, 'PATCH-insert', 'idempotent');
 
   // Destructive writes sent for real, where the policy refuses them: nothing may change (checked on the files).
-  const targets = resources.filter((r) => r.shape === 'document' || r.shape === 'acl');
+  const targets = resources.filter((r) => r.shape === 'document' || r.shape === 'acl' || r.shape === 'description');
   for (const r of targets) {
     for (const role of ROLES) {
       for (const method of ['PUT', 'PATCH-delete', 'DELETE'] as const) {
@@ -386,8 +397,9 @@ describe('rows that follow a change', () => {
     ];
     // The cells that changed: 200 before, 403 now.
     const lost = cells.filter((c) => c.role === 'group-member' && c.expected.status !== expectedStatus('group-member', c.resource, c.method, c.variant).status);
+    const oxygen = 'hans health/measurements/oxygen-saturation/';
     expect(lost.map((c) => `${c.method} ${c.resource.label}`).sort()).toEqual(
-      ['GET', 'HEAD'].flatMap((m) => [`${m} hans health/measurements/oxygen-saturation/`, `${m} hans health/measurements/oxygen-saturation/${MONTH}.ttl`]).sort(),
+      ['GET', 'HEAD'].flatMap((m) => [oxygen, `${oxygen}.meta`, `${oxygen}${MONTH}.ttl`, `${oxygen}${MONTH}.ttl.meta`].map((r) => `${m} ${r}`)).sort(),
     );
     expect(await run(cells)).toEqual([]);
     await cleanUp();

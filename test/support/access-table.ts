@@ -62,8 +62,11 @@ export interface Resource {
   readonly path: string;
   readonly pod: Patient;
   readonly area: Area;
-  /** container (all in this table hold members), document, acl (an .acl document), missing (a path to create). */
-  readonly shape: 'pod-root' | 'container' | 'document' | 'acl' | 'root-acl' | 'missing';
+  /**
+   * container (all in this table hold members), document, acl (an .acl document), description (a .meta,
+   * Link rel="describedby"), missing (a path to create).
+   */
+  readonly shape: 'pod-root' | 'container' | 'document' | 'acl' | 'root-acl' | 'description' | 'missing';
 }
 
 export type Patient = 'hans' | 'kari';
@@ -114,7 +117,7 @@ export function policyModes(actor: string | undefined, pod: Patient, area: Area,
 /**
  * The status CSS 7 gives a request the policy allows, per the Solid Protocol:
  * containers cannot be PUT (409), non-empty ones not DELETEd (409);
- * documents cannot be POSTed to (405); a storage root's .acl cannot be deleted (405);
+ * documents cannot be POSTed to (405); a storage root's .acl cannot be deleted (405), nor any description (409);
  * a missing resource is 404 to whoever may know; guarded writes fail their precondition (412), also
  * on a missing resource (RFC 9110 13.1.1; CSS 7.2 let them create it: fixed by our StrictConditionsParser).
  */
@@ -126,10 +129,11 @@ function allowedStatus(method: Method, resource: Resource, variant: Variant): nu
     case 'HEAD':
       return shape === 'missing' ? 404 : 200;
     case 'POST':
-      if (shape === 'missing') return 404;
+      if (shape === 'missing' || shape === 'description') return 404; // a description is never a container
       return container ? 201 : 405;
     case 'PUT':
       if (variant === 'create') return 201;
+      if (shape === 'description') return 405; // CSS changes descriptions by PATCH only
       return container ? 409 : 412;
     case 'PATCH-insert':
       if (variant === 'create') return 201;
@@ -141,13 +145,19 @@ function allowedStatus(method: Method, resource: Resource, variant: Variant): nu
     case 'DELETE':
       if (shape === 'missing') return 404;
       if (shape === 'root-acl') return 405;
+      if (shape === 'description') return 409;
       return container ? 409 : 412;
   }
 }
 
-/** The modes a method needs (WAC as CSS 7 maps it; every method on an .acl document needs Control). */
-function needs(method: Method, resource: Resource, variant: Variant): Mode[] {
+/**
+ * The modes a method needs (WAC as CSS 7 maps it): every method on an .acl document needs Control; a
+ * description is read with Read on what it describes, and changed only with Control (our
+ * DescriptionWriteModesExtractor; CSS 7.2 took the described resource's modes, so Append could add to it).
+ */
+function needs(method: Method, resource: Resource): Mode[] {
   if (resource.shape === 'acl' || resource.shape === 'root-acl') return ['control'];
+  if (resource.shape === 'description') return method === 'GET' || method === 'HEAD' ? ['read'] : ['control'];
   switch (method) {
     case 'GET':
     case 'HEAD':
@@ -188,7 +198,7 @@ export function expectedStatus(role: Role, resource: Resource, method: Method, v
   }
   const modes = policyModes(actor, resource.pod, resource.area, grants);
   // Control (an .acl document) is the patient's alone; for the access log's .acl, writes were refused above.
-  const granted = needs(method, resource, variant).every((m) => (m === 'control' ? actor === resource.pod : modes.has(m)));
+  const granted = needs(method, resource).every((m) => (m === 'control' ? actor === resource.pod : modes.has(m)));
   if (granted) return { status: allowedStatus(method, resource, variant), because: 'allowed' };
   // CSS tells whoever may read a missing resource that it is missing, rather than that they may not write it:
   // they can list its container anyway, so the 404 discloses nothing.

@@ -9,6 +9,14 @@ const { AccessLogHttpHandler } = require('./lib/access-log/AccessLogHttpHandler'
 const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
+const { DescriptionWriteModesExtractor } = require('./lib/http/DescriptionWriteModesExtractor');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
 
-module.exports = { AccessLogHttpHandler, AccessLogWriter, PodOwners, CachingAgentGroupAccessChecker, StrictConditionsParser };
+module.exports = {
+  AccessLogHttpHandler,
+  AccessLogWriter,
+  PodOwners,
+  CachingAgentGroupAccessChecker,
+  DescriptionWriteModesExtractor,
+  StrictConditionsParser,
+};
