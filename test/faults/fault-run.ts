@@ -98,7 +98,12 @@ export interface FaultRunSummary {
     unreadable: number;
   };
   readonly documents: { monthDocuments: number; read: number };
-  readonly gateway: { kills: number; recoveredFromOutbox: number[]; restartMs: number[]; refused: number; failed: number };
+  readonly gateway: {
+    kills: number; recoveredFromOutbox: number[]; restartMs: number[]; refused: number; failed: number;
+    /** Outbox compactions (log rewrites) the gateway processes reported. */
+    outboxCompactions: number;
+    tornBytesCut: number;
+  };
   readonly podServer: { restarts: number; restartMs: number[] };
   readonly phasesMs: Record<string, number>;
   readonly throughput: { acknowledgedPerSecond: number; deliveredPerSecond: number; ackMs: { p50: number; p99: number; max: number } };
@@ -267,6 +272,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     const restartsAt = config.podRestartsAt.map((f) => ({ at: f * config.streamMs, what: 'pod' as const }));
     const faults = [...killsAt, ...restartsAt].sort((a, b) => a.at - b.at);
     const recoveredFromOutbox: number[] = [];
+    const gatewayOutputs = [gateway.output];
     const gatewayRestartMs: number[] = [];
     const podRestartMs: number[] = [];
     const acknowledgedReadings = () => [...sent.values()].filter((r) => r.acked).length;
@@ -287,6 +293,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
           say(`SIGKILL the gateway (pid ${gateway!.pid})`);
           await gateway!.kill('SIGKILL');
           gateway = await startGateway();
+          gatewayOutputs.push(gateway.output);
           gatewayUrl = gateway.url;
           gatewayRestartMs.push(Math.round(performance.now() - killedAt));
           const recovered = Number(gateway.output.map((l) => /(\d+) reading\(s\) in the outbox from before/.exec(l)?.[1]).find(Boolean) ?? 0);
@@ -430,7 +437,11 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
         unreadable: verification.unreadable.length,
       },
       documents: { monthDocuments: verification.monthDocuments, read: verification.monthDocuments },
-      gateway: { kills: gatewayRestartMs.length, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList! },
+      gateway: {
+        kills: gatewayRestartMs.length, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList!,
+        outboxCompactions: gatewayOutputs.flat().filter((l) => l.includes('outbox: compacted')).length,
+        tornBytesCut: gatewayOutputs.flat().reduce((n, l) => n + Number(/cut (\d+) torn byte/.exec(l)?.[1] ?? 0), 0),
+      },
       podServer: { restarts: podRestartMs.length, restartMs: podRestartMs },
       phasesMs: { ...phases, total: Math.round(performance.now() - t0) },
       throughput: {
