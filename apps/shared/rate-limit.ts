@@ -10,7 +10,7 @@
  * never believed. In memory only; a restart forgets every bucket.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './problem.ts';
 
 export interface RateLimit {
   /** Requests a client may make at once. */
@@ -59,14 +59,31 @@ export class TokenBuckets {
   }
 }
 
+const tooMany = (what: string, wait: number): Problem =>
+  problem(429, 'too-many-requests', 'Too many requests', `too many ${what} from your address; wait ${wait} s and try again`, { retryAfterSeconds: wait });
+
 /** Express middleware: 429 problem+json with Retry-After once the client's bucket is empty. */
 export function rateLimit(limit: RateLimit, what: string, now?: () => number) {
   const buckets = new TokenBuckets(limit, now);
   return (req: Request, res: Response, next: NextFunction) => {
     const wait = buckets.take(req.socket.remoteAddress ?? 'unknown');
     if (wait === 0) return next();
-    res.status(429).set('retry-after', String(wait)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(429, 'too-many-requests', 'Too many requests',
-      `too many ${what} from your address; wait ${wait} s and try again`, { retryAfterSeconds: wait })));
+    res.status(429).set('retry-after', String(wait)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(tooMany(what, wait)));
+  };
+}
+
+/**
+ * The same limit for work that is not a route of its own (a login a request
+ * may or may not cause): `take(req)` throws a 429 ProblemError, carrying
+ * `retryAfterSeconds`, once the client's bucket is empty.
+ */
+export function rateLimiter(limit: RateLimit, what: string, now?: () => number): { take(req: Request): void } {
+  const buckets = new TokenBuckets(limit, now);
+  return {
+    take(req) {
+      const wait = buckets.take(req.socket.remoteAddress ?? 'unknown');
+      if (wait !== 0) throw new ProblemError(tooMany(what, wait));
+    },
   };
 }
 

@@ -145,6 +145,18 @@ describe('rate limits on login-adjacent endpoints', () => {
     expect((await call(clinicianUrl, '/session', { method: 'POST', headers: { authorization: basic('wrong') }, from: '127.0.0.2' })).status).toBe(401);
   });
 
+  it('clinician: HTTP Basic with new credentials on any endpoint counts as a login, per client IP', async () => {
+    const from = '127.0.0.4';
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call(clinicianUrl, `/teams?guess=${i}`, { headers: { authorization: basic(`guess-${i}`) }, from })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const limited = await call(clinicianUrl, '/sparql?team=x&query=ASK%7B%7D', { headers: { authorization: basic('guess-5') }, from });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(problemOf(limited).detail).toMatch(/logins with new client credentials/);
+    expect((await call(clinicianUrl, '/teams', { headers: { authorization: basic('guess-6') }, from: '127.0.0.5' })).status).toBe(401);
+  });
+
   it('gateway: POST /enrolments is limited per client IP', async () => {
     const enrol = (from?: string) => call(gatewayUrl, '/enrolments', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webId: 'http://evil.example/me#i', identifiers: [] }), ...(from ? { from } : {}),

@@ -20,7 +20,7 @@ import type { KindId } from '../../../vocab/catalogue.ts';
 import type { PodSession } from '../../shared/pod-session.ts';
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from '../../shared/problem.ts';
-import { LOGIN_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
+import { LOGIN_RATE_LIMIT, rateLimit, rateLimiter, type RateLimit } from '../../shared/rate-limit.ts';
 import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
 import { ParameterError, parseKindList, parsePatient, parseTime } from '../engine/params.ts';
 import type { DeclaredScope } from '../engine/plan.ts';
@@ -51,6 +51,7 @@ const FORM = 'application/x-www-form-urlencoded';
 
 function send(res: Response, p: Problem): void {
   if (p.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
+  if (p.status === 429 && typeof p.retryAfterSeconds === 'number') res.set('retry-after', String(p.retryAfterSeconds));
   res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
 }
 
@@ -102,6 +103,9 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   app.use(apiSecurityHeaders);
   app.use(refuseBracketedParameters);
   const loginLimit = rateLimit(deps.loginRateLimit ?? LOGIN_RATE_LIMIT, 'login attempts');
+  // HTTP Basic on any endpoint logs in at the identity provider for credentials not seen before: a guess costs
+  // a token request there, so new credentials are limited like logins (known ones are not: they are cached).
+  const basicLogins = rateLimiter(deps.loginRateLimit ?? LOGIN_RATE_LIMIT, 'logins with new client credentials');
   const reports = new Map<string, Report>();
   const reportTtl = deps.reportTtlMs ?? 15 * 60_000;
 
@@ -111,7 +115,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   const identify = async (req: Request): Promise<PodSession> => {
     const cookieSession = deps.browserLogin?.sessionOf(req);
     if (cookieSession && !req.get('authorization')) return cookieSession;
-    return sessions.fromAuthorization(req.get('authorization'));
+    return sessions.fromAuthorization(req.get('authorization'), () => basicLogins.take(req));
   };
 
   const scopeHeaders = (res: Response, req: Request, g: Gathered, webId: string) => {

@@ -56,14 +56,19 @@ export class Sessions {
     this.open = options.open ?? ((c) => openPodSession(c));
   }
 
-  /** The session for client credentials (logging in on first use). */
-  async fromClientCredentials(clientId: string, clientSecret: string): Promise<PodSession> {
+  /**
+   * The session for client credentials (logging in on first use). `beforeLogin`
+   * runs only when a login at the identity provider is needed, and may throw
+   * (a rate limit on guesses): known credentials never reach it.
+   */
+  async fromClientCredentials(clientId: string, clientSecret: string, beforeLogin?: () => void): Promise<PodSession> {
     if (!clientId || !clientSecret || clientId.length > 512 || clientSecret.length > 512) {
       throw unauthenticated('send your client id and secret as HTTP Basic credentials (Authorization: Basic base64(id:secret))');
     }
     const key = createHash('sha256').update(`${clientId}\u0000${clientSecret}`).digest('hex');
     let entry = this.byCredentials.get(key);
     if (!entry) {
+      beforeLogin?.();
       const session = this.open({ clientId, clientSecret, oidcIssuer: this.options.oidcIssuer });
       entry = { session, lastUsed: Date.now() };
       this.byCredentials.set(key, entry);
@@ -105,14 +110,14 @@ export class Sessions {
   }
 
   /** Resolves an Authorization header (Basic or Bearer) to a session; problem details when it cannot. */
-  async fromAuthorization(header: string | undefined): Promise<PodSession> {
+  async fromAuthorization(header: string | undefined, beforeLogin?: () => void): Promise<PodSession> {
     if (!header) throw unauthenticated('this API answers with your own access: send client credentials (HTTP Basic) or a bearer token from POST /session, or log in at /login in a browser');
     const [scheme, value = ''] = header.trim().split(/\s+/, 2);
     if (/^basic$/i.test(scheme ?? '')) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw unauthenticated('HTTP Basic credentials must be base64(clientId:clientSecret)');
-      return this.fromClientCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
+      return this.fromClientCredentials(decoded.slice(0, colon), decoded.slice(colon + 1), beforeLogin);
     }
     if (/^bearer$/i.test(scheme ?? '')) return this.fromToken(value);
     throw unauthenticated(`the ${String(scheme).slice(0, 20)} scheme is not supported; use Basic (client credentials) or Bearer (a token from POST /session)`);

@@ -46,6 +46,24 @@ describe('Sessions', () => {
     expect(logins.calls.filter((c) => c.clientId === 'x')).toHaveLength(2);
   });
 
+  it('asks beforeLogin only when a login at the identity provider is needed, and lets it refuse', async () => {
+    const logins = fakeLogins();
+    const sessions = new Sessions({ oidcIssuer: 'http://pods.example/', open: logins.open });
+    let asked = 0;
+    const guard = () => {
+      asked += 1;
+      if (asked > 2) throw new ProblemError({ type: 'x', title: 'Too many requests', status: 429 });
+    };
+    await sessions.fromAuthorization(basic('nilsen_1', 'right'), guard);
+    await sessions.fromAuthorization(basic('nilsen_1', 'right'), guard); // cached: no login, not asked
+    await sessions.fromAuthorization(basic('x', 'wrong'), guard).catch(() => {});
+    expect(asked).toBe(2);
+    const refused = await sessions.fromAuthorization(basic('y', 'wrong'), guard).catch((e: unknown) => e);
+    expect((refused as ProblemError).problem.status).toBe(429);
+    expect(logins.calls.map((c) => c.clientId)).toEqual(['nilsen_1', 'x']); // the refused guess never reached the issuer
+    expect(await sessions.fromAuthorization(basic('nilsen_1', 'right'), guard)).toBeDefined(); // known credentials still work
+  });
+
   it('issues bearer tokens for a session, and revokes them', async () => {
     const logins = fakeLogins();
     const sessions = new Sessions({ oidcIssuer: 'http://pods.example/', open: logins.open });
