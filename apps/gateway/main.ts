@@ -3,7 +3,7 @@
  *
  *   tsx apps/gateway/main.ts [--port 3001] [--data-dir .data] [--pod-base-url http://localhost:3000/]
  *       [--account vendor] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
- *       [--backoff-max-ms 15000]
+ *       [--backoff-max-ms 15000] [--outbox-compact-at-bytes 8388608]
  *
  * Logs in with the client credentials of `--account` from
  * `{data-dir}/credentials.json` (written by the demo world provisioning).
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       'max-per-patch': { type: 'string' },
       'max-in-flight': { type: 'string' },
       'backoff-max-ms': { type: 'string' },
+      'outbox-compact-at-bytes': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       maxInFlight: numberOption(values, 'max-in-flight', 4),
       backoff: { ...DEFAULT_BACKOFF, maxMs: numberOption(values, 'backoff-max-ms', DEFAULT_BACKOFF.maxMs) },
     },
+    ...(values['outbox-compact-at-bytes'] !== undefined ? { outbox: { compactAtBytes: numberOption(values, 'outbox-compact-at-bytes', 0) } } : {}),
     log,
   });
   console.log(`gateway ready at ${gateway.url} (writing as ${credentials.webId})`);
