@@ -20,11 +20,11 @@ const reportPath = (name: string) => fileURLToPath(new URL(`../reports/faults-${
 
 const SHORT: FaultRunConfig = {
   name: 'short', patients: 10, devices: 10, streamMs: 30_000, intervalMs: 250,
-  gatewayKillsAt: [0.3], podRestartsAt: [0.6], podStopSignal: 'SIGKILL', drainTimeoutMs: 60_000, reportPath: reportPath('short'),
+  gatewayKillsAt: [0.3], podRestartsAt: [0.6], podStopSignal: 'SIGKILL', outboxCompactAtBytes: 64 * 1024, drainTimeoutMs: 60_000, reportPath: reportPath('short'),
 };
 const FULL: FaultRunConfig = {
   name: 'full', patients: 100, devices: 50, streamMs: 120_000, intervalMs: 250,
-  gatewayKillsAt: [0.25, 0.7], podRestartsAt: [0.45], podStopSignal: 'SIGKILL', drainTimeoutMs: 300_000, reportPath: reportPath('full'),
+  gatewayKillsAt: [0.25, 0.7], podRestartsAt: [0.45], podStopSignal: 'SIGKILL', outboxCompactAtBytes: 256 * 1024, drainTimeoutMs: 300_000, reportPath: reportPath('full'),
 };
 const config = full ? FULL : SHORT;
 
@@ -39,6 +39,7 @@ it(`${config.name} fault run: ${config.devices} devices, ${config.patients} pati
   expect(requests.rejected, examples.rejected.join('\n')).toBe(0);
   expect(readings.acknowledged).toBeGreaterThan(config.patients * 5);
   expect(readings.bloodPressure).toBeGreaterThan(0);
+  expect(gateway.outboxCompactions).toBeGreaterThan(0);
 
   // Nothing lost, nothing twice, nothing changed, nothing from nowhere.
   expect(examples.lost).toEqual([]);

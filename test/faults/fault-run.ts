@@ -56,6 +56,12 @@ export interface FaultRunConfig {
   readonly podRestartsAt: readonly number[];
   /** How the pod server is stopped for the restart: SIGKILL (a crash), or SIGTERM (a clean stop). */
   readonly podStopSignal: 'SIGKILL' | 'SIGTERM';
+  /**
+   * The gateway compacts its outbox log once it is this large (and mostly
+   * settled); far below the 8 MiB default, so compactions happen under load,
+   * between the kills.
+   */
+  readonly outboxCompactAtBytes?: number;
   /** Longest wait for the gateway to deliver everything after the stream, ms. */
   readonly drainTimeoutMs: number;
   readonly seed?: number;
@@ -155,7 +161,10 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     const w = world;
     say(`pod server ready at ${w.baseUrl}`);
     const gatewayPort = await freePort();
-    const gatewayArgs = ['--backoff-max-ms', '2000'];
+    const gatewayArgs = [
+      '--backoff-max-ms', '2000',
+      ...(config.outboxCompactAtBytes ? ['--outbox-compact-at-bytes', String(config.outboxCompactAtBytes)] : []),
+    ];
     const startGateway = () => startGatewayProcess({ dataDir: w.dataDir, podBaseUrl: w.baseUrl, port: gatewayPort, args: gatewayArgs });
     gateway = await phase('gatewayStart', startGateway);
     say(`gateway ready at ${gateway.url}`);
