@@ -25,6 +25,7 @@ import { NS } from '../../vocab/terms.ts';
 import {
   ACTOR,
   GRANTS,
+  advertisedModes,
   METHODS,
   ROLES,
   cellLabel,
@@ -55,7 +56,7 @@ let stranger: PodSession;
 let strangerCredentials: ClientCredentials;
 let resources: Resource[];
 let startedAt: number;
-const report = { cells: 0, byRole: {} as Record<string, number>, byMethod: {} as Record<string, number>, byBlock: {} as Record<string, number>, extra: {} as Record<string, number> };
+const report = { cells: 0, wacAllowChecked: 0, byRole: {} as Record<string, number>, byMethod: {} as Record<string, number>, byBlock: {} as Record<string, number>, extra: {} as Record<string, number> };
 
 const url = (path: string) => new URL(path, world.baseUrl).href;
 
@@ -106,7 +107,7 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
 /** What the table created on purpose (201s), to delete afterwards. */
 const created = new Set<string>();
 
-async function run(cells: readonly Cell[]): Promise<string[]> {
+async function run(cells: readonly Cell[], grants: Grants = GRANTS): Promise<string[]> {
   const failures: string[] = [];
   await eachLimited(cells, CONCURRENCY, async (cell) => {
     const target = url(cell.resource.path);
@@ -115,6 +116,14 @@ async function run(cells: readonly Cell[]): Promise<string[]> {
     if (response.status === 201) created.add(response.headers.get('location') ?? target);
     if (response.status !== cell.expected.status) {
       failures.push(`${cellLabel(cell)}: expected ${cell.expected.status} (${cell.expected.because}), got ${response.status}`);
+    }
+    // What the server advertises must be what the policy allows (not for .acl documents: Control is all there).
+    if (cell.method === 'GET' && response.status === 200 && cell.resource.shape !== 'acl' && cell.resource.shape !== 'root-acl') {
+      const header = response.headers.get('wac-allow') ?? '';
+      const advertised = (/user="([^"]*)"/u.exec(header)?.[1] ?? '').split(/\s+/u).filter(Boolean).sort().join(' ');
+      const expected = advertisedModes(cell.role, cell.resource, grants);
+      if (advertised !== expected) failures.push(`${cellLabel(cell)}: WAC-Allow user="${advertised}", the policy gives "${expected}"`);
+      report.wacAllowChecked += 1;
     }
   });
   for (const cell of cells) {
@@ -401,7 +410,7 @@ describe('rows that follow a change', () => {
     expect(lost.map((c) => `${c.method} ${c.resource.label}`).sort()).toEqual(
       ['GET', 'HEAD'].flatMap((m) => [oxygen, `${oxygen}.meta`, `${oxygen}${MONTH}.ttl`, `${oxygen}${MONTH}.ttl.meta`].map((r) => `${m} ${r}`)).sort(),
     );
-    expect(await run(cells)).toEqual([]);
+    expect(await run(cells, revoked)).toEqual([]);
     await cleanUp();
     report.extra['after revoke'] = cells.length;
   });
@@ -411,7 +420,7 @@ describe('rows that follow a change', () => {
     const removed: Grants = { ...GRANTS, hans: GRANTS.hans.filter((g) => !g.members.includes('lunde')) };
     const cells = memberRow('after membership removed', removed);
     // A group on this server is dropped from the cache when it changes: no waiting for the cache time.
-    expect(await run(cells)).toEqual([]);
+    expect(await run(cells, removed)).toEqual([]);
     await cleanUp();
     report.extra['after membership removed'] = cells.length;
   });

@@ -153,7 +153,7 @@ function allowedStatus(method: Method, resource: Resource, variant: Variant): nu
 /**
  * The modes a method needs (WAC as CSS 7 maps it): every method on an .acl document needs Control; a
  * description is read with Read on what it describes, and changed only with Control (our
- * DescriptionWriteModesExtractor; CSS 7.2 took the described resource's modes, so Append could add to it).
+ * DescriptionPermissionReader; CSS 7.2 gave it the described resource's modes, so Append could add to it).
  */
 function needs(method: Method, resource: Resource): Mode[] {
   if (resource.shape === 'acl' || resource.shape === 'root-acl') return ['control'];
@@ -204,6 +204,22 @@ export function expectedStatus(role: Role, resource: Resource, method: Method, v
   // they can list its container anyway, so the 404 discloses nothing.
   if (resource.shape === 'missing' && modes.has('read') && !CREATES.has(method)) return { status: 404, because: 'missing, and readable to this agent' };
   return actor === undefined ? { status: 401, because: 'no identity' } : { status: 403, because: 'not allowed' };
+}
+
+/**
+ * The modes the WAC-Allow header must advertise to `role` (`user="..."`, sorted) on a resource it may
+ * read: the policy's, where Append and Write on a description come only with Control.
+ */
+export function advertisedModes(role: Role, resource: Resource, grants: Grants = GRANTS): string {
+  const actor = ACTOR[role];
+  const modes = policyModes(actor, resource.pod, resource.area, grants);
+  if (actor === resource.pod && resource.area.kind !== 'access-log') modes.add('control');
+  if (modes.has('write')) modes.add('append');
+  if (resource.shape === 'description' && !modes.has('control')) {
+    modes.delete('append');
+    modes.delete('write');
+  }
+  return [...modes].sort().join(' ');
 }
 
 export interface Cell {

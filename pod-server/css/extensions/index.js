@@ -9,7 +9,7 @@ const { AccessLogHttpHandler } = require('./lib/access-log/AccessLogHttpHandler'
 const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
-const { DescriptionWriteModesExtractor } = require('./lib/http/DescriptionWriteModesExtractor');
+const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
 
 module.exports = {
@@ -17,6 +17,6 @@ module.exports = {
   AccessLogWriter,
   PodOwners,
   CachingAgentGroupAccessChecker,
-  DescriptionWriteModesExtractor,
+  DescriptionPermissionReader,
   StrictConditionsParser,
 };
