@@ -457,6 +457,11 @@ describe('tokens', () => {
       ['a proof for another method', 401, () => withProof(token, key, 'DELETE')],
       ['a proof signed by another key than the token is bound to', 401, () => withProof(token, otherKey)],
       ['no proof', 401, () => send(`DPoP ${token}`)],
+      ['a proof sent a second time (replayed)', 401, async () => {
+        const proof = await dpopProof(key, 'GET', target, token);
+        const first = await send(`DPoP ${token}`, proof);
+        return first === 200 ? send(`DPoP ${token}`, proof) : -first;
+      }],
       ['the DPoP-bound token sent as a Bearer token', 401, () => send(`Bearer ${token}`)],
     ];
     const failures: string[] = [];
