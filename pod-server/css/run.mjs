@@ -31,6 +31,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { makeDocumentWritesAtomic } from './atomic-writes.mjs';
 
 // CSS 7 believes it runs under Jest when NODE_ENV is 'test' (vitest sets it)
 // and then calls `jest.requireActual('oidc-provider')`: every OIDC request
@@ -44,7 +45,7 @@ const cssPackageJson = require.resolve('@solid/community-server/package.json');
 const cssRoot = dirname(cssPackageJson);
 // Resolve componentsjs as CSS resolves it, so both use the same instance.
 const { ComponentsManagerBuilder, ModuleStateBuilder } = createRequire(cssPackageJson)('componentsjs');
-const { AppRunner } = require('@solid/community-server');
+const { AppRunner, FileDataAccessor } = require('@solid/community-server');
 
 const { values } = parseArgs({
   options: {
@@ -110,6 +111,8 @@ let app;
 let stopping;
 
 async function main() {
+  // A crash while CSS rewrites a document must not truncate it (atomic-writes.mjs).
+  await makeDocumentWritesAtomic(FileDataAccessor, join(rootFilePath, '..', 'pod-writes'));
   const componentsLogger = ComponentsManagerBuilder.createLogger('warn');
   const moduleState = await new ScopedModuleStateBuilder(componentsLogger).buildModuleState(require, cssRoot);
   app = await new AppRunner().create({
