@@ -6,16 +6,14 @@
  * app's write path), "after group membership removed" and forged or expired
  * tokens. Writes the figures to test/reports/access-table.json.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { DataFactory, Parser, type Quad } from 'n3';
+import { Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDecisions } from '../../apps/consent/access.ts';
 import { carryOut, readCurrentAccess, readPatient } from '../../apps/consent/pod.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import { notesDocument } from '../../apps/shared/measurement/notes.ts';
-import { insertDeletePatch, insertOnlyPatch, N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
 import { openPodSession, type ClientCredentials, type PodSession } from '../../apps/shared/pod-session.ts';
 import { ensureAccount } from '../../pod-server/world/accounts.ts';
 import { demoGroup, groupIriOf } from '../../pod-server/world/demo-world.ts';
@@ -40,14 +38,12 @@ import {
   type Role,
   type Variant,
 } from '../support/access-table.ts';
+import { diff, eachLimited, podTree, probe, requestFor } from '../support/access-table-http.ts';
 import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
-const { namedNode, literal, quad } = DataFactory;
-
 const MONTH = '2026-01';
 const NOTE_TIME = '2026-01-15T12:00:00+01:00';
-const NEVER = '"helsevev-never"';
 const CONCURRENCY = 8;
 const REPORT = join(import.meta.dirname, '..', 'reports', 'access-table.json');
 
@@ -66,43 +62,6 @@ async function fetchFor(role: Role): Promise<typeof fetch> {
   return world.fetchAs(ACTOR[role]!);
 }
 
-/** The triple every probe inserts or deletes; seeded into the month and notes documents beforehand. */
-const probe = (documentUrl: string): Quad =>
-  quad(namedNode(`${documentUrl}#access-table-probe`), namedNode('https://w3id.org/helsevev/test#probe'), literal('present'));
-
-function requestFor(method: Method, variant: Variant, target: string): RequestInit {
-  const headers: Record<string, string> = {};
-  if (variant === 'guarded') headers['if-match'] = NEVER;
-  if (variant === 'create' && method === 'PUT') headers['if-none-match'] = '*';
-  const turtle = `<#access-table> <https://w3id.org/helsevev/test#wrote> "${method}".\n`;
-  switch (method) {
-    case 'GET':
-    case 'HEAD':
-      return { method, headers: { ...headers, accept: 'text/turtle' } };
-    case 'PUT':
-    case 'POST':
-      return { method, headers: { ...headers, 'content-type': 'text/turtle' }, body: turtle };
-    case 'PATCH-insert':
-      return { method: 'PATCH', headers: { ...headers, 'content-type': N3_PATCH_CONTENT_TYPE }, body: insertOnlyPatch([probe(target)]) };
-    case 'PATCH-delete':
-      return { method: 'PATCH', headers: { ...headers, 'content-type': N3_PATCH_CONTENT_TYPE }, body: insertDeletePatch([], [probe(target)]) };
-    case 'DELETE':
-      return { method, headers };
-  }
-}
-
-/** Runs `task` over `items` in order, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await task(items[index]!, index);
-      }
-    }),
-  );
-}
 
 /** What the table created on purpose (201s), to delete afterwards. */
 const created = new Set<string>();
@@ -151,29 +110,6 @@ async function members(owner: string, path: string): Promise<string[]> {
   return quads.filter((q) => q.predicate.value === `${NS.ldp}contains`).map((q) => new URL(q.object.value).pathname.slice(1));
 }
 
-/** SHA-256 of every pod file except CSS's internal store and the access logs (written by every read). */
-async function podTree(): Promise<Map<string, string>> {
-  const root = join(world.dataDir, 'pods');
-  const files = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      const rel = relative(root, path);
-      if (rel === '.internal' || /\/health\/access-log$/u.test(rel)) continue;
-      if (entry.isDirectory()) await walk(path);
-      else files.set(rel, createHash('sha256').update(await readFile(path)).digest('hex'));
-    }
-  };
-  await walk(root);
-  return files;
-}
-
-function diff(before: Map<string, string>, after: Map<string, string>): string[] {
-  const changes: string[] = [];
-  for (const [file, hash] of before) if (after.get(file) !== hash) changes.push(`${after.has(file) ? 'changed' : 'deleted'} ${file}`);
-  for (const file of after.keys()) if (!before.has(file)) changes.push(`added ${file}`);
-  return changes.sort();
-}
 
 const resource = (pod: Patient, path: string, area: Area, shape: Resource['shape']): Resource => ({
   label: `${pod} ${path.slice(pod.length + 1) || '/'}`,
@@ -346,7 +282,7 @@ function tableCells(): Cell[] {
 
 describe('the access table', () => {
   it('gives every role x resource x method the status the policy says, and changes nothing it should not', async () => {
-    const before = await podTree();
+    const before = await podTree(world.dataDir);
     const cells = tableCells();
     const tableStarted = performance.now();
     const failures = await run(cells);
@@ -360,7 +296,7 @@ describe('the access table', () => {
 
     // Delete what the table created on purpose, then compare the pod files.
     await cleanUp();
-    expect(diff(before, await podTree())).toEqual([]);
+    expect(diff(before, await podTree(world.dataDir))).toEqual([]);
   }, 300_000);
 });
 
