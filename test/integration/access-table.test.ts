@@ -8,8 +8,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { Parser } from 'n3';
+import { DataFactory, Parser } from 'n3';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverSubscriptionService, subscribe } from '../../apps/clinician/dashboard/live.ts';
 import { planDecisions } from '../../apps/consent/access.ts';
 import { carryOut, readCurrentAccess, readPatient } from '../../apps/consent/pod.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
@@ -41,6 +43,8 @@ import {
 import { diff, eachLimited, podTree, probe, requestFor } from '../support/access-table-http.ts';
 import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
+
+const { namedNode, literal, quad } = DataFactory;
 
 const MONTH = '2026-01';
 const NOTE_TIME = '2026-01-15T12:00:00+01:00';
@@ -312,8 +316,44 @@ function memberRow(block: Cell['block'], grants: Grants): Cell[] {
 
 const lungeteam = () => ({ group: groupIriOf(world.baseUrl, demoGroup('lungeteam')) });
 
+/** A WebSocketChannel2023 subscription to `topic` as `who` (as the clinician dashboard subscribes), counting notifications. */
+async function listen(who: string, topic: string): Promise<{ received: () => number; close: () => void }> {
+  const f = await world.fetchAs(who);
+  const service = await discoverSubscriptionService(f, topic);
+  const receiveFrom = service && (await subscribe(f, service, topic));
+  if (!receiveFrom) throw new Error(`${who} could not subscribe to ${topic}`);
+  const socket = new WebSocket(receiveFrom);
+  let received = 0;
+  socket.on('message', () => (received += 1));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return { received: () => received, close: () => socket.terminate() };
+}
+
+/**
+ * Has the vendor append a new reading to `category`'s month document, then waits until `control` (a
+ * subscriber still allowed) was notified and a little longer; answers how many notifications each got.
+ */
+async function notifiedOfNewReading(
+  category: string,
+  listeners: Record<string, Awaited<ReturnType<typeof listen>>>,
+  control: string,
+): Promise<Record<string, number>> {
+  const before = Object.fromEntries(Object.entries(listeners).map(([who, l]) => [who, l.received()]));
+  const document = url(`hans/health/measurements/${category}/${MONTH}.ttl`);
+  const reading = quad(namedNode(`${document}#access-table-${Date.now()}`), namedNode('https://w3id.org/helsevev/test#probe'), literal('new'));
+  expect((await appendQuads(await world.fetchAs('vendor'), document, [reading])).ok).toBe(true);
+  for (let waited = 0; listeners[control]!.received() === before[control] && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 500));
+  return Object.fromEntries(Object.entries(listeners).map(([who, l]) => [who, l.received() - before[who]!]));
+}
+
 describe('rows that follow a change', () => {
   it('after revoke: the patient withdraws the lung team\'s oxygen saturation through the consent app; lunde loses it, keeps the rest', async () => {
+    // Notification channels opened while she could read: they must fall silent with the revoke.
+    const topic = url(`hans/health/measurements/oxygen-saturation/${MONTH}.ttl`);
+    const listeners = { lunde: await listen('lunde', topic), nilsen: await listen('nilsen', topic) };
+    expect(await notifiedOfNewReading('oxygen-saturation', listeners, 'nilsen')).toEqual({ lunde: 1, nilsen: 1 });
+
     const hans = await world.fetchAs('hans');
     const patient = await readPatient(hans, world.accounts.hans!.webId);
     const plan = planDecisions(
@@ -348,17 +388,25 @@ describe('rows that follow a change', () => {
     );
     expect(await run(cells, revoked)).toEqual([]);
     await cleanUp();
-    report.extra['after revoke'] = cells.length;
+    expect(await notifiedOfNewReading('oxygen-saturation', listeners, 'nilsen')).toEqual({ lunde: 0, nilsen: 1 });
+    for (const l of Object.values(listeners)) l.close();
+    report.extra['after revoke'] = cells.length + 4;
   });
 
   it('after group membership removed: ous rewrites its lung team without lunde; she reads nothing of hans at once', async () => {
+    const topic = url(`hans/health/measurements/heart-rate/${MONTH}.ttl`);
+    const listeners = { lunde: await listen('lunde', topic), nilsen: await listen('nilsen', topic) };
+    expect(await notifiedOfNewReading('heart-rate', listeners, 'nilsen')).toEqual({ lunde: 1, nilsen: 1 });
+
     await publishGroup(await world.fetchAs('ous'), world.baseUrl, { ...demoGroup('lungeteam'), members: [] });
     const removed: Grants = { ...GRANTS, hans: GRANTS.hans.filter((g) => !g.members.includes('lunde')) };
     const cells = memberRow('after membership removed', removed);
     // A group on this server is dropped from the cache when it changes: no waiting for the cache time.
     expect(await run(cells, removed)).toEqual([]);
     await cleanUp();
-    report.extra['after membership removed'] = cells.length;
+    expect(await notifiedOfNewReading('heart-rate', listeners, 'nilsen')).toEqual({ lunde: 0, nilsen: 1 });
+    for (const l of Object.values(listeners)) l.close();
+    report.extra['after membership removed'] = cells.length + 4;
   });
 });
 

@@ -11,6 +11,8 @@ const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
 const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
+const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
+const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
 
 module.exports = {
   AccessLogHttpHandler,
@@ -19,4 +21,6 @@ module.exports = {
   CachingAgentGroupAccessChecker,
   DescriptionPermissionReader,
   StrictConditionsParser,
+  AgentRecordingChannelType,
+  AuthorizedNotificationHandler,
 };
