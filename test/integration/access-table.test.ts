@@ -1,10 +1,12 @@
 /**
  * The access table (issue #9): every role x resource x method of the demo
  * world against a real CSS, each cell with the exact status the POLICY gives
- * (test/support/access-table.ts), then the pod files checked for changes the
- * table did not intend; and the rows "after revoke" (through the consent
- * app's write path), "after group membership removed" and forged or expired
- * tokens. Writes the figures to test/reports/access-table.json.
+ * (test/support/access-table.ts) and, where a read is answered, the WAC-Allow
+ * the policy gives; then the pod files checked for changes the table did not
+ * intend. Then the rows "after revoke" (through the consent app's write path)
+ * and "after group membership removed", each also checking that notification
+ * channels opened before fall silent; and forged, expired, replayed and
+ * misbound DPoP tokens. Writes the figures to test/reports/access-table.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
