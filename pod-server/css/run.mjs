@@ -87,6 +87,8 @@ const configs = () => [
   // changing a resource's description (.meta) needs Control, as its .acl does.
   join(EXTENSIONS, 'preconditions.json'),
   join(EXTENSIONS, 'description-writes.json'),
+  // Always: an RDF body that does not parse is refused (400), not stored.
+  join(EXTENSIONS, 'rdf-validation.json'),
   // Always: a notification goes only to a subscriber who may still read its topic.
   join(EXTENSIONS, 'notifications.json'),
   ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),

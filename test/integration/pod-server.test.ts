@@ -177,6 +177,26 @@ describe('clinicians of a granted organisation annotate', () => {
   });
 });
 
+describe('RDF bodies are parsed before they are stored', () => {
+  // CSS 7.2 parses PUT bodies only for .acl documents; our RdfValidatingStore (pod-server/css/extensions) checks every RDF syntax.
+  const put = async (path: string, body: string, type: string) =>
+    (await (await world.fetchAs('hans'))(url(path), { method: 'PUT', headers: { 'content-type': type }, body })).status;
+
+  it('refuses broken Turtle, N-Triples and JSON-LD with 400, and stores nothing', async () => {
+    expect(await put('hans/health/notes/broken.ttl', '<#a> <#b> ', 'text/turtle')).toBe(400);
+    expect(await put('hans/health/notes/broken.nt', '<http://x.example/a> <http://x.example/b> .', 'application/n-triples')).toBe(400);
+    expect(await put('hans/health/notes/broken.jsonld', '{"@id": ', 'application/ld+json')).toBe(400);
+    for (const name of ['broken.ttl', 'broken.nt', 'broken.jsonld']) expect(await status('hans', `hans/health/notes/${name}`)).toBe(404);
+  });
+
+  it('still stores valid RDF and documents that are not RDF', async () => {
+    expect(await put('hans/health/notes/valid.ttl', '<#a> <#b> <#c>.', 'text/turtle')).toBe(201);
+    expect(await put('hans/health/notes/plain.txt', '<#a> <#b> ', 'text/plain')).toBe(201);
+    expect(await status('hans', 'hans/health/notes/valid.ttl')).toBe(200);
+    for (const name of ['valid.ttl', 'plain.txt']) expect((await (await world.fetchAs('hans'))(url(`hans/health/notes/${name}`), { method: 'DELETE' })).status).toBe(205);
+  });
+});
+
 describe('type indexes', () => {
   it('registers the measurement containers in the private type index only', async () => {
     const privateIndex = url('hans/settings/privateTypeIndex.ttl');

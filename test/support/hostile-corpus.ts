@@ -498,17 +498,16 @@ export function hostileCorpus(ctx: CorpusContext, seed = HOSTILE_SEED): HostileP
   pod('not-granted', 'vendor: POST a document into consent/', 'POST', `${patient.pod}health/consent/`, 'vendor', '<#c> <http://example.org/p> "o".');
   pod('not-granted', 'lunde: PATCH with deletes on the notes ACL', 'PATCH', acls[1]!, 'lunde', n3Delete('?a ?b ?c.'), 'text/n3');
   // As the patient: only malformed bodies, which the pod server must refuse.
-  // CSS parses what is PUT only for .acl documents; other Turtle is stored as sent (reported, see knownDefect).
-  const unparsed = (url: string) => (url.endsWith('.acl') ? {} : { knownDefect: 'CSS stores a Turtle document its owner PUTs without parsing it (RDF is validated only for .acl); the owner can make their own document unreadable' });
+  // CSS 7.2 parsed what is PUT only for .acl documents; our RdfValidatingStore refuses any RDF body that does not parse.
   for (const url of [...acls.slice(0, 3), consentDoc]) {
     const where = url.slice(patient.pod.length);
     pod('broken-json', `PATCH a broken N3 patch at ${where}`, 'PATCH', url, 'hans', '@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n_:p a solid:InsertDeletePatch; solid:inserts { <#a> <#b> ', 'text/n3');
     pod('wrong-type', `PATCH deleting triples that are not there at ${where}`, 'PATCH', url, 'hans', n3Delete(`<#never> <http://example.org/p> "${INJECTIONS[2].replace(/["\\]/g, '')}".`), 'text/n3');
     pod('content-type', `PATCH as a SPARQL update with a syntax error at ${where}`, 'PATCH', url, 'hans', 'INSERT DATA { <#a> <#b> ', 'application/sparql-update');
     pod('content-type', `PATCH as JSON at ${where}`, 'PATCH', url, 'hans', '{"op":"add"}', 'application/json-patch+json');
-    // Last for each document: a PUT that CSS takes (known defect) must not spoil the payloads before it.
-    add({ ...podPut('broken-json', `PUT broken Turtle at ${where}`, url, '@prefix acl: <http://www.w3.org/ns/auth/acl#>.\n<#a> a acl:Authorization; acl:mode acl:Read'), ...unparsed(url) });
-    add({ ...podPut('injection', `PUT Turtle with an injected IRI at ${where}`, url, `<#a> <http://www.w3.org/ns/auth/acl#agent> <${INJECTIONS[0]}>.`), ...unparsed(url) });
+    // Last for each document: a PUT (refused since the pod server parses RDF bodies) would spoil the payloads before it if taken.
+    add({ ...podPut('broken-json', `PUT broken Turtle at ${where}`, url, '@prefix acl: <http://www.w3.org/ns/auth/acl#>.\n<#a> a acl:Authorization; acl:mode acl:Read') });
+    add({ ...podPut('injection', `PUT Turtle with an injected IRI at ${where}`, url, `<#a> <http://www.w3.org/ns/auth/acl#agent> <${INJECTIONS[0]}>.`) });
   }
   pod('broken-json', 'PUT an ACL with a wrong If-Match', 'PUT', acls[0]!, 'hans', grantAll.replace('<#evil>', '<#x>'), 'text/turtle');
   return out.map((p) => (p.target === 'pod' && p.description.includes('wrong If-Match') ? { ...p, headers: { ...(p as HttpPayload).headers, 'if-match': '"not-the-etag"' } } : p));

@@ -11,6 +11,7 @@ const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
 const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
+const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
 
@@ -21,6 +22,7 @@ module.exports = {
   CachingAgentGroupAccessChecker,
   DescriptionPermissionReader,
   StrictConditionsParser,
+  RdfValidatingStore,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
 };
