@@ -122,6 +122,20 @@ describe('reads by others are recorded', () => {
     expect(anonymous.outcome).toBe('denied');
   });
 
+  it('bounds refused reads per reader: a flood of anonymous requests adds at most 30 entries; allowed reads are all logged', async () => {
+    const flooded = url('hans/health/measurements/blood-glucose/');
+    const countFlooded = async () => (await readLog()).entries.filter((e) => e.resource === flooded && e.agent === undefined).length;
+    for (let i = 0; i < 60; i++) expect(await status('anonymous', 'hans/health/measurements/blood-glucose/')).toBe(401);
+    // Allowed reads by a clinician during and after the flood still land, every one.
+    for (let i = 0; i < 3; i++) expect(await status('nilsen', 'hans/health/measurements/blood-glucose/')).toBe(200);
+    await waitForEntry((e) => e.resource === flooded && e.agent === webId('nilsen'));
+    const logged = await countFlooded();
+    // The earlier anonymous 401 (heart-rate) took one of the 30.
+    expect(logged).toBe(29);
+    const { entries } = await readLog();
+    expect(entries.filter((e) => e.resource === flooded && e.agent === webId('nilsen'))).toHaveLength(3);
+  });
+
   it('writes entries that conform to shapes/access-log.ttl', async () => {
     const { turtle, entries } = await readLog();
     expect(entries.length).toBeGreaterThanOrEqual(4);

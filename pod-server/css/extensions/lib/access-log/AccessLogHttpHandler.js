@@ -8,6 +8,9 @@
  *   owner is journalled (AccessLogWriter.record: one local append) before the
  *   answer goes out: answered reads (2xx, 304) as allowed, 401/403 as denied.
  *   Other outcomes (404, 5xx) disclose nothing and refuse nothing: not logged.
+ *   Refused reads are bounded per pod and reader (DeniedReadLimit: 30 at
+ *   once, then one a minute), so a flood of anonymous requests cannot grow a
+ *   patient's log without end; what is left out is counted in the server log.
  * - Nobody may change `{pod}health/access-log/` over HTTP, the owner included:
  *   every method but GET, HEAD and OPTIONS gets 403 before authorization
  *   (also a document in its place, or a POST to `health/` with that Slug). WAC
@@ -21,6 +24,7 @@
  */
 const { ForbiddenHttpError, OperationHttpHandler, getLoggerFor } = require('@solid/community-server');
 const { accessLogContainer, outcomeOf } = require('./entries');
+const { DeniedReadLimit } = require('./DeniedReadLimit');
 
 const READS = new Set(['GET', 'HEAD']);
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,6 +43,15 @@ class AccessLogHttpHandler extends OperationHttpHandler {
     this.credentialsExtractor = credentialsExtractor;
     this.podOwners = podOwners;
     this.writer = writer;
+    this.deniedReads = new DeniedReadLimit();
+    this.suppressedReport = setInterval(() => this.reportSuppressed(), 60_000);
+    this.suppressedReport.unref?.();
+  }
+
+  reportSuppressed() {
+    for (const [pod, count] of this.deniedReads.takeSuppressed()) {
+      this.logger.warn(`Left ${count} refused read(s) of ${pod} out of its access log in the last minute (too many from one reader)`);
+    }
   }
 
   async canHandle(input) {
@@ -82,12 +95,14 @@ class AccessLogHttpHandler extends OperationHttpHandler {
   }
 
   async record(pod, request, resource, method, status) {
-    if (!outcomeOf(status)) return;
+    const outcome = outcomeOf(status);
+    if (!outcome) return;
     try {
       // CSS caches credentials per request: this returns what authorization used, without verifying the token again.
       const credentials = await this.credentialsExtractor.handleSafe(request);
       const agent = credentials.agent?.webId;
       if (agent && (await this.podOwners.ownersOf(pod)).includes(agent)) return;
+      if (outcome === 'denied' && !this.deniedReads.allow(pod, agent)) return;
       this.writer.record({ pod, agent, clientId: credentials.client?.clientId, resource, method, status });
     } catch (error) {
       this.logger.error(`Could not record the read of ${resource}: ${error?.message ?? error}`);
