@@ -15,32 +15,26 @@
  * request whose answer was lost in a crash is sent again and acknowledged as
  * a duplicate.
  *
- * Checking: every month document of every patient (listed from the category
- * containers, so nothing stray escapes) is read as the patient and parsed
- * with n3. Each observation's id is the gateway's (a digest of its IRI);
- * per acknowledged id there must be exactly one observation with exactly one
- * result of the value sent (a blood pressure panel: two members, one result
- * each), and no two observations for the same patient, device, kind and
- * instant. Observations nobody acknowledged are counted apart (a request the
- * gateway stored before it was killed, whose answer never arrived).
+ * Checking (read-back.ts): every month document of every patient is read as
+ * the patient and parsed with n3; per acknowledged reading there must be
+ * exactly one observation with exactly one result of the value sent (a blood
+ * pressure panel: two members, one result each), and no two observations for
+ * the same patient, device, kind and instant. Observations nobody
+ * acknowledged are counted apart (a request the gateway stored before it was
+ * killed, whose answer never arrived, and that was never sent again).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Parser, Store } from 'n3';
 import { NO_NATIONAL_ID_SYSTEM } from '../../apps/gateway/registry.ts';
 import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
-import { healthContainers } from '../../apps/shared/health-layout.ts';
-import {
-  identityHash, measurementDocument, measurementIri, quadsToMeasurements, type StoredMeasurement,
-} from '../../apps/shared/measurement/index.ts';
+import { identityHash, measurementDocument, measurementIri } from '../../apps/shared/measurement/index.ts';
 import type { PodSession } from '../../apps/shared/pod-session.ts';
 import { seededRandom } from '../../apps/shared/prng.ts';
 import { deviceReadings, makeDevices, toFhirObservation, type JsonReading, type SimDevice, type SimPatient } from '../../apps/simulator/devices.ts';
-import { kindSpec } from '../../vocab/catalogue.ts';
-import { NS, SOSA, SSN_EXT } from '../../vocab/terms.ts';
 import { gatewayStatus, startGatewayProcess, waitForDelivery, type GatewayProcess } from '../support/gateway-process.ts';
 import { closeSessions, openSessions, provisionExtraPatients, type ExtraPatient } from '../support/extra-patients.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
+import { compareWithAcknowledged, readBackPods, type SentReading } from './read-back.ts';
 
 export interface FaultRunConfig {
   readonly name: string;
@@ -70,15 +64,6 @@ export interface FaultRunConfig {
   readonly log?: (line: string) => void;
 }
 
-interface SentReading {
-  readonly id: string;
-  readonly patient: ExtraPatient;
-  readonly document: string;
-  readonly reading: JsonReading;
-  /** The gateway's acknowledgement said this reading was already known: an earlier answer was lost. */
-  duplicateOnAck?: boolean;
-  acked: boolean;
-}
 
 export interface FaultRunSummary {
   readonly name: string;
@@ -336,87 +321,14 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     const final = await gatewayStatus(gatewayUrl);
     say(`gateway delivered everything: ${JSON.stringify(final.readings)}`);
 
-    // Read everything back, as each patient.
-    const verification = await phase('verify', async () => {
+    // Read everything back, as each patient, and hold it against what was acknowledged.
+    const readBack = await phase('verify', async () => {
       sessions = await openSessions(patients);
-      const found = new Map<string, { count: number; measurement?: StoredMeasurement }>();
-      const byInstant = new Map<string, number>();
-      const unreadable: string[] = [];
-      let monthDocuments = 0;
-      let inPods = 0;
-      let next = 0;
-      let checked = 0;
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (next < patients.length) {
-          const patient = patients[next++]!;
-          const fetchAs = sessions!.get(patient.name)!.fetch;
-          for (const container of healthContainers(patient.podUrl).filter((c) => c.kind === 'category')) {
-            const listing = await fetchAs(container.url, { headers: { accept: 'text/turtle' } });
-            if (!listing.ok) throw new Error(`listing ${container.url} as ${patient.name} answered ${listing.status}`);
-            const store = new Store(new Parser({ baseIRI: container.url }).parse(await listing.text()));
-            const documents = store.getObjects(container.url, `${NS.ldp}contains`, null).map((t) => t.value).filter((d) => !d.endsWith('/'));
-            for (const document of documents) {
-              monthDocuments += 1;
-              const response = await fetchAs(document, { headers: { accept: 'text/turtle' } });
-              if (!response.ok) throw new Error(`reading ${document} as ${patient.name} answered ${response.status}`);
-              const quads = new Store(new Parser({ baseIRI: document }).parse(await response.text()));
-              const { measurements, problems } = quadsToMeasurements(quads);
-              for (const p of problems) unreadable.push(`${p.iri}: ${p.problem}`);
-              for (const m of measurements) {
-                inPods += 1;
-                if (m.kind === 'blood-pressure' && quads.getObjects(m.iri, SSN_EXT.hasMember, null).length !== 2) {
-                  unreadable.push(`${m.iri}: a blood pressure panel with ${quads.getObjects(m.iri, SSN_EXT.hasMember, null).length} members`);
-                }
-                if (quads.getObjects(m.iri, SOSA.resultTime, null).length !== 1) unreadable.push(`${m.iri}: not one result time`);
-                const id = identityHash(m.iri);
-                const f = found.get(id) ?? { count: 0 };
-                f.count += 1;
-                f.measurement = m;
-                found.set(id, f);
-                const key = `${m.patient} ${m.device} ${m.kind} ${Date.parse(m.effectiveTime)}`;
-                byInstant.set(key, (byInstant.get(key) ?? 0) + 1);
-              }
-            }
-          }
-          checked += 1;
-          if (checked % 20 === 0 || checked === patients.length) say(`read back ${checked}/${patients.length} pods`);
-        }
-      }));
-      return { found, byInstant, unreadable, monthDocuments, inPods };
+      return readBackPods(patients, sessions, (checked) => {
+        if (checked % 20 === 0 || checked === patients.length) say(`read back ${checked}/${patients.length} pods`);
+      });
     });
-
-    const lost: string[] = [];
-    const duplicated: string[] = [];
-    const wrongValue: string[] = [];
-    let acknowledged = 0;
-    let afterLostAnswer = 0;
-    let bloodPressure = 0;
-    for (const r of sent.values()) {
-      if (!r.acked) continue;
-      acknowledged += 1;
-      if (r.duplicateOnAck) afterLostAnswer += 1;
-      if (r.reading.kind === 'blood-pressure') bloodPressure += 1;
-      const f = verification.found.get(r.id);
-      if (!f) {
-        lost.push(`${r.id} (${r.reading.kind} ${r.reading.effectiveTime} ${r.reading.device} in ${r.document})`);
-        continue;
-      }
-      if (f.count !== 1) duplicated.push(`${r.id}: ${f.count} observations`);
-      const m = f.measurement!;
-      const decimals = kindSpec(r.reading.kind).decimals;
-      const same = r.reading.kind === 'blood-pressure'
-        ? 'systolic' in m && m.systolic === r.reading.components!.systolic && m.diastolic === r.reading.components!.diastolic
-        : 'value' in m && m.value.toFixed(decimals) === r.reading.value!.toFixed(decimals);
-      if (!same) wrongValue.push(`${r.id}: sent ${JSON.stringify(r.reading.components ?? r.reading.value)}, stored ${JSON.stringify(m)}`);
-    }
-    for (const [key, n] of verification.byInstant) if (n > 1) duplicated.push(`${n} observations for ${key}`);
-    let unacknowledgedInPods = 0;
-    let foreign = 0;
-    for (const id of verification.found.keys()) {
-      const r = sent.get(id);
-      if (!r) foreign += 1;
-      else if (!r.acked) unacknowledgedInPods += 1;
-    }
+    const { lost, duplicated, wrongValue, acknowledged, afterLostAnswer, bloodPressure, unacknowledgedInPods, foreign } = compareWithAcknowledged(sent.values(), readBack);
 
     const [refusedList, failedList] = await Promise.all(['refused', 'failed'].map(async (state) => {
       const response = await fetch(new URL(`/readings?state=${state}&limit=1000`, gatewayUrl));
@@ -437,15 +349,15 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
         acknowledged,
         acknowledgedAfterLostAnswer: afterLostAnswer,
         bloodPressure,
-        inPods: verification.inPods,
+        inPods: readBack.inPods,
         lost: lost.length,
         duplicated: duplicated.length,
         unacknowledgedInPods,
         foreign,
         wrongValue: wrongValue.length,
-        unreadable: verification.unreadable.length,
+        unreadable: readBack.unreadable.length,
       },
-      documents: { monthDocuments: verification.monthDocuments, read: verification.monthDocuments },
+      documents: { monthDocuments: readBack.monthDocuments, read: readBack.monthDocuments },
       gateway: {
         kills: gatewayRestartMs.length, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList!,
         outboxCompactions: gatewayOutputs.flat().filter((l) => l.includes('outbox: compacted')).length,
@@ -460,10 +372,10 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       },
       examples: {
         lost: lost.slice(0, 10), duplicated: duplicated.slice(0, 10), wrongValue: wrongValue.slice(0, 10),
-        unreadable: verification.unreadable.slice(0, 10), rejected: rejected.slice(0, 10),
+        unreadable: readBack.unreadable.slice(0, 10), rejected: rejected.slice(0, 10),
       },
     };
-    say(`readings: ${acknowledged} acknowledged, ${verification.inPods} in the pods, lost ${lost.length}, duplicated ${duplicated.length}, ` +
+    say(`readings: ${acknowledged} acknowledged, ${readBack.inPods} in the pods, lost ${lost.length}, duplicated ${duplicated.length}, ` +
       `unacknowledged but stored ${unacknowledgedInPods}, acknowledged after a lost answer ${afterLostAnswer}`);
     say(`throughput: ${summary.throughput.acknowledgedPerSecond} acknowledged/s while streaming, ${summary.throughput.deliveredPerSecond} delivered/s to the end; phases ${JSON.stringify(summary.phasesMs)}`);
     if (config.reportPath) {
