@@ -84,9 +84,10 @@ const count = (name, min) => {
 const configs = () => [
   values.config,
   // Always: If-Match fails on a missing resource (RFC 9110), so a conditional write never creates;
-  // changing a resource's description (.meta) needs Control, as its .acl does.
+  // changing a resource's description (.meta) needs Control, as its .acl does; under health/measurements/,
+  // whoever lacks Control (the device vendor) may write month documents only.
   join(EXTENSIONS, 'preconditions.json'),
-  join(EXTENSIONS, 'description-writes.json'),
+  join(EXTENSIONS, 'permission-limits.json'),
   // Always: an RDF body that does not parse is refused (400), not stored.
   join(EXTENSIONS, 'rdf-validation.json'),
   // Always: a notification goes only to a subscriber who may still read its topic.

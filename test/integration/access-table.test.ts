@@ -269,6 +269,23 @@ function tableCells(): Cell[] {
     );
   }
 
+  // Names a device may not create below the measurements: only month documents ({category}/YYYY-MM.ttl).
+  const category: Area = { kind: 'category', category: 'oxygen-saturation' };
+  const names = ['stray.ttl', '2026-13.ttl', 'sub/2026-01.ttl', 'sub/'];
+  for (const role of ['patient', 'vendor', 'stranger'] as const) {
+    names.forEach((name, ni) => {
+      // The patient may create any of them; nested ones would leave a container behind the clean-up.
+      if (role === 'patient' && name.includes('/')) return;
+      for (const method of ['PUT', 'PATCH-insert'] as const) {
+        const path = `hans/health/measurements/oxygen-saturation/${role}-${method}-${ni}-${name}`;
+        // A container cannot be created by PATCH; only the document names are PATCHed.
+        if (name.endsWith('/') && method === 'PATCH-insert') continue;
+        const r: Resource = { label: `hans health/measurements/oxygen-saturation/(${name})`, path, pod: 'hans', area: category, shape: 'missing' };
+        add('device names', role, r, method, 'create');
+      }
+    });
+  }
+
   // Real appends of a triple already there (changes nothing): device data and clinicians' notes.
   const documents = resources.filter((r) => r.shape === 'document' && (r.area.kind === 'category' || r.area.kind === 'notes'));
   for (const r of documents) for (const role of ROLES) if (role !== 'patient') add('append', role, r, 'PATCH-insert', 'idempotent');

@@ -114,6 +114,21 @@ export function policyModes(actor: string | undefined, pod: Patient, area: Area,
   return modes;
 }
 
+/** A month document of the measurements: `{pod}/health/measurements/{category}/YYYY-MM.ttl`. */
+export const isMonthDocument = (path: string) => /^[^/]+\/health\/measurements\/[a-z0-9-]+\/\d{4}-(0[1-9]|1[0-2])\.ttl$/.test(path);
+
+/**
+ * The device vendor appends to month documents only: no POST into a measurements container, no other
+ * document name, no sub-container (our DeviceWritePermissionReader; WAC's Append alone would allow them).
+ */
+function deviceWriteLimit(actor: string | undefined, resource: Resource, modes: Set<Mode>): Set<Mode> {
+  const measurements = resource.area.kind === 'measurements' || resource.area.kind === 'category';
+  if (actor !== VENDOR || !measurements || resource.shape === 'description' || isMonthDocument(resource.path)) return modes;
+  const limited = new Set(modes);
+  limited.delete('append');
+  return limited;
+}
+
 /**
  * The status CSS 7 gives a request the policy allows, per the Solid Protocol:
  * containers cannot be PUT (409), non-empty ones not DELETEd (409);
@@ -196,7 +211,7 @@ export function expectedStatus(role: Role, resource: Resource, method: Method, v
   if (resource.shape === 'pod-root' && method === 'DELETE') {
     return actor === undefined ? { status: 401, because: 'no identity' } : { status: 403, because: 'a pod root cannot be deleted' };
   }
-  const modes = policyModes(actor, resource.pod, resource.area, grants);
+  const modes = deviceWriteLimit(actor, resource, policyModes(actor, resource.pod, resource.area, grants));
   // Control (an .acl document) is the patient's alone; for the access log's .acl, writes were refused above.
   const granted = needs(method, resource).every((m) => (m === 'control' ? actor === resource.pod : modes.has(m)));
   if (granted) return { status: allowedStatus(method, resource, variant), because: 'allowed' };
@@ -212,7 +227,7 @@ export function expectedStatus(role: Role, resource: Resource, method: Method, v
  */
 export function advertisedModes(role: Role, resource: Resource, grants: Grants = GRANTS): string {
   const actor = ACTOR[role];
-  const modes = policyModes(actor, resource.pod, resource.area, grants);
+  const modes = deviceWriteLimit(actor, resource, policyModes(actor, resource.pod, resource.area, grants));
   if (actor === resource.pod && resource.area.kind !== 'access-log') modes.add('control');
   if (modes.has('write')) modes.add('append');
   if (resource.shape === 'description' && !modes.has('control')) {
@@ -229,7 +244,7 @@ export interface Cell {
   readonly variant: Variant;
   readonly expected: Expectation;
   /** Which block of the table it belongs to. */
-  readonly block: 'main' | 'create' | 'append' | 'unguarded' | 'after revoke' | 'after membership removed' | 'token';
+  readonly block: 'main' | 'create' | 'device names' | 'append' | 'unguarded' | 'after revoke' | 'after membership removed' | 'token';
 }
 
 /** The variant of a main-table cell: reads and POST plain, every other write guarded. */

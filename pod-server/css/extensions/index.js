@@ -10,6 +10,7 @@ const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
 const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
+const { DeviceWritePermissionReader } = require('./lib/http/DeviceWritePermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
@@ -21,6 +22,7 @@ module.exports = {
   PodOwners,
   CachingAgentGroupAccessChecker,
   DescriptionPermissionReader,
+  DeviceWritePermissionReader,
   StrictConditionsParser,
   RdfValidatingStore,
   AgentRecordingChannelType,

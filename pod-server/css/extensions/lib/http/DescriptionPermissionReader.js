@@ -11,7 +11,7 @@
  * ldp:contains, rdf:type, sizes and dates were, and stay, immutable (CSS's
  * ImmutableMetadataPatcher). Nothing in Helsevev writes descriptions.
  *
- * Wraps CSS's AuxiliaryReader (config: description-writes.json) and keeps
+ * Wraps CSS's AuxiliaryReader (config: permission-limits.json) and keeps
  * Append and Write on a description only where Control comes with them, so
  * the WAC-Allow header tells the truth as well.
  */
