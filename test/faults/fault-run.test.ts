@@ -8,7 +8,8 @@
  * - short (default, part of `npm test`): 10 patients, 10 devices, one
  *   gateway SIGKILL, one pod server SIGKILL + restart;
  * - full (`npm run test:faults`, HELSEVEV_FAULTS=full): 100 patients, 50
- *   devices, two gateway SIGKILLs, one pod server SIGKILL + restart.
+ *   devices, two gateway SIGKILLs (one while the pod server is down), one pod
+ *   server SIGKILL + restart.
  * Both write their figures to test/reports/faults-{short,full}.json.
  */
 import { fileURLToPath } from 'node:url';
@@ -24,16 +25,18 @@ const SHORT: FaultRunConfig = {
 };
 const FULL: FaultRunConfig = {
   name: 'full', patients: 100, devices: 50, streamMs: 120_000, intervalMs: 250,
-  gatewayKillsAt: [0.25, 0.7], podRestartsAt: [0.45], podStopSignal: 'SIGKILL', outboxCompactAtBytes: 256 * 1024, drainTimeoutMs: 300_000, reportPath: reportPath('full'),
+  gatewayKillsAt: [0.25], podRestartsAt: [0.5], killGatewayDuringPodOutage: true, podStopSignal: 'SIGKILL', outboxCompactAtBytes: 256 * 1024, drainTimeoutMs: 300_000, reportPath: reportPath('full'),
 };
 const config = full ? FULL : SHORT;
+const gatewayKills = config.gatewayKillsAt.length + (config.killGatewayDuringPodOutage ? config.podRestartsAt.length : 0);
 
-it(`${config.name} fault run: ${config.devices} devices, ${config.patients} patients, ${config.gatewayKillsAt.length} gateway SIGKILL(s), ${config.podRestartsAt.length} pod server ${config.podStopSignal}(s) and restart(s): every acknowledged reading in the pods exactly once`, async () => {
+it(`${config.name} fault run: ${config.devices} devices, ${config.patients} patients, ${gatewayKills} gateway SIGKILL(s), ${config.podRestartsAt.length} pod server ${config.podStopSignal}(s) and restart(s): every acknowledged reading in the pods exactly once`, async () => {
   const summary = await runFaultRun(config);
   const { readings, gateway, podServer, requests, examples } = summary;
 
   // The faults happened, and hit readings on their way.
-  expect(gateway.kills).toBe(config.gatewayKillsAt.length);
+  expect(gateway.kills).toBe(gatewayKills);
+  if (config.killGatewayDuringPodOutage) expect(gateway.killsWhilePodServerDown).toBe(config.podRestartsAt.length);
   expect(podServer.restarts).toBe(config.podRestartsAt.length);
   expect(gateway.recoveredFromOutbox.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   expect(requests.rejected, examples.rejected.join('\n')).toBe(0);

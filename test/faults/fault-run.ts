@@ -2,8 +2,9 @@
  * The fault run: simulated devices stream readings through the real gateway
  * (a child process) into a real pod server while the gateway is SIGKILLed and
  * restarted on the same data folder and the pod server is killed (SIGKILL: a
- * crash, PATCHes in flight) and started again on its data folder; at the end
- * every acknowledged reading must be in the pods exactly once.
+ * crash, PATCHes in flight) and started again on its data folder, optionally
+ * with the gateway SIGKILLed again during that outage; at the end every
+ * acknowledged reading must be in the pods exactly once.
  *
  * Devices: `devices` senders run concurrently; sender i serves the patients
  * i, i + devices, i + 2*devices, ... (a home hub with the patient's oximeter,
@@ -48,6 +49,8 @@ export interface FaultRunConfig {
   readonly gatewayKillsAt: readonly number[];
   /** When (fraction of streamMs) the pod server is restarted. */
   readonly podRestartsAt: readonly number[];
+  /** Also SIGKILL the gateway 3 s into each pod server outage (a backlog it cannot deliver). */
+  readonly killGatewayDuringPodOutage?: boolean;
   /** How the pod server is stopped for the restart: SIGKILL (a crash), or SIGTERM (a clean stop). */
   readonly podStopSignal: 'SIGKILL' | 'SIGTERM';
   /**
@@ -90,7 +93,7 @@ export interface FaultRunSummary {
   };
   readonly documents: { monthDocuments: number; read: number };
   readonly gateway: {
-    kills: number; recoveredFromOutbox: number[]; restartMs: number[]; refused: number; failed: number;
+    kills: number; killsWhilePodServerDown: number; recoveredFromOutbox: number[]; restartMs: number[]; refused: number; failed: number;
     /** Outbox compactions (log rewrites) the gateway processes reported. */
     outboxCompactions: number;
     tornBytesCut: number;
@@ -266,6 +269,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     const restartsAt = config.podRestartsAt.map((f) => ({ at: f * config.streamMs, what: 'pod' as const }));
     const faults = [...killsAt, ...restartsAt].sort((a, b) => a.at - b.at);
     const recoveredFromOutbox: number[] = [];
+    let killsWhilePodServerDown = 0;
     const gatewayOutputs = [gateway.output];
     const gatewayRestartMs: number[] = [];
     const podRestartMs: number[] = [];
@@ -280,26 +284,39 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     ticker = setInterval(() => void progress(), 5_000);
     const running = senders.map((mine, i) => sender(mine, i));
     await phase('stream', async () => {
+      let podServerDown = false;
+      const killGateway = async () => {
+        const killedAt = performance.now();
+        const during = podServerDown ? ' while the pod server is down' : '';
+        say(`SIGKILL the gateway (pid ${gateway!.pid})${during}`);
+        if (podServerDown) killsWhilePodServerDown += 1;
+        await gateway!.kill('SIGKILL');
+        gateway = await startGateway();
+        gatewayOutputs.push(gateway.output);
+        gatewayUrl = gateway.url;
+        gatewayRestartMs.push(Math.round(performance.now() - killedAt));
+        const recovered = Number(gateway.output.map((l) => /(\d+) reading\(s\) in the outbox from before/.exec(l)?.[1]).find(Boolean) ?? 0);
+        recoveredFromOutbox.push(recovered);
+        say(`gateway back after ${gatewayRestartMs.at(-1)} ms with ${recovered} reading(s) to deliver from its outbox`);
+      };
       for (const fault of faults) {
         await sleep(Math.max(0, streamStarted + fault.at - performance.now()));
         if (fault.what === 'kill') {
-          const killedAt = performance.now();
-          say(`SIGKILL the gateway (pid ${gateway!.pid})`);
-          await gateway!.kill('SIGKILL');
-          gateway = await startGateway();
-          gatewayOutputs.push(gateway.output);
-          gatewayUrl = gateway.url;
-          gatewayRestartMs.push(Math.round(performance.now() - killedAt));
-          const recovered = Number(gateway.output.map((l) => /(\d+) reading\(s\) in the outbox from before/.exec(l)?.[1]).find(Boolean) ?? 0);
-          recoveredFromOutbox.push(recovered);
-          say(`gateway back after ${gatewayRestartMs.at(-1)} ms with ${recovered} reading(s) to deliver from its outbox`);
-        } else {
-          const stoppedAt = performance.now();
-          say(`${config.podStopSignal} the pod server, then start it again`);
-          await w.restart(config.podStopSignal === 'SIGKILL' ? { signal: 'SIGKILL' } : {});
-          podRestartMs.push(Math.round(performance.now() - stoppedAt));
-          say(`pod server back after ${podRestartMs.at(-1)} ms`);
+          await killGateway();
+          continue;
         }
+        const stoppedAt = performance.now();
+        say(`${config.podStopSignal} the pod server, then start it again`);
+        podServerDown = true;
+        const restarted = w.restart(config.podStopSignal === 'SIGKILL' ? { signal: 'SIGKILL' } : {}).finally(() => { podServerDown = false; });
+        if (config.killGatewayDuringPodOutage) {
+          // The gateway dies too, with a backlog it could not deliver: it must pick it up again.
+          await sleep(3_000);
+          await killGateway();
+        }
+        await restarted;
+        podRestartMs.push(Math.round(performance.now() - stoppedAt));
+        say(`pod server back after ${podRestartMs.at(-1)} ms`);
       }
       await sleep(Math.max(0, streamStarted + config.streamMs - performance.now()));
       streaming = false;
@@ -359,7 +376,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       },
       documents: { monthDocuments: readBack.monthDocuments, read: readBack.monthDocuments },
       gateway: {
-        kills: gatewayRestartMs.length, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList!,
+        kills: gatewayRestartMs.length, killsWhilePodServerDown, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList!,
         outboxCompactions: gatewayOutputs.flat().filter((l) => l.includes('outbox: compacted')).length,
         tornBytesCut: gatewayOutputs.flat().reduce((n, l) => n + Number(/cut (\d+) torn byte/.exec(l)?.[1] ?? 0), 0),
       },
