@@ -9,21 +9,14 @@
  * misbound DPoP tokens. Writes the figures to test/reports/access-table.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { DataFactory, Parser } from 'n3';
-import WebSocket from 'ws';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverSubscriptionService, subscribe } from '../../apps/clinician/dashboard/live.ts';
 import { planDecisions } from '../../apps/consent/access.ts';
 import { carryOut, readCurrentAccess, readPatient } from '../../apps/consent/pod.ts';
-import { appendQuads } from '../../apps/shared/append.ts';
-import { notesDocument } from '../../apps/shared/measurement/notes.ts';
 import { openPodSession, type ClientCredentials, type PodSession } from '../../apps/shared/pod-session.ts';
 import { ensureAccount } from '../../pod-server/world/accounts.ts';
 import { demoGroup, groupIriOf } from '../../pod-server/world/demo-world.ts';
 import { publishGroup } from '../../pod-server/world/profiles.ts';
-import { CATEGORIES } from '../../vocab/catalogue.ts';
-import { NS } from '../../vocab/terms.ts';
 import {
   ACTOR,
   GRANTS,
@@ -42,14 +35,12 @@ import {
   type Role,
   type Variant,
 } from '../support/access-table.ts';
-import { diff, eachLimited, podTree, probe, requestFor } from '../support/access-table-http.ts';
+import { diff, eachLimited, podTree, requestFor } from '../support/access-table-http.ts';
+import { listen, notifiedOfNewReading } from '../support/access-table-notifications.ts';
 import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
+import { MONTH, seedAndListResources } from '../support/access-table-world.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
-const { namedNode, literal, quad } = DataFactory;
-
-const MONTH = '2026-01';
-const NOTE_TIME = '2026-01-15T12:00:00+01:00';
 const CONCURRENCY = 8;
 const REPORT = join(import.meta.dirname, '..', 'reports', 'access-table.json');
 
@@ -100,116 +91,14 @@ async function run(cells: readonly Cell[], grants: Grants = GRANTS): Promise<str
   return failures.sort();
 }
 
-/** The ACL (rel="acl") or description (rel="describedby") of `path`, from its Link header (asked as the owner). */
-async function linkedPathOf(owner: string, path: string, rel: 'acl' | 'describedby'): Promise<string> {
-  const response = await (await world.fetchAs(owner))(url(path), { method: 'HEAD' });
-  const link = response.headers.get('link') ?? '';
-  const linked = new RegExp(`<([^>]+)>;\\s*rel="${rel}"`, 'u').exec(link)?.[1];
-  if (!linked) throw new Error(`${path} advertises no rel="${rel}" resource`);
-  return relative(new URL(world.baseUrl).pathname, new URL(linked, url(path)).pathname);
-}
 
-/** Members of a container, as paths below the base URL (read as the owner). */
-async function members(owner: string, path: string): Promise<string[]> {
-  const response = await (await world.fetchAs(owner))(url(path), { headers: { accept: 'text/turtle' } });
-  const quads = new Parser({ baseIRI: url(path) }).parse(await response.text());
-  return quads.filter((q) => q.predicate.value === `${NS.ldp}contains`).map((q) => new URL(q.object.value).pathname.slice(1));
-}
-
-
-const resource = (pod: Patient, path: string, area: Area, shape: Resource['shape']): Resource => ({
-  label: `${pod} ${path.slice(pod.length + 1) || '/'}`,
-  path,
-  pod,
-  area,
-  shape,
-});
-
-/** Seeds what the table reads (month, notes and access-log documents) and lists its resources. */
-async function seedAndListResources(): Promise<Resource[]> {
-  const vendor = await world.fetchAs('vendor');
-  const month = (pod: string, category: string) => `${pod}/health/measurements/${category}/${MONTH}.ttl`;
-  const append = async (f: typeof fetch, path: string) => {
-    const outcome = await appendQuads(f, url(path), [probe(url(path))]);
-    if (!outcome.ok) throw new Error(`Seeding ${path}: ${outcome.reason}`);
-  };
-  // Written as the device vendor, through the insert-only patch path (creates each month document).
-  for (const category of CATEGORIES) await append(vendor, month('hans', category));
-  for (const category of ['body-weight', 'blood-glucose']) await append(vendor, month('kari', category));
-  const hansNotes = new URL(notesDocument(url('hans/'), NOTE_TIME)).pathname.slice(1);
-  const kariNotes = new URL(notesDocument(url('kari/'), NOTE_TIME)).pathname.slice(1);
-  await append(await world.fetchAs('lunde'), hansNotes);
-  await append(await world.fetchAs('dahl'), kariNotes);
-  const [consentDoc] = await members('hans', 'hans/health/consent/');
-  if (!consentDoc) throw new Error('Provisioning wrote no consent record for hans');
-
-  // A read by someone else reaches the access log within its flush interval.
-  await (await world.fetchAs('lunde'))(url('hans/health/measurements/heart-rate/'));
-  let logDay: string | undefined;
-  for (let tries = 0; !logDay && tries < 100; tries++) {
-    logDay = (await members('hans', 'hans/health/access-log/')).find((p) => p.endsWith('.ttl'));
-    if (!logDay) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!logDay) throw new Error('The access log wrote no day document');
-
-  const category = (name: (typeof CATEGORIES)[number]): Area => ({ kind: 'category', category: name });
-  const list: Resource[] = [
-    resource('hans', 'hans/profile/card', { kind: 'profile' }, 'document'),
-    resource('hans', 'hans/', { kind: 'private' }, 'pod-root'),
-    resource('hans', 'hans/health/', { kind: 'private' }, 'container'),
-    resource('hans', 'hans/health/measurements/', { kind: 'measurements' }, 'container'),
-    ...CATEGORIES.flatMap((c) => [
-      resource('hans', `hans/health/measurements/${c}/`, category(c), 'container'),
-      resource('hans', month('hans', c), category(c), 'document'),
-    ]),
-    resource('hans', 'hans/health/notes/', { kind: 'notes' }, 'container'),
-    resource('hans', hansNotes, { kind: 'notes' }, 'document'),
-    resource('hans', 'hans/health/consent/', { kind: 'consent' }, 'container'),
-    resource('hans', consentDoc, { kind: 'consent' }, 'document'),
-    resource('hans', 'hans/health/access-log/', { kind: 'access-log' }, 'container'),
-    resource('hans', logDay, { kind: 'access-log' }, 'document'),
-    resource('kari', 'kari/health/measurements/body-weight/', category('body-weight'), 'container'),
-    resource('kari', month('kari', 'body-weight'), category('body-weight'), 'document'),
-    resource('kari', 'kari/health/measurements/blood-glucose/', category('blood-glucose'), 'container'),
-    resource('kari', month('kari', 'blood-glucose'), category('blood-glucose'), 'document'),
-    resource('kari', 'kari/health/notes/', { kind: 'notes' }, 'container'),
-    resource('kari', kariNotes, { kind: 'notes' }, 'document'),
-  ];
-  // The .acl documents, found where the server says they are.
-  const acls: [Patient, string, Area][] = [
-    ['hans', 'hans/', { kind: 'private' }],
-    ['hans', 'hans/health/', { kind: 'private' }],
-    ['hans', 'hans/health/measurements/', { kind: 'measurements' }],
-    ['hans', 'hans/health/measurements/oxygen-saturation/', category('oxygen-saturation')],
-    ['hans', 'hans/health/notes/', { kind: 'notes' }],
-    ['hans', 'hans/health/consent/', { kind: 'consent' }],
-    ['hans', 'hans/health/access-log/', { kind: 'access-log' }],
-    ['kari', 'kari/health/measurements/body-weight/', category('body-weight')],
-  ];
-  for (const [pod, path, area] of acls) {
-    const acl = await linkedPathOf(pod, path, 'acl');
-    list.push(resource(pod, acl, area, path === `${pod}/` ? 'root-acl' : 'acl'));
-  }
-  // Descriptions (.meta) of containers and documents that others may append to or read.
-  const descriptions: [Patient, string, Area][] = [
-    ['hans', 'hans/health/measurements/', { kind: 'measurements' }],
-    ['hans', 'hans/health/measurements/oxygen-saturation/', category('oxygen-saturation')],
-    ['hans', month('hans', 'oxygen-saturation'), category('oxygen-saturation')],
-    ['hans', 'hans/health/notes/', { kind: 'notes' }],
-    ['hans', hansNotes, { kind: 'notes' }],
-    ['hans', 'hans/health/access-log/', { kind: 'access-log' }],
-    ['kari', 'kari/health/measurements/body-weight/', category('body-weight')],
-  ];
-  for (const [pod, path, area] of descriptions) list.push(resource(pod, await linkedPathOf(pod, path, 'describedby'), area, 'description'));
-  return list;
-}
 
 beforeAll(async () => {
   startedAt = performance.now();
   world = await startTestWorld({ podServer: { groupCache: { seconds: 2 }, accessLog: { flushMs: 200 } } });
   strangerCredentials = (await ensureAccount(world.baseUrl, 'stranger', undefined)).credentials;
   stranger = await openPodSession(strangerCredentials);
-  resources = await seedAndListResources();
+  resources = await seedAndListResources(world);
 }, 180_000);
 
 afterAll(async () => {
@@ -323,6 +212,7 @@ describe('the access table', () => {
   }, 300_000);
 });
 
+
 /** The group member's whole row (every hans and kari resource x method) under `grants`. */
 function memberRow(block: Cell['block'], grants: Grants): Cell[] {
   return resources.flatMap((r) =>
@@ -335,43 +225,13 @@ function memberRow(block: Cell['block'], grants: Grants): Cell[] {
 
 const lungeteam = () => ({ group: groupIriOf(world.baseUrl, demoGroup('lungeteam')) });
 
-/** A WebSocketChannel2023 subscription to `topic` as `who` (as the clinician dashboard subscribes), counting notifications. */
-async function listen(who: string, topic: string): Promise<{ received: () => number; close: () => void }> {
-  const f = await world.fetchAs(who);
-  const service = await discoverSubscriptionService(f, topic);
-  const receiveFrom = service && (await subscribe(f, service, topic));
-  if (!receiveFrom) throw new Error(`${who} could not subscribe to ${topic}`);
-  const socket = new WebSocket(receiveFrom);
-  let received = 0;
-  socket.on('message', () => (received += 1));
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return { received: () => received, close: () => socket.terminate() };
-}
-
-/**
- * Has the vendor append a new reading to `category`'s month document, then waits until `control` (a
- * subscriber still allowed) was notified and a little longer; answers how many notifications each got.
- */
-async function notifiedOfNewReading(
-  category: string,
-  listeners: Record<string, Awaited<ReturnType<typeof listen>>>,
-  control: string,
-): Promise<Record<string, number>> {
-  const before = Object.fromEntries(Object.entries(listeners).map(([who, l]) => [who, l.received()]));
-  const document = url(`hans/health/measurements/${category}/${MONTH}.ttl`);
-  const reading = quad(namedNode(`${document}#access-table-${Date.now()}`), namedNode('https://w3id.org/helsevev/test#probe'), literal('new'));
-  expect((await appendQuads(await world.fetchAs('vendor'), document, [reading])).ok).toBe(true);
-  for (let waited = 0; listeners[control]!.received() === before[control] && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 500));
-  return Object.fromEntries(Object.entries(listeners).map(([who, l]) => [who, l.received() - before[who]!]));
-}
 
 describe('rows that follow a change', () => {
   it('after revoke: the patient withdraws the lung team\'s oxygen saturation through the consent app; lunde loses it, keeps the rest', async () => {
     // Notification channels opened while she could read: they must fall silent with the revoke.
     const topic = url(`hans/health/measurements/oxygen-saturation/${MONTH}.ttl`);
-    const listeners = { lunde: await listen('lunde', topic), nilsen: await listen('nilsen', topic) };
-    expect(await notifiedOfNewReading('oxygen-saturation', listeners, 'nilsen')).toEqual({ lunde: 1, nilsen: 1 });
+    const listeners = { lunde: await listen(world, 'lunde', topic), nilsen: await listen(world, 'nilsen', topic) };
+    expect(await notifiedOfNewReading(world, 'oxygen-saturation', listeners, 'nilsen')).toEqual({ lunde: 1, nilsen: 1 });
 
     const hans = await world.fetchAs('hans');
     const patient = await readPatient(hans, world.accounts.hans!.webId);
@@ -407,15 +267,15 @@ describe('rows that follow a change', () => {
     );
     expect(await run(cells, revoked)).toEqual([]);
     await cleanUp();
-    expect(await notifiedOfNewReading('oxygen-saturation', listeners, 'nilsen')).toEqual({ lunde: 0, nilsen: 1 });
+    expect(await notifiedOfNewReading(world, 'oxygen-saturation', listeners, 'nilsen')).toEqual({ lunde: 0, nilsen: 1 });
     for (const l of Object.values(listeners)) l.close();
     report.extra['after revoke'] = cells.length + 4;
   });
 
   it('after group membership removed: ous rewrites its lung team without lunde; she reads nothing of hans at once', async () => {
     const topic = url(`hans/health/measurements/heart-rate/${MONTH}.ttl`);
-    const listeners = { lunde: await listen('lunde', topic), nilsen: await listen('nilsen', topic) };
-    expect(await notifiedOfNewReading('heart-rate', listeners, 'nilsen')).toEqual({ lunde: 1, nilsen: 1 });
+    const listeners = { lunde: await listen(world, 'lunde', topic), nilsen: await listen(world, 'nilsen', topic) };
+    expect(await notifiedOfNewReading(world, 'heart-rate', listeners, 'nilsen')).toEqual({ lunde: 1, nilsen: 1 });
 
     await publishGroup(await world.fetchAs('ous'), world.baseUrl, { ...demoGroup('lungeteam'), members: [] });
     const removed: Grants = { ...GRANTS, hans: GRANTS.hans.filter((g) => !g.members.includes('lunde')) };
@@ -423,7 +283,7 @@ describe('rows that follow a change', () => {
     // A group on this server is dropped from the cache when it changes: no waiting for the cache time.
     expect(await run(cells, removed)).toEqual([]);
     await cleanUp();
-    expect(await notifiedOfNewReading('heart-rate', listeners, 'nilsen')).toEqual({ lunde: 0, nilsen: 1 });
+    expect(await notifiedOfNewReading(world, 'heart-rate', listeners, 'nilsen')).toEqual({ lunde: 0, nilsen: 1 });
     for (const l of Object.values(listeners)) l.close();
     report.extra['after membership removed'] = cells.length + 4;
   });
