@@ -10,11 +10,12 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_POD_PORT, startPodServer } from '../pod-server/start.ts';
+import { startPodServer } from '../pod-server/start.ts';
 import { startDemoGateway } from './gateway/demo.ts';
 import { startDemoClinicianApi } from './clinician/service.ts';
 import { startDemoConsent } from './consent/server.ts';
-import { credentialsPath } from '../pod-server/world/credentials.ts';
+import { credentialsPath } from './shared/credentials.ts';
+import { DEFAULT_POD_PORT } from './shared/defaults.ts';
 import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
 import { provisionWorld, type WorldContext } from '../pod-server/world/world.ts';

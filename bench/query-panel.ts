@@ -15,7 +15,7 @@ import { healthContainers } from '../apps/shared/health-layout.ts';
 import { measurementsByDocument, quadsToTurtle, toOsloIso, type Measurement } from '../apps/shared/measurement/index.ts';
 import { openPodSession, type PodSession } from '../apps/shared/pod-session.ts';
 import { ensureAccount } from '../pod-server/world/accounts.ts';
-import type { AccountCredentials } from '../pod-server/world/credentials.ts';
+import type { AccountCredentials } from '../apps/shared/credentials.ts';
 import { demoGroup, groupIriOf, webIdOf } from '../pod-server/world/demo-world.ts';
 import { ensureContainer, putTurtle } from '../pod-server/world/pod-writes.ts';
 import { publishTeamList } from '../pod-server/world/teams.ts';

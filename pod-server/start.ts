@@ -24,12 +24,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_POD_PORT } from '../apps/shared/defaults.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CSS_PACKAGE_DIR = join(here, 'css');
 const RUNNER = join(CSS_PACKAGE_DIR, 'run.mjs');
-
-export const DEFAULT_POD_PORT = 3000;
 
 export interface PodServerOptions {
   /** TCP port; default 3000. */

@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
-import { credentialsPath, readCredentials } from '../../pod-server/world/credentials.ts';
+import { credentialsPath, readCredentials } from '../shared/credentials.ts';
 import { NS } from '../../vocab/terms.ts';
 import { openPodSession, type PodSession } from '../shared/pod-session.ts';
 import { ProblemError } from '../shared/problem.ts';

@@ -8,7 +8,7 @@
  * request brings the caller's.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_POD_PORT } from '../../pod-server/start.ts';
+import { DEFAULT_POD_PORT } from '../shared/defaults.ts';
 import { DEFAULT_CLINICIAN_PORT, startClinicianApi } from './service.ts';
 
 async function main(): Promise<void> {

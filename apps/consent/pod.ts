@@ -22,6 +22,7 @@ import { consentDocument, consentRecordToQuads, quadsToConsentRecords, type Cons
 import { quadsToMeasurements } from '../shared/measurement/from-rdf.ts';
 import { quadsToUnreliableMarks, type UnreliableMark } from '../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../shared/measurement/types.ts';
+import { withSlash } from '../shared/pod-urls.ts';
 import {
   parseAclTurtle, readContainerAccess, type AclWrite, type ConsentPlan, type ContainerAccess, type CurrentAccess,
 } from './access.ts';
@@ -108,7 +109,7 @@ export async function readPatient(fetchFn: Fetch, webId: string): Promise<Patien
   const name = me ? (getStringNoLocale(me, `${NS.foaf}name`) ?? getStringNoLocale(me, `${NS.vcard}fn`) ?? undefined) : undefined;
   const pods = await withPodErrors(card, () => getPodUrlAll(webId, { fetch: fetchFn }));
   const pod = pods[0] ?? new URL('../', card).href;
-  return { webId, pod: pod.endsWith('/') ? pod : `${pod}/`, ...(name ? { name } : {}) };
+  return { webId, pod: withSlash(pod), ...(name ? { name } : {}) };
 }
 
 export async function readDirectory(fetchFn: Fetch, url: string): Promise<Directory> {

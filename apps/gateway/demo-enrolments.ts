@@ -4,21 +4,28 @@
  * (month + 80, the convention for test numbers, with valid check digits; no
  * real person has them) and by the vendor's own patient id. Seeded into the
  * registry on the gateway's first start for a data folder.
+ *
+ * The ids are the vendor's knowledge, so they live in the gateway; the
+ * patients' account names are the demo world's (pod-server/world/demo-world.ts),
+ * which the gateway may not import: test/unit/gateway/demo-enrolments.test.ts
+ * keeps the two in step.
  */
-import { podUrlOf, webIdOf, type PatientName } from '../../pod-server/world/demo-world.ts';
-import { NO_NATIONAL_ID_SYSTEM, type Enrolment } from './registry.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../shared/fhir/identifiers.ts';
+import { podUrlOf, webIdOf } from '../shared/pod-urls.ts';
+import type { Enrolment } from './registry.ts';
 
 /** The demo vendor's own patient id system. */
 export const VENDOR_PATIENT_ID_SYSTEM = 'https://id.hjemmemaling.example/patient';
 
-export const DEMO_PATIENT_IDS: Readonly<Record<PatientName, { nationalId: string; vendorId: string }>> = {
+/** By the demo patient's account name. */
+export const DEMO_PATIENT_IDS = {
   hans: { nationalId: '12854810098', vendorId: 'HM-1001' },
   kari: { nationalId: '03916210085', vendorId: 'HM-1002' },
   ola: { nationalId: '21715510097', vendorId: 'HM-1003' },
-};
+} as const satisfies Readonly<Record<string, { nationalId: string; vendorId: string }>>;
 
 export function demoEnrolments(podBaseUrl: string, enrolledAt = new Date().toISOString()): Enrolment[] {
-  return (Object.entries(DEMO_PATIENT_IDS) as [PatientName, { nationalId: string; vendorId: string }][]).map(([name, ids]) => ({
+  return Object.entries(DEMO_PATIENT_IDS).map(([name, ids]) => ({
     webId: webIdOf(podBaseUrl, name),
     storage: podUrlOf(podBaseUrl, name),
     identifiers: [

@@ -3,7 +3,7 @@
  * with the demo patients enrolled, on http://localhost:3001/ (or
  * HELSEVEV_GATEWAY_PORT).
  */
-import { credentialsPath, readCredentials } from '../../pod-server/world/credentials.ts';
+import { credentialsPath, readCredentials } from '../shared/credentials.ts';
 import { DEVICE_VENDOR } from '../../pod-server/world/demo-world.ts';
 import { DEFAULT_GATEWAY_PORT, startGateway } from './gateway.ts';
 

@@ -13,8 +13,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { credentialsPath, readCredentials } from '../../pod-server/world/credentials.ts';
-import { DEVICE_VENDOR } from '../../pod-server/world/demo-world.ts';
+import { credentialsPath, readCredentials } from '../shared/credentials.ts';
+import { DEVICE_VENDOR } from '../shared/defaults.ts';
 import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { DEFAULT_COALESCE_MS } from './delivery.ts';

@@ -29,9 +29,6 @@ export interface Enrolment {
   readonly enrolledAt: string;
 }
 
-/** Norway's national identity number (fødselsnummer), as an OID URN. */
-export const NO_NATIONAL_ID_SYSTEM = 'urn:oid:2.16.578.1.12.4.1.4.1';
-
 interface RegistryFile {
   version: 1;
   enrolments: Enrolment[];

@@ -12,6 +12,7 @@
 import { Parser, Store, type Quad } from 'n3';
 import { HV, PROV, RDF } from '../../vocab/terms.ts';
 import { toOsloIso } from './measurement/identity.ts';
+import { withSlash } from './pod-urls.ts';
 
 export interface AccessLogEntry {
   /** The entry's IRI, `{day document}#{id}`. */
@@ -29,8 +30,6 @@ export interface AccessLogEntry {
   /** allowed: the server answered (2xx, 304); denied: it refused (401, 403). */
   readonly outcome: 'allowed' | 'denied';
 }
-
-const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
 export function accessLogContainer(pod: string): string {
   return `${withSlash(pod)}health/access-log/`;

@@ -11,12 +11,11 @@
  */
 import { CATEGORIES, type KindId } from '../../vocab/catalogue.ts';
 import { categoryContainer } from './measurement/identity.ts';
+import { withSlash } from './pod-urls.ts';
 
 export type HealthContainer =
   | { readonly kind: 'health' | 'measurements' | 'notes' | 'consent' | 'access-log'; readonly url: string }
   | { readonly kind: 'category'; readonly url: string; readonly category: KindId };
-
-const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
 export function healthContainer(pod: string): string {
   return `${withSlash(pod)}health/`;

@@ -12,7 +12,7 @@
  * prints acknowledgement latencies.
  */
 import { parseArgs } from 'node:util';
-import { NO_NATIONAL_ID_SYSTEM } from '../gateway/registry.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../shared/fhir/identifiers.ts';
 import { deviceReadings, makeDevices, toFhirObservation, type SimPatient } from './devices.ts';
 import { seededRandom } from '../shared/prng.ts';
 import { progressBar } from './progress.ts';

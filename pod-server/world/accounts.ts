@@ -15,7 +15,7 @@ import {
   logIn,
   logOut,
 } from './account-api.ts';
-import type { AccountCredentials } from './credentials.ts';
+import type { AccountCredentials } from '../../apps/shared/credentials.ts';
 import { DEMO_PASSWORD, demoEmail, podUrlOf, webIdOf } from './demo-world.ts';
 
 /** Name given to the client credentials we create; CSS makes ids `{name}_{uuid}`. */

@@ -64,12 +64,11 @@ export const DEMO_GRANTS: Readonly<Record<PatientName, Partial<Record<GroupName,
   ola: { fastleger: CATEGORIES },
 };
 
-/** The account whose WebID appends measurements to every patient's pod. */
-export const DEVICE_VENDOR = 'vendor';
+/** The account whose WebID appends measurements to every patient's pod (its one home is apps/shared, where the gateway reads it). */
+export { DEVICE_VENDOR } from '../../apps/shared/defaults.ts';
 
 export const demoEmail = (name: string) => `${name}@helsevev.example`;
-export const podUrlOf = (baseUrl: string, name: string) => `${baseUrl}${name}/`;
-export const webIdOf = (baseUrl: string, name: string) => `${baseUrl}${name}/profile/card#me`;
+export { podUrlOf, webIdOf } from '../../apps/shared/pod-urls.ts';
 export const groupDocumentOf = (baseUrl: string, group: DemoGroup) => `${baseUrl}${group.owner}/groups/${group.name}`;
 export const groupIriOf = (baseUrl: string, group: DemoGroup) => `${groupDocumentOf(baseUrl, group)}#group`;
 

@@ -16,6 +16,7 @@
  * Written as the organisation; rewriting a list and its ACL whole is idempotent.
  */
 import { DataFactory, Writer, type Quad } from 'n3';
+import { withSlash } from '../../apps/shared/pod-urls.ts';
 import { NS, HV, RDF } from '../../vocab/terms.ts';
 import { DEMO_GROUPS, demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
 import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';
@@ -47,7 +48,7 @@ export const DEMO_TEAMS: readonly { readonly group: GroupName; readonly patients
   { group: 'fastleger', patients: ['kari', 'ola'] },
 ];
 
-export const teamsContainerOf = (orgPod: string) => `${orgPod.endsWith('/') ? orgPod : `${orgPod}/`}teams/`;
+export const teamsContainerOf = (orgPod: string) => `${withSlash(orgPod)}teams/`;
 export const teamListOf = (orgPod: string, name: string) => `${teamsContainerOf(orgPod)}${name}`;
 
 /** The demo teams as TeamLists on the pod server at `baseUrl`. */

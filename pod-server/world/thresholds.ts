@@ -1,12 +1,12 @@
 /**
- * The demo teams' alert thresholds (apps/clinician/dashboard/thresholds.ts
+ * The demo teams' alert thresholds (apps/shared/thresholds.ts
  * defines the format): `{org pod}thresholds/{team}`, written as the
  * organisation, readable by the team's group only. hans's SpO2 below 90 %
  * for the two teams following him, kari's blood glucose above 10 mmol/L for
  * the GP office. Rewriting them whole is idempotent.
  */
 import { DataFactory, Writer } from 'n3';
-import { thresholdsDocumentOf, thresholdsTurtle, type Threshold } from '../../apps/clinician/dashboard/thresholds.ts';
+import { thresholdsDocumentOf, thresholdsTurtle, type Threshold } from '../../apps/shared/thresholds.ts';
 import { NS, RDF } from '../../vocab/terms.ts';
 import { demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
 import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';

@@ -14,7 +14,7 @@ import { openPodSession, type PodSession } from '../../apps/shared/pod-session.t
 import { toOsloIso } from '../../apps/shared/measurement/identity.ts';
 import type { Grantee, HealthAccess } from '../../apps/shared/health-acl.ts';
 import { ensureAccount } from './accounts.ts';
-import { readCredentials, writeCredentials, type AccountCredentials, type CredentialsFile } from './credentials.ts';
+import { readCredentials, writeCredentials, type AccountCredentials, type CredentialsFile } from '../../apps/shared/credentials.ts';
 import {
   DEMO_ACCOUNTS,
   DEMO_GRANTS,

@@ -26,7 +26,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { NO_NATIONAL_ID_SYSTEM } from '../../apps/gateway/registry.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
 import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
 import { identityHash, measurementDocument, measurementIri } from '../../apps/shared/measurement/index.ts';
 import type { PodSession } from '../../apps/shared/pod-session.ts';

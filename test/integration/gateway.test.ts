@@ -8,7 +8,7 @@
  * the patients, never as the vendor (who cannot read them).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_NATIONAL_ID_SYSTEM } from '../../apps/gateway/registry.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
 import { VENDOR_PATIENT_ID_SYSTEM, DEMO_PATIENT_IDS } from '../../apps/gateway/demo-enrolments.ts';
 import { measurementDocument, parseMeasurementsTurtle, type StoredMeasurement } from '../../apps/shared/measurement/index.ts';
 import type { PodServer } from '../../pod-server/start.ts';

@@ -10,12 +10,12 @@
  * Provisioning runs a few patients at a time (the pod server has two cores)
  * and reports progress.
  */
-import { NO_NATIONAL_ID_SYSTEM } from '../../apps/gateway/registry.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
 import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
 import type { HealthAccess } from '../../apps/shared/health-acl.ts';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
 import { ensureAccount } from '../../pod-server/world/accounts.ts';
-import type { AccountCredentials } from '../../pod-server/world/credentials.ts';
+import type { AccountCredentials } from '../../apps/shared/credentials.ts';
 import { DEVICE_VENDOR, podUrlOf, webIdOf } from '../../pod-server/world/demo-world.ts';
 import { writeHealthLayout } from '../../pod-server/world/health.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
 import { startPodServer, type PodServer, type PodServerOptions } from '../../pod-server/start.ts';
-import type { CredentialsFile } from '../../pod-server/world/credentials.ts';
+import type { CredentialsFile } from '../../apps/shared/credentials.ts';
 import { provisionWorld, type ProvisionResult, type SeedMeasurements, type WorldAccount } from '../../pod-server/world/world.ts';
 
 export interface TestWorld {

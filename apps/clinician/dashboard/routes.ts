@@ -30,7 +30,7 @@ import type { ClinicianQueryEngine, Gathered } from '../engine/engine.ts';
 import { ParameterError, parsePatient } from '../engine/params.ts';
 import type { DashboardBundle } from './build.ts';
 import { relayNotifications, type LiveTopic } from './live.ts';
-import { crosses, readThresholds, thresholdsDocumentOf, type Threshold } from './thresholds.ts';
+import { crosses, readThresholds, thresholdsDocumentOf, type Threshold } from '../../shared/thresholds.ts';
 
 export interface DashboardDeps {
   readonly engine: ClinicianQueryEngine;

@@ -10,7 +10,7 @@
  * every 2 s when it is not.
  */
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
-import { h, replace } from '../../consent/web/dom.ts';
+import { h, replace } from '../../shared/web/dom.ts';
 import { drawChart } from './chart.ts';
 import { kindName, num, t, when, type Lang } from './i18n.ts';
 import { api, HttpError } from './api.ts';

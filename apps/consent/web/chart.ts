@@ -4,7 +4,7 @@
  * the date range labelled. It is a picture of the table beside it, so it is
  * an img with a text alternative; the table holds the numbers.
  */
-import { svg } from './dom.ts';
+import { svg } from '../../shared/web/dom.ts';
 
 export interface Series {
   readonly name: string;

@@ -14,7 +14,7 @@ import { formatDateTime, formatNumber } from '../i18n.ts';
 import { readCategory, readEverything, readNotes, type CategoryData } from '../pod.ts';
 import { lineChart } from './chart.ts';
 import type { ViewContext } from './context.ts';
-import { h } from './dom.ts';
+import { h } from '../../shared/web/dom.ts';
 
 const DAY = 86_400_000;
 const CHART_DAYS = 30;

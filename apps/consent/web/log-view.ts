@@ -10,7 +10,7 @@ import type { AccessLogEntry } from '../../shared/access-log.ts';
 import { formatWhen } from '../i18n.ts';
 import { readAccessLog, readAgentName, readGroupMembers } from '../pod.ts';
 import type { ViewContext } from './context.ts';
-import { h } from './dom.ts';
+import { h } from '../../shared/web/dom.ts';
 
 interface LogState {
   entries?: AccessLogEntry[];

@@ -13,7 +13,7 @@ import { LANGS, translate, type Lang, type MessageKey } from '../i18n.ts';
 import { PodError, readDirectory, readPatient, type Patient } from '../pod.ts';
 import type { PageConfig, ViewContext } from './context.ts';
 import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
-import { h, replace } from './dom.ts';
+import { h, replace } from '../../shared/web/dom.ts';
 import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
 import { logIn, logOut, podFetch, startSession } from './session.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';

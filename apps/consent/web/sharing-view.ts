@@ -12,7 +12,7 @@ import { canRead, planDecisions, unlistedReaders, type CurrentAccess, type Decis
 import { formatDateTime } from '../i18n.ts';
 import { carryOut, readConsentHistory, readCurrentAccess } from '../pod.ts';
 import type { ViewContext } from './context.ts';
-import { h } from './dom.ts';
+import { h } from '../../shared/web/dom.ts';
 
 interface SharingState {
   access?: CurrentAccess;

@@ -9,6 +9,7 @@
  */
 import type { KindId } from '../../../vocab/catalogue.ts';
 import { sha256Hex } from '../hash.ts';
+import { withSlash } from '../pod-urls.ts';
 
 export const POD_TIME_ZONE = 'Europe/Oslo';
 
@@ -100,8 +101,4 @@ export function measurementIri(
 /** The sensor's IRI in a document: the same device gives the same node. */
 export function sensorIri(document: string, source: string, device: string): string {
   return `${document}#device-${identityHash(source, device).slice(0, 16)}`;
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -1,6 +1,6 @@
 import { Parser } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { crosses, parseThresholds, thresholdsDocumentOf, thresholdsTurtle } from '../../../apps/clinician/dashboard/thresholds.ts';
+import { crosses, parseThresholds, thresholdsDocumentOf, thresholdsTurtle } from '../../../apps/shared/thresholds.ts';
 import { DASHBOARD_CSP } from '../../../apps/clinician/dashboard/routes.ts';
 
 const HANS = 'http://localhost:3000/hans/profile/card#me';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../apps/gateway/gateway.ts';
 import { VENDOR_PATIENT_ID_SYSTEM } from '../../../apps/gateway/demo-enrolments.ts';
-import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/gateway/registry.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/shared/fhir/identifiers.ts';
 import { OPENAPI_PATH } from '../../../apps/gateway/http/app.ts';
 import { BASE, PATIENT, VENDOR, tempDir } from './fixtures.ts';
 

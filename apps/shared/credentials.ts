@@ -3,11 +3,13 @@
  * `{ [name]: { webId, email, clientId, clientSecret, oidcIssuer } }`.
  * CSS shows a secret only once, at creation, so this file is the only copy:
  * written atomically, readable by the owner only (0600), never committed
- * (it lives under .data/ or a temporary folder).
+ * (it lives under .data/ or a temporary folder). Written by the demo
+ * world's provisioning (pod-server/world/world.ts), read by the services'
+ * start (gateway, clinician CLI): so it lives here, not in the world.
  */
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClientCredentials } from '../../apps/shared/pod-session.ts';
+import type { ClientCredentials } from './pod-session.ts';
 
 export interface AccountCredentials extends ClientCredentials {
   readonly email: string;

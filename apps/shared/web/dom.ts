@@ -1,7 +1,8 @@
 /**
  * A tiny DOM builder: elements from a tag, attributes and children, so the
  * views stay plain TypeScript without a framework and never build HTML from
- * strings (nothing a pod returns is ever parsed as markup).
+ * strings (nothing a pod returns is ever parsed as markup). Used by both
+ * pages (consent, clinician dashboard), so it lives in apps/shared.
  */
 type Child = Node | string | number | null | undefined | false;
 type Attr = string | number | boolean | undefined | null | ((event: Event) => void);

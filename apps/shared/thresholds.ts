@@ -10,12 +10,14 @@
  *
  * A value below hv:lowerLimit or above hv:upperLimit is flagged. The
  * dashboard shows the document each threshold comes from. Written by
- * pod-server/world/thresholds.ts in the demo; read here with the clinician's
- * own session (a team without thresholds has no document: 404, none).
+ * pod-server/world/thresholds.ts in the demo; read by the clinician dashboard
+ * (apps/clinician/dashboard/routes.ts) with the clinician's own session (a
+ * team without thresholds has no document: 404, none). Shared because both
+ * write or read the format, and the world may not import a service.
  */
 import { DataFactory, Parser, Writer, type Quad } from 'n3';
-import { kindForSnomedIri, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
-import { HV, NS, RDF, SOSA, snomedIri, XSD } from '../../../vocab/terms.ts';
+import { kindForSnomedIri, kindSpec, type KindId } from '../../vocab/catalogue.ts';
+import { HV, NS, RDF, SOSA, snomedIri, XSD } from '../../vocab/terms.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 
