@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverSubscriptionService } from '../../../apps/clinician/dashboard/live.ts';
 import { readThresholds } from '../../../apps/clinician/dashboard/thresholds.ts';
+import { appendQuads } from '../../../apps/shared/append.ts';
+import { DataFactory } from 'n3';
 import { fetchDocuments } from '../../../apps/clinician/engine/documents.ts';
 import { podOf, PodServers, ProfileCache } from '../../../apps/clinician/engine/profiles.ts';
 
@@ -62,6 +64,14 @@ describe('the clinician service does not follow a pod server elsewhere', () => {
     const before = hits;
     expect(await readThresholds(fetch, `${pod.origin}/ous/teams/lungeteam-thresholds`)).toEqual({ thresholds: [], status: 302 });
     expect(hits - before).toBe(0);
+  });
+
+  it('does not send an append (a note, a mark, a reading) on through a redirect', async () => {
+    const before = hits;
+    const { namedNode, literal, quad } = DataFactory;
+    const document = `${pod.origin}/alice/health/notes/2026-01.ttl`;
+    const outcome = await appendQuads(fetch, document, [quad(namedNode(`${document}#n`), namedNode('http://x/p'), literal('1'))]);
+    expect({ ok: outcome.ok, hits: hits - before }).toEqual({ ok: false, hits: 0 });
   });
 
   it('does not fetch a storage description on another origin than the resource', async () => {
