@@ -7,6 +7,9 @@
  * CSS runs from its own npm package (pod-server/css, own node_modules) so that
  * its Components.js loader never sees the root project's dependencies.
  * CSS's files (pods and its internal account store) live in `{dataDir}/pods/`.
+ * The data folder and what is in it are private to this user (0700, files
+ * 0600): CSS runs with umask 077, and a data folder found open to others is
+ * refused before CSS starts (apps/shared/private-files.ts).
  *
  * Our CSS extensions (pod-server/css/extensions, docs/access-log.md and
  * docs/pod-server.md) are on by default: the access log (journal in
@@ -20,11 +23,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POD_PORT } from '../apps/shared/defaults.ts';
+import { checkPrivate, makePrivateFolder } from '../apps/shared/private-files.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CSS_PACKAGE_DIR = join(here, 'css');
@@ -95,7 +98,10 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   }
   const dataDir = resolve(options.dataDir);
   const rootFilePath = join(dataDir, 'pods');
-  await mkdir(rootFilePath, { recursive: true });
+  // Pods, CSS's keys and secrets, the journal: private to this user, or no start (apps/shared/private-files.ts).
+  await makePrivateFolder(dataDir);
+  await makePrivateFolder(rootFilePath);
+  await checkPrivate(['access-log-journal', 'pod-writes', 'credentials.json', 'world.json'].map((name) => join(dataDir, name)));
   const log = options.log ?? (() => {});
 
   const started = performance.now();

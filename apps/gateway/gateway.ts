@@ -8,13 +8,13 @@
  * The gateway never reads a patient's pod: it cannot (it has Append only),
  * and it needs not (deterministic IRIs make a redelivery a no-op).
  */
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appendQuads } from '../shared/append.ts';
 import { hardenServer } from '../shared/http-hardening.ts';
 import { measurementToQuads, parseMeasurementInput, validateShapes, type Setting } from '../shared/measurement/index.ts';
 import { openPodSession, type ClientCredentials, type PodSession } from '../shared/pod-session.ts';
+import { makePrivateFolder } from '../shared/private-files.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { Delivery, type AppendFn } from './delivery.ts';
 import { demoEnrolments } from './demo-enrolments.ts';
@@ -108,7 +108,8 @@ async function warmUpValidation(): Promise<void> {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? (() => {});
   const dir = join(options.dataDir, 'gateway');
-  await mkdir(dir, { recursive: true });
+  // Outbox and registry hold patients' identifiers: 0700, files 0600; refuses to start if others can read it.
+  await makePrivateFolder(dir);
   const vendorWebId = options.credentials.webId;
 
   await warmUpValidation();

@@ -13,6 +13,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { Parser } from 'n3';
 import { isSafeHttpIri } from '../shared/measurement/index.ts';
+import { noRedirects } from '../shared/same-origin.ts';
 import { NS } from '../../vocab/terms.ts';
 
 export interface PatientIdentifier {
@@ -160,13 +161,15 @@ export async function discoverStorage(webId: string, fetchFn: typeof fetch = fet
   const profile = webId.replace(/#.*$/, '');
   let response: Response;
   try {
-    response = await fetchFn(profile, { headers: { accept: 'text/turtle' }, signal: AbortSignal.timeout(10_000) });
+    // Never follows a redirect: an allowed pod server must not pass the gateway on to any address.
+    response = await fetchFn(profile, noRedirects({ headers: { accept: 'text/turtle' }, signal: AbortSignal.timeout(10_000) }));
   } catch (error) {
     throw new EnrolmentError('webId', `could not read the public profile ${profile}: ${(error as Error).message}`, 502);
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new EnrolmentError('webId', `the public profile ${profile} answered HTTP ${response.status}`, 422);
+    const moved = response.status >= 300 && response.status < 400 ? ' (redirects are not followed; enrol the WebID the profile is served at)' : '';
+    throw new EnrolmentError('webId', `the public profile ${profile} answered HTTP ${response.status}${moved}`, 422);
   }
   if (Number(response.headers.get('content-length') ?? 0) > MAX_PROFILE_BYTES) {
     await response.body?.cancel();

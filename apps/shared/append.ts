@@ -7,6 +7,7 @@
  */
 import type { Quad } from 'n3';
 import { N3_PATCH_CONTENT_TYPE, insertOnlyPatch } from './n3-patch.ts';
+import { noRedirects } from './same-origin.ts';
 
 export type AppendOutcome =
   | { ok: true; status: number }
@@ -33,12 +34,13 @@ export async function appendQuads(
   assertNoBlankNodes(quads);
   let response: Response;
   try {
-    response = await fetchFn(documentUrl, {
+    // Never follows a redirect: the patch (and the writer's token) goes to the document named, nowhere else.
+    response = await fetchFn(documentUrl, noRedirects({
       method: 'PATCH',
       headers: { 'content-type': N3_PATCH_CONTENT_TYPE },
       body: insertOnlyPatch(quads),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
+    }));
   } catch (error) {
     return { ok: false, retry: true, reason: `pod server unreachable: ${(error as Error).message}` };
   }

@@ -10,6 +10,7 @@
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientCredentials } from './pod-session.ts';
+import { checkPrivate } from './private-files.ts';
 
 export interface AccountCredentials extends ClientCredentials {
   readonly email: string;
@@ -19,8 +20,9 @@ export type CredentialsFile = Record<string, AccountCredentials>;
 
 export const credentialsPath = (dataDir: string) => join(dataDir, 'credentials.json');
 
-/** The stored credentials; empty if the file does not exist yet. */
+/** The stored credentials; empty if the file does not exist yet. Throws ExposedPathError if others may read it. */
 export async function readCredentials(dataDir: string): Promise<CredentialsFile> {
+  await checkPrivate([credentialsPath(dataDir)]);
   let text: string;
   try {
     text = await readFile(credentialsPath(dataDir), 'utf8');

@@ -16,6 +16,7 @@
  * write or read the format, and the world may not import a service.
  */
 import { DataFactory, Parser, Writer, type Quad } from 'n3';
+import { noRedirects } from './same-origin.ts';
 import { kindForSnomedIri, kindSpec, type KindId } from '../../vocab/catalogue.ts';
 import { HV, NS, RDF, SOSA, snomedIri, XSD } from '../../vocab/terms.ts';
 
@@ -55,7 +56,7 @@ export function parseThresholds(quads: readonly Quad[]): Threshold[] {
 
 /** The team's thresholds; none when the document is missing or unreadable. */
 export async function readThresholds(fetchFn: typeof fetch, url: string): Promise<{ thresholds: Threshold[]; status: number }> {
-  const response = await fetchFn(url, { headers: { accept: 'text/turtle' }, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+  const response = await fetchFn(url, noRedirects({ headers: { accept: 'text/turtle' }, signal: AbortSignal.timeout(10_000) })).catch(() => undefined);
   if (!response) return { thresholds: [], status: 0 };
   if (!response.ok) {
     await response.body?.cancel();

@@ -13,7 +13,10 @@
 // root (same file system, never visible over HTTP), fsync'd, renamed over the
 // document, and the document's folder fsync'd: a crash leaves the old
 // document or the new one, and a 2xx means the bytes are on disk. Leftover
-// temporary files of a crash are removed on start.
+// temporary files of a crash are removed on start. The temporary file is
+// created 0600 and the rename keeps its mode, so a document is never readable
+// by other users of the host, not even for a moment (run.mjs also sets the
+// umask to 077 for everything else CSS writes).
 //
 // Plain JS, like run.mjs: it patches the FileDataAccessor class of the CSS
 // instance run.mjs loads (writeDataFile is its one write path for documents
@@ -38,11 +41,11 @@ async function syncFile(path) {
 /** Makes FileDataAccessor write documents atomically, with temporary files in `tempFolder`. */
 export async function makeDocumentWritesAtomic(FileDataAccessor, tempFolder) {
   await rm(tempFolder, { recursive: true, force: true });
-  await mkdir(tempFolder, { recursive: true });
+  await mkdir(tempFolder, { recursive: true, mode: 0o700 });
   FileDataAccessor.prototype.writeDataFile = async function writeDataFile(path, data) {
     const temporary = join(tempFolder, `${randomBytes(12).toString('hex')}.tmp`);
     try {
-      await pipeline(data, createWriteStream(temporary));
+      await pipeline(data, createWriteStream(temporary, { mode: 0o600 }));
       await syncFile(temporary);
       await rename(temporary, path);
     } catch (error) {

@@ -39,6 +39,11 @@ import { makeDocumentWritesAtomic } from './atomic-writes.mjs';
 if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
 delete process.env.JEST_WORKER_ID;
 
+// Everything CSS writes (pods, its .internal/ keys, client secrets and accounts,
+// locks, the access-log journal) is for this user only: folders 0700, files 0600.
+// pod-server/start.ts checks the data folder before it starts us.
+process.umask(0o077);
+
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const cssPackageJson = require.resolve('@solid/community-server/package.json');

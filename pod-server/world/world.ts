@@ -100,7 +100,7 @@ async function readMarker(dataDir: string): Promise<WorldMarker | undefined> {
 }
 
 async function writeMarker(dataDir: string, marker: WorldMarker): Promise<void> {
-  await writeFile(markerPath(dataDir), `${JSON.stringify(marker, null, 2)}\n`);
+  await writeFile(markerPath(dataDir), `${JSON.stringify(marker, null, 2)}\n`, { mode: 0o600 });
 }
 
 function worldAccounts(baseUrl: string, credentials: CredentialsFile): Record<string, WorldAccount> {

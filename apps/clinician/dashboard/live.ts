@@ -17,10 +17,15 @@
  * `notify:WebSocketChannel2023`; a POST of
  * `{"@context":[...notification/v1], "type": WebSocketChannel2023, "topic": url}`
  * answers the channel with `receiveFrom` (ws:// URL) to connect to.
+ *
+ * The description, the service and `receiveFrom` must be on the topic's own
+ * server (origin, apps/shared/same-origin.ts), and no redirect is followed:
+ * the clinician's session is never taken to another origin.
  */
 import type { Response } from 'express';
 import { Parser } from 'n3';
 import WebSocket from 'ws';
+import { isWithin, noRedirects } from '../../shared/same-origin.ts';
 
 export const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
 export const WEBSOCKET_CHANNEL = `${NOTIFY}WebSocketChannel2023`;
@@ -56,17 +61,23 @@ export function websocketSubscriptionServices(turtle: string, base: string): str
 
 /** Finds the WebSocketChannel2023 subscription service for a resource, or undefined when the server offers none. */
 export async function discoverSubscriptionService(fetch: typeof globalThis.fetch, resource: string): Promise<string | undefined> {
-  const head = await fetch(resource, { method: 'HEAD' });
+  const head = await fetch(resource, noRedirects({ method: 'HEAD' }));
   const description = linksOf(head.headers.get('link'), STORAGE_DESCRIPTION, resource)[0];
-  if (!description) return undefined;
-  const res = await fetch(description, { headers: { accept: 'text/turtle' } });
-  if (!res.ok) return undefined;
-  return websocketSubscriptionServices(await res.text(), description)[0];
+  const server = [new URL(resource).origin];
+  if (!description || !isWithin(description, server)) return undefined;
+  const res = await fetch(description, noRedirects({ headers: { accept: 'text/turtle' } }));
+  if (!res.ok) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  return websocketSubscriptionServices(await res.text(), description).find((service) => isWithin(service, server));
 }
 
 /** Subscribes to one topic; answers the `receiveFrom` URL, or undefined when refused (e.g. no Read, or no such resource). */
 export async function subscribe(fetch: typeof globalThis.fetch, service: string, topic: string): Promise<string | undefined> {
+  if (!isWithin(service, [new URL(topic).origin])) return undefined;
   const res = await fetch(service, {
+    redirect: 'manual',
     method: 'POST',
     headers: { 'content-type': 'application/ld+json', accept: 'application/ld+json' },
     body: JSON.stringify({ '@context': [NOTIFICATION_CONTEXT], type: WEBSOCKET_CHANNEL, topic }),
@@ -76,7 +87,12 @@ export async function subscribe(fetch: typeof globalThis.fetch, service: string,
     return undefined;
   }
   const channel = await res.json() as { receiveFrom?: unknown };
-  return typeof channel.receiveFrom === 'string' ? channel.receiveFrom : undefined;
+  if (typeof channel.receiveFrom !== 'string') return undefined;
+  // A WebSocket on the topic's own host (ws: for http:, wss: for https:), nowhere else.
+  const socket = new URL(channel.receiveFrom, service);
+  const origin = new URL(topic);
+  const scheme = origin.protocol === 'https:' ? 'wss:' : 'ws:';
+  return socket.protocol === scheme && socket.host === origin.host && socket.username === '' ? socket.href : undefined;
 }
 
 /**

@@ -11,9 +11,11 @@
  * very version. A 403/404 drops the cached copy. Because of that the cache
  * can be shared between clinicians: it holds no decision, only bytes.
  *
- * This module fetches exactly the URLs it is given; it never follows a link.
+ * This module fetches exactly the URLs it is given; it never follows a link
+ * or a redirect (apps/shared/same-origin.ts).
  */
 import { Parser, type Quad } from 'n3';
+import { noRedirects } from '../../shared/same-origin.ts';
 
 export interface CachedDocument {
   readonly etag: string;
@@ -126,7 +128,8 @@ async function once(
   const headers: Record<string, string> = { accept: 'text/turtle' };
   if (cached) headers['if-none-match'] = cached.etag;
   stats.requests += 1;
-  const response = await fetchFn(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+  // Never follows a redirect: the URL is on an allowed pod server, what it redirects to need not be.
+  const response = await fetchFn(url, noRedirects({ headers, signal: AbortSignal.timeout(timeoutMs) }));
   const status = response.status;
   if (status === 304 && cached) {
     await response.body?.cancel();
@@ -150,7 +153,8 @@ async function once(
   await response.body?.cancel();
   const byStatus: Record<number, DocumentStatus> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not-found', 410: 'not-found' };
   const mapped = byStatus[status] ?? (status >= 500 ? 'unreachable' : 'invalid');
-  return { result: { status: mapped, httpStatus: status, quads: [], fromCache: false, detail: `HTTP ${status}` } };
+  const moved = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+  return { result: { status: mapped, httpStatus: status, quads: [], fromCache: false, detail: `HTTP ${status}${moved}` } };
 }
 
 /**

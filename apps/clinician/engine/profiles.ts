@@ -16,6 +16,7 @@
  */
 import { Parser, type Quad } from 'n3';
 import { isSafeHttpIri } from '../../shared/measurement/index.ts';
+import { isWithin } from '../../shared/same-origin.ts';
 import { NS } from '../../../vocab/terms.ts';
 import type { PatientPod } from './plan.ts';
 
@@ -31,8 +32,7 @@ export class PodServers {
   }
 
   allows(url: string): boolean {
-    if (!isSafeHttpIri(url)) return false;
-    return this.origins.has(new URL(url).origin);
+    return isSafeHttpIri(url) && isWithin(url, this.list);
   }
 
   get list(): string[] {

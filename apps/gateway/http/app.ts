@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
 import { invalidInput, problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../shared/problem.ts';
 import { ENROLMENT_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
+import { isWithin } from '../../shared/same-origin.ts';
 import type { Delivery } from '../delivery.ts';
 import { LatencyWindow } from '../metrics.ts';
 import { readingsFromFhir, readingsFromJson, type IntakeContext, type IntakeResult } from '../intake.ts';
@@ -216,7 +217,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   });
   app.post('/enrolments', rateLimit(deps.enrolmentRateLimit ?? ENROLMENT_RATE_LIMIT, 'enrolments'), ...jsonBody(['application/json']), async (req, res) => {
     const request = parseEnrolmentRequest(req.body);
-    const served = (iri: string) => !deps.podServers || deps.podServers.some((base) => iri.startsWith(base));
+    const served = (iri: string) => !deps.podServers || isWithin(iri, deps.podServers);
     if (!served(request.webId)) {
       throw new EnrolmentError('webId', `this gateway delivers to pods on ${deps.podServers!.join(', ')}; it does not fetch a profile or write anywhere else`);
     }

@@ -19,7 +19,7 @@ function isRunning(pid: number): boolean {
 export async function lockOutbox(path: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const file = await open(path, 'wx');
+      const file = await open(path, 'wx', 0o600);
       await file.writeFile(`${process.pid}\n`);
       await file.close();
       return () => rm(path, { force: true });

@@ -70,7 +70,7 @@ async function openForWriting(path: string): Promise<FileHandle> {
     return await open(path, 'r+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const created = await open(path, 'wx+');
+    const created = await open(path, 'wx+', 0o600);
     await created.sync();
     await syncDirectory(path);
     return created;
@@ -255,7 +255,7 @@ export class JsonLinesLog {
 
   private async replaceFile(records: Iterable<unknown>): Promise<void> {
     const temporary = join(dirname(this.path), `${basename(this.path)}.compacting`);
-    const next = await open(temporary, 'w+');
+    const next = await open(temporary, 'w+', 0o600);
     let size = 0;
     try {
       let lines: string[] = [];

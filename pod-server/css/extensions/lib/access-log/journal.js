@@ -9,7 +9,8 @@
  * interval. A segment is deleted once its entries are in the pods; whatever is
  * left in the folder at start-up is replayed (entries are idempotent).
  *
- * Never reads a pod; never blocks on anything but a local append.
+ * Never reads a pod; never blocks on anything but a local append. The folder
+ * is 0700 and its files 0600 (who read which patient's data is health data).
  */
 const { closeSync, fdatasync, close, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
@@ -33,7 +34,7 @@ class Journal {
    * becomes the newest segment first, so open() can start an empty one.
    */
   leftOver() {
-    mkdirSync(this.folder, { recursive: true });
+    mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     const numbered = (names) => names.filter((n) => SEGMENT.test(n)).map((n) => ({ n, seq: Number(SEGMENT.exec(n)[1]) }));
     for (const { seq } of numbered(readdirSync(this.folder))) this.sequence = Math.max(this.sequence, seq);
     if (readdirSync(this.folder).includes(CURRENT)) renameSync(join(this.folder, CURRENT), this.nextSegment());
@@ -49,8 +50,8 @@ class Journal {
 
   /** Starts a fresh current file. Call after leftOver() has been dealt with. */
   open() {
-    mkdirSync(this.folder, { recursive: true });
-    this.fd = openSync(join(this.folder, CURRENT), 'a');
+    mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+    this.fd = openSync(join(this.folder, CURRENT), 'a', 0o600);
     this.entries = [];
   }
 

@@ -4,7 +4,8 @@
  * remembered for a short time.
  *
  * - Only from allowed places: the server's own base URL and the configured
- *   hosts (origins or base URLs). Anything else is never fetched.
+ *   hosts (origins or base URLs), compared by parsed origin and path, never
+ *   as string prefixes; no user info. Anything else is never fetched.
  * - Unauthenticated (as CSS does: group documents are public), no redirects,
  *   Turtle / N-Triples / N3 only (no JSON-LD, whose remote contexts would be
  *   fetched too), with a timeout and a size limit.
@@ -15,6 +16,7 @@
  *   calls it when one of its own resources changes).
  */
 const { Parser } = require('n3');
+const { isWithin } = require('../util/same-origin');
 
 const VCARD_HAS_MEMBER = 'http://www.w3.org/2006/vcard/ns#hasMember';
 const RDF_TYPES = new Map([
@@ -54,14 +56,9 @@ class GroupDocuments {
     this.fetches = 0;
   }
 
+  /** By parsed origin and path, never by string prefix; no user info (lib/util/same-origin.js). */
   isAllowed(url) {
-    let href;
-    try {
-      href = new URL(url).href;
-    } catch {
-      return false;
-    }
-    return this.allowed.some((prefix) => href.startsWith(prefix));
+    return isWithin(url, this.allowed);
   }
 
   /** Whether `webId` is a vcard:hasMember of `group` (an IRI, `document#fragment`). Never throws. */
