@@ -346,8 +346,15 @@ describe('tokens', () => {
 // (policy: test/support/access-table-content.ts).
 describe('content types under each container, and registration', () => {
   it('stores only RDF under health/, anything at the pod root, and serves none of it as a page of the pod server', async () => {
+    // The rows above revoked the lung team's oxygen saturation and emptied the team: put lunde back in it, so
+    // that a team with Append on notes/ (and one with Read only on a category) is in these rows too.
+    await publishGroup(await world.fetchAs('ous'), world.baseUrl, demoGroup('lungeteam'));
+    const grants: Grants = {
+      ...GRANTS,
+      hans: GRANTS.hans.map((g) => (g.members.includes('lunde') ? { ...g, categories: g.categories.filter((c) => c !== 'oxygen-saturation') } : g)),
+    };
     const before = await podTree(world.dataDir);
-    const cells = contentCells();
+    const cells = contentCells(grants);
     const failures: string[] = [];
     const stored: { location: string; cell: (typeof cells)[number] }[] = [];
     await eachLimited(cells, CONCURRENCY, async (cell) => {

@@ -12,7 +12,7 @@
  *
  * Pure data and functions: no I/O.
  */
-import { ROLES, expectedStatus, type Area, type Expectation, type Patient, type Resource, type Role } from './access-table.ts';
+import { GRANTS, ROLES, expectedStatus, type Area, type Expectation, type Grants, type Patient, type Resource, type Role } from './access-table.ts';
 
 /** A body in each content type: the two that run script in a browser, one inert text, and RDF. */
 export const CONTENT: readonly { readonly type: string; readonly rdf: boolean; readonly body: string; readonly extension: string }[] = [
@@ -42,16 +42,16 @@ export interface ContentCell {
 const underHealth = (path: string) => /^[^/]+\/health\//u.test(path);
 
 /** A POST of `content` into `container` by `role`: the access model's answer, then the content-type rule. */
-export function expectedContentStatus(role: Role, container: Resource, content: (typeof CONTENT)[number]): Expectation {
-  const access = expectedStatus(role, container, 'POST', 'plain');
+export function expectedContentStatus(role: Role, container: Resource, content: (typeof CONTENT)[number], grants: Grants = GRANTS): Expectation {
+  const access = expectedStatus(role, container, 'POST', 'plain', grants);
   if (access.status !== 201) return access;
   if (!content.rdf && underHealth(container.path)) return { status: 415, because: 'only RDF is stored under health/' };
   return { status: 201, because: 'allowed' };
 }
 
-export function contentCells(): ContentCell[] {
+export function contentCells(grants: Grants = GRANTS): ContentCell[] {
   return CONTENT_CONTAINERS.flatMap((container) =>
-    ROLES.flatMap((role) => CONTENT.map((content) => ({ role, container, content, expected: expectedContentStatus(role, container, content) }))),
+    ROLES.flatMap((role) => CONTENT.map((content) => ({ role, container, content, expected: expectedContentStatus(role, container, content, grants) }))),
   );
 }
 
