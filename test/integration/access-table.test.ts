@@ -41,8 +41,7 @@ import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey
 import { MONTH, seedAndListResources } from '../support/access-table-world.ts';
 import { countAccounts, startTestWorld, type TestWorld } from '../support/test-world.ts';
 import { readRegistrationKey } from '../../pod-server/registration.ts';
-import { contentCells, REGISTRATION_REFUSED, servedAs } from '../support/access-table-content.ts';
-import { getIndexControls } from '../../pod-server/world/account-api.ts';
+import { createAccount, runContentRows, runRegistrationRows } from '../support/access-table-content-rows.ts';
 
 const CONCURRENCY = 8;
 const REPORT = join(import.meta.dirname, '..', 'reports', 'access-table.json');
@@ -345,6 +344,8 @@ describe('tokens', () => {
 // Issue #17, point 1: what may be stored where, how it is served, and who may create an account
 // (policy: test/support/access-table-content.ts).
 describe('content types under each container, and registration', () => {
+  const rows = () => ({ world, fetchFor, created, concurrency: CONCURRENCY });
+
   it('stores only RDF under health/, anything at the pod root, and serves none of it as a page of the pod server', async () => {
     // The rows above revoked the lung team's oxygen saturation and emptied the team: put lunde back in it, so
     // that a team with Append on notes/ (and one with Read only on a category) is in these rows too.
@@ -354,66 +355,21 @@ describe('content types under each container, and registration', () => {
       hans: GRANTS.hans.map((g) => (g.members.includes('lunde') ? { ...g, categories: g.categories.filter((c) => c !== 'oxygen-saturation') } : g)),
     };
     const before = await podTree(world.dataDir);
-    const cells = contentCells(grants);
-    const failures: string[] = [];
-    const stored: { location: string; cell: (typeof cells)[number] }[] = [];
-    await eachLimited(cells, CONCURRENCY, async (cell) => {
-      const label = `${cell.role} (${ACTOR[cell.role] ?? 'no identity'}) POST ${cell.content.type} into ${cell.container.label}`;
-      const response = await (await fetchFor(cell.role))(url(cell.container.path), {
-        method: 'POST',
-        headers: { 'content-type': cell.content.type, slug: `content-${cell.role}.${cell.content.extension}` },
-        body: cell.content.body,
-      });
-      await response.body?.cancel();
-      if (response.status === 201) {
-        const location = response.headers.get('location')!;
-        created.add(location);
-        stored.push({ location, cell });
-      }
-      if (response.status !== cell.expected.status) failures.push(`${label}: expected ${cell.expected.status} (${cell.expected.because}), got ${response.status}`);
-    });
-    // Read back as the owner: every stored document sandboxed and nosniff, anything not RDF as a download.
-    for (const { location, cell } of stored) {
-      const response = await (await world.fetchAs(cell.container.pod))(location, { headers: { accept: cell.content.type } });
-      await response.body?.cancel();
-      const headers = {
-        csp: response.headers.get('content-security-policy'),
-        nosniff: response.headers.get('x-content-type-options'),
-        disposition: response.headers.get('content-disposition'),
-      };
-      if (JSON.stringify(headers) !== JSON.stringify(servedAs(cell.content))) {
-        failures.push(`GET ${cell.content.type} from ${cell.container.label}: served with ${JSON.stringify(headers)}, expected ${JSON.stringify(servedAs(cell.content))}`);
-      }
-    }
-    expect(failures.sort()).toEqual([]);
-    expect(stored.length).toBeGreaterThan(0);
+    const { failures, cells, stored } = await runContentRows(rows(), grants);
+    expect(failures).toEqual([]);
+    expect(stored).toBeGreaterThan(0);
     await cleanUp();
     expect(diff(before, await podTree(world.dataDir))).toEqual([]);
-    report.extra['content types'] = cells.length + stored.length;
+    report.extra['content types'] = cells + stored;
   }, 120_000);
 
   it('registration: nobody creates an account without the operator\'s key, whoever they are logged in as; the key does', async () => {
-    const create = async (f: typeof fetch, body: unknown) => {
-      const response = await f((await getIndexControls(world.baseUrl)).account.create, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-      });
-      await response.body?.cancel();
-      return response.status;
-    };
     const accounts = await countAccounts(world.dataDir);
-    const failures: string[] = [];
-    for (const role of ROLES) {
-      const status = await create(await fetchFor(role), {});
-      if (status !== REGISTRATION_REFUSED.status) failures.push(`${role}: expected ${REGISTRATION_REFUSED.status} (${REGISTRATION_REFUSED.because}), got ${status}`);
-    }
-    const wrongKey = await create(fetch, { registrationKey: 'not-the-key' });
-    if (wrongKey !== REGISTRATION_REFUSED.status) failures.push(`a wrong key: expected ${REGISTRATION_REFUSED.status}, got ${wrongKey}`);
+    const { failures, rows: count } = await runRegistrationRows(rows());
     expect(failures).toEqual([]);
     expect(await countAccounts(world.dataDir)).toBe(accounts);
-    expect(await create(fetch, { registrationKey: await readRegistrationKey(world.dataDir) })).toBe(200);
+    expect(await createAccount(world, fetch, { registrationKey: await readRegistrationKey(world.dataDir) })).toBe(200);
     expect(await countAccounts(world.dataDir)).toBe(accounts + 1);
-    report.extra.registration = ROLES.length + 2;
+    report.extra.registration = count + 1;
   });
 });
