@@ -3,14 +3,19 @@
  * provisions the demo world on the first start of the data folder, then the
  * apps, and prints where everything is and how to log in.
  *
- *   npm start -- [--port 3000] [--data-dir .data]
- *   (or HELSEVEV_POD_PORT / HELSEVEV_DATA_DIR)
+ *   npm start -- [--port 3000] [--data-dir .data] [--registration open|closed]
+ *   (or HELSEVEV_POD_PORT / HELSEVEV_DATA_DIR / HELSEVEV_REGISTRATION)
+ *
+ * Registration of new accounts is open here (a visitor may register a
+ * stranger to try things), and the banner says so; a real deployment keeps
+ * the pod server's default, closed (pod-server/registration.ts).
  *
  * Ctrl-C stops everything, apps first, pod server last.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPodServer } from '../pod-server/start.ts';
+import { registrationKeyPath, type Registration } from '../pod-server/registration.ts';
 import { startDemoGateway } from './gateway/demo.ts';
 import { startDemoClinicianApi } from './clinician/service.ts';
 import { startDemoConsent } from './consent/server.ts';
@@ -52,15 +57,19 @@ async function seedMeasurements(ctx: WorldContext): Promise<void> {
 
 function options() {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, registration: { type: 'string' } },
   });
+  const registration = values.registration ?? process.env.HELSEVEV_REGISTRATION ?? 'open';
+  if (registration !== 'open' && registration !== 'closed') {
+    throw new Error(`Registration must be "open" or "closed", not "${registration}"`);
+  }
   const portText = values.port ?? process.env.HELSEVEV_POD_PORT ?? String(DEFAULT_POD_PORT);
   const port = Number(portText);
   if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
     throw new Error(`The pod server port must be a number between 1 and 65535, not "${portText}"`);
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.HELSEVEV_DATA_DIR ?? '.data');
-  return { port, dataDir };
+  return { port, dataDir, registration: registration as Registration };
 }
 
 function table(rows: string[][]): string {
@@ -71,7 +80,7 @@ function table(rows: string[][]): string {
 async function main(): Promise<void> {
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  const { port, dataDir } = options();
+  const { port, dataDir, registration } = options();
   const log = (line: string) => console.log(line);
   const running: Running[] = [];
 
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
     const pods = await startPodServer({
       port,
       dataDir,
+      registration,
       // CSS warns about things provisioning does on purpose (logging in to learn
       // whether an account exists); show errors only, unless asked.
       loggingLevel: process.env.HELSEVEV_POD_LOG_LEVEL ?? 'error',
@@ -109,6 +119,11 @@ async function main(): Promise<void> {
     console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD})`);
     console.log(table(Object.values(world.accounts).map((a) => [a.name, a.role, a.displayName, a.email, a.webId])));
     console.log(`Client credentials: ${credentialsPath(dataDir)}`);
+    console.log(
+      registration === 'open'
+        ? `Registration is OPEN: anyone can create an account at ${pods.baseUrl}.account/ (demo only; --registration closed for real use)`
+        : `Registration is closed: accounts only with the operator's key (${registrationKeyPath(dataDir)})`,
+    );
     for (const service of running) console.log(`${service.name.padEnd(12)} ${service.url}`);
     console.log(
       `\nReady in ${seconds()} s (${world.provisioned ? 'first start: demo world provisioned' : 'restart'}). Ctrl-C to stop.`,

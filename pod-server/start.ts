@@ -18,6 +18,8 @@
  * HELSEVEV_GROUP_CACHE_SECONDS, HELSEVEV_GROUP_CACHE_MAX_ENTRIES,
  * HELSEVEV_GROUP_ALLOWED_HOSTS (comma-separated), HELSEVEV_GROUP_FETCH_TIMEOUT_MS,
  * HELSEVEV_GROUP_MAX_BYTES, HELSEVEV_ACCESS_LOG_FLUSH_MS.
+ * Registration of new accounts is closed unless `registration: 'open'`
+ * (pod-server/registration.ts: the operator's key in `{dataDir}/registration-key`).
  *
  * This module never provisions accounts or data: see pod-server/world/.
  */
@@ -28,6 +30,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POD_PORT } from '../apps/shared/defaults.ts';
 import { checkPrivate, makePrivateFolder } from '../apps/shared/private-files.ts';
+import { ensureRegistrationKey, type Registration } from './registration.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CSS_PACKAGE_DIR = join(here, 'css');
@@ -50,6 +53,8 @@ export interface PodServerOptions {
   accessLog?: boolean | AccessLogOptions;
   /** Cached, allow-listed acl:agentGroup checks (default on); `false` runs CSS's own checker. */
   groupCache?: boolean | GroupCacheOptions;
+  /** Who may create accounts: `closed` (default) only with the operator's key, `open` anyone (the demo). */
+  registration?: Registration;
 }
 
 export interface AccessLogOptions {
@@ -114,6 +119,8 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
       '--rootFilePath', rootFilePath,
       '--loggingLevel', options.loggingLevel ?? 'warn',
       ...extensionArguments(options, dataDir, process.env),
+      '--registration', options.registration ?? 'closed',
+      '--registrationKeyFile', await ensureRegistrationKey(dataDir),
     ],
     { cwd: CSS_PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env },
   );

@@ -13,6 +13,9 @@
 //     --groupCacheSeconds 30  --groupCacheMaxEntries 1000
 //     --groupAllowedHosts "https://a.example,https://b.example/groups/"  (own base URL always allowed)
 //     --groupFetchTimeoutMs 3000  --groupMaxBytes 524288
+//   --registration open|closed    who may create accounts (default closed: only with the operator's key)
+//     --registrationKeyFile FILE  that key (pod-server/registration.ts makes it: {dataDir}/registration-key, 0600)
+//   --notesMaxBytes 65536         largest write to a pod's health/notes/ (always on, like the other corrections)
 // "off" exists for benchmarks and diagnosis (stock CSS behaviour), not for production.
 //
 // Plain JS on purpose: it runs from this package's own node_modules tree, never
@@ -27,6 +30,7 @@
 // and {type:'failed', message} if it could not start, and shuts down when the
 // parent disconnects (the parent died), so no orphan server keeps the port.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +72,9 @@ const { values } = parseArgs({
     groupAllowedHosts: { type: 'string', default: '' },
     groupFetchTimeoutMs: { type: 'string', default: '3000' },
     groupMaxBytes: { type: 'string', default: String(512 * 1024) },
+    registration: { type: 'string', default: 'closed' },
+    registrationKeyFile: { type: 'string' },
+    notesMaxBytes: { type: 'string', default: String(64 * 1024) },
   },
 });
 
@@ -97,6 +104,10 @@ const configs = () => [
   join(EXTENSIONS, 'rdf-validation.json'),
   // Always: a notification goes only to a subscriber who may still read its topic.
   join(EXTENSIONS, 'notifications.json'),
+  // Always: nothing stored runs as a page here (sandboxed, non-RDF as downloads, RDF only under health/,
+  // notes limited in size), and the account cookie is HttpOnly (Secure over https).
+  join(EXTENSIONS, 'active-content.json'),
+  ...(registrationClosed() ? [join(EXTENSIONS, 'registration-closed.json')] : []),
   ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),
   ...(onOff('accessLog') ? [join(EXTENSIONS, 'access-log.json')] : []),
 ];
@@ -108,7 +119,17 @@ const extensionVariables = () => ({
   'urn:helsevev:variable:groupCacheMaxEntries': count('groupCacheMaxEntries', 1),
   'urn:helsevev:variable:groupFetchTimeoutMs': count('groupFetchTimeoutMs', 1),
   'urn:helsevev:variable:groupMaxBytes': count('groupMaxBytes', 1),
+  'urn:helsevev:variable:notesMaxBytes': count('notesMaxBytes', 1),
+  'urn:helsevev:variable:registrationKey': registrationClosed() ? registrationKey() : '',
 });
+const registrationClosed = () => {
+  if (values.registration !== 'open' && values.registration !== 'closed') {
+    throw new Error(`--registration must be "open" or "closed", not "${values.registration}"`);
+  }
+  return values.registration === 'closed';
+};
+/** The operator's key; without one, registration closed means nobody may create an account. */
+const registrationKey = () => (values.registrationKeyFile ? readFileSync(resolve(values.registrationKeyFile), 'utf8').trim() : '');
 
 /** Discovers components only inside this package (pod-server/css), never above it. */
 class ScopedModuleStateBuilder extends ModuleStateBuilder {

@@ -92,11 +92,18 @@ export async function logIn(baseUrl: string, email: string, password: string): P
 /**
  * Creates an account and adds an email/password login to it. CSS has no way to
  * do both at once: if we crash in between, CSS expires the login-less account.
+ * Where registration is closed, only a call with the operator's `registrationKey`
+ * (pod-server/registration.ts) creates an account.
  */
-export async function createAccountWithPassword(baseUrl: string, email: string, password: string): Promise<AccountSession> {
+export async function createAccountWithPassword(
+  baseUrl: string,
+  email: string,
+  password: string,
+  registrationKey?: string,
+): Promise<AccountSession> {
   const index = await getIndexControls(baseUrl);
   const { authorization: token } = await call<{ authorization: string }>(`Creating an account for ${email}`, index.account.create, {
-    body: {},
+    body: registrationKey ? { registrationKey } : {},
   });
   const controls = await controlsFor(baseUrl, token);
   await call(`Adding the password login ${email}`, need(controls.password.create, 'password.create'), {

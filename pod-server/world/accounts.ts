@@ -27,18 +27,25 @@ export interface EnsuredAccount {
   readonly created: { account: boolean; pod: boolean; credentials: boolean };
 }
 
+export interface EnsureAccountOptions {
+  /** Default: the demo password. */
+  readonly password?: string;
+  /** The operator's key, needed to create an account where registration is closed (pod-server/registration.ts). */
+  readonly registrationKey?: string;
+}
+
 export async function ensureAccount(
   baseUrl: string,
   name: string,
   stored: AccountCredentials | undefined,
-  password = DEMO_PASSWORD,
+  { password = DEMO_PASSWORD, registrationKey }: EnsureAccountOptions = {},
 ): Promise<EnsuredAccount> {
   const email = demoEmail(name);
   const podUrl = podUrlOf(baseUrl, name);
   const webId = webIdOf(baseUrl, name);
 
   const existing = await logIn(baseUrl, email, password);
-  const session = existing ?? (await createAccountWithPassword(baseUrl, email, password));
+  const session = existing ?? (await createAccountWithPassword(baseUrl, email, password, registrationKey));
   try {
     const pods = await listPods(session);
     let podCreated = false;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
 import { toOsloIso } from '../../apps/shared/measurement/identity.ts';
 import type { Grantee, HealthAccess } from '../../apps/shared/health-acl.ts';
+import { readRegistrationKey } from '../registration.ts';
 import { ensureAccount } from './accounts.ts';
 import { readCredentials, writeCredentials, type AccountCredentials, type CredentialsFile } from '../../apps/shared/credentials.ts';
 import {
@@ -189,9 +190,10 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
     if (needsProvisioning) {
       // 1. Accounts, pods, client credentials (CSS account API).
       const created: string[] = [];
+      const registrationKey = await readRegistrationKey(dataDir);
       let saving = Promise.resolve();
       await eachLimited(DEMO_ACCOUNTS, 3, async (a) => {
-        const result = await ensureAccount(baseUrl, a.name, credentials[a.name]);
+        const result = await ensureAccount(baseUrl, a.name, credentials[a.name], { registrationKey });
         if (result.created.account || result.created.pod) created.push(a.name);
         if (result.created.credentials) {
           credentials = { ...credentials, [a.name]: result.credentials };

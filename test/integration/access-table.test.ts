@@ -39,7 +39,9 @@ import { diff, eachLimited, podTree, requestFor } from '../support/access-table-
 import { listen, notifiedOfNewReading } from '../support/access-table-notifications.ts';
 import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
 import { MONTH, seedAndListResources } from '../support/access-table-world.ts';
-import { startTestWorld, type TestWorld } from '../support/test-world.ts';
+import { countAccounts, startTestWorld, type TestWorld } from '../support/test-world.ts';
+import { readRegistrationKey } from '../../pod-server/registration.ts';
+import { createAccount, runContentRows, runRegistrationRows } from '../support/access-table-content-rows.ts';
 
 const CONCURRENCY = 8;
 const REPORT = join(import.meta.dirname, '..', 'reports', 'access-table.json');
@@ -95,8 +97,10 @@ async function run(cells: readonly Cell[], grants: Grants = GRANTS): Promise<str
 
 beforeAll(async () => {
   startedAt = performance.now();
-  world = await startTestWorld({ podServer: { groupCache: { seconds: 2 }, accessLog: { flushMs: 200 } } });
-  strangerCredentials = (await ensureAccount(world.baseUrl, 'stranger', undefined)).credentials;
+  // Registration closed, as in production: the stranger is an account the operator made (any other user of the server).
+  world = await startTestWorld({ podServer: { groupCache: { seconds: 2 }, accessLog: { flushMs: 200 }, registration: 'closed' } });
+  const registrationKey = await readRegistrationKey(world.dataDir);
+  strangerCredentials = (await ensureAccount(world.baseUrl, 'stranger', undefined, { registrationKey })).credentials;
   stranger = await openPodSession(strangerCredentials);
   resources = await seedAndListResources(world);
 }, 180_000);
@@ -334,5 +338,38 @@ describe('tokens', () => {
     }
     expect(failures).toEqual([]);
     report.extra.token = rows.length;
+  });
+});
+
+// Issue #17, point 1: what may be stored where, how it is served, and who may create an account
+// (policy: test/support/access-table-content.ts).
+describe('content types under each container, and registration', () => {
+  const rows = () => ({ world, fetchFor, created, concurrency: CONCURRENCY });
+
+  it('stores only RDF under health/, anything at the pod root, and serves none of it as a page of the pod server', async () => {
+    // The rows above revoked the lung team's oxygen saturation and emptied the team: put lunde back in it, so
+    // that a team with Append on notes/ (and one with Read only on a category) is in these rows too.
+    await publishGroup(await world.fetchAs('ous'), world.baseUrl, demoGroup('lungeteam'));
+    const grants: Grants = {
+      ...GRANTS,
+      hans: GRANTS.hans.map((g) => (g.members.includes('lunde') ? { ...g, categories: g.categories.filter((c) => c !== 'oxygen-saturation') } : g)),
+    };
+    const before = await podTree(world.dataDir);
+    const { failures, cells, stored } = await runContentRows(rows(), grants);
+    expect(failures).toEqual([]);
+    expect(stored).toBeGreaterThan(0);
+    await cleanUp();
+    expect(diff(before, await podTree(world.dataDir))).toEqual([]);
+    report.extra['content types'] = cells + stored;
+  }, 120_000);
+
+  it('registration: nobody creates an account without the operator\'s key, whoever they are logged in as; the key does', async () => {
+    const accounts = await countAccounts(world.dataDir);
+    const { failures, rows: count } = await runRegistrationRows(rows());
+    expect(failures).toEqual([]);
+    expect(await countAccounts(world.dataDir)).toBe(accounts);
+    expect(await createAccount(world, fetch, { registrationKey: await readRegistrationKey(world.dataDir) })).toBe(200);
+    expect(await countAccounts(world.dataDir)).toBe(accounts + 1);
+    report.extra.registration = count + 1;
   });
 });

@@ -36,8 +36,11 @@ export interface TestWorldOptions {
   seedMeasurements?: SeedMeasurements;
   /** Print CSS's and provisioning's log lines. */
   verbose?: boolean;
-  /** Options for our CSS extensions (access log, group cache); their defaults otherwise. */
-  podServer?: Pick<PodServerOptions, 'accessLog' | 'groupCache'>;
+  /**
+   * Options for our CSS extensions (access log, group cache) and registration; their defaults otherwise,
+   * except that registration is open, as in the demo (`npm start`): tests and benchmarks add patients.
+   */
+  podServer?: Pick<PodServerOptions, 'accessLog' | 'groupCache' | 'registration'>;
 }
 
 export async function freePort(): Promise<number> {
@@ -69,7 +72,9 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
   let podServerOptions = options.podServer;
 
   const start = async () => {
-    const server = await startPodServer({ port, dataDir, log, loggingLevel: options.verbose ? 'warn' : 'error', ...podServerOptions });
+    const server = await startPodServer({
+      port, dataDir, log, loggingLevel: options.verbose ? 'warn' : 'error', registration: 'open', ...podServerOptions,
+    });
     try {
       const provisioning = await provisionWorld({ baseUrl: server.baseUrl, dataDir, log, seedMeasurements: options.seedMeasurements });
       return { server, provisioning };

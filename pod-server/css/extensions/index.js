@@ -12,6 +12,9 @@ const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGro
 const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
 const { DeviceWritePermissionReader } = require('./lib/http/DeviceWritePermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
+const { InertContentHttpHandler } = require('./lib/http/InertContentHttpHandler');
+const { AccountCookieWriter } = require('./lib/http/AccountCookieWriter');
+const { ClosedRegistration } = require('./lib/http/ClosedRegistration');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
@@ -27,4 +30,7 @@ module.exports = {
   RdfValidatingStore,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
+  InertContentHttpHandler,
+  AccountCookieWriter,
+  ClosedRegistration,
 };

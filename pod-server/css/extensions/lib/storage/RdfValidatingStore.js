@@ -14,15 +14,7 @@
  * refused before any lock is taken.
  */
 const { PassthroughStore } = require('@solid/community-server');
-
-const RDF_TYPES = new Set([
-  'text/turtle',
-  'application/n-triples',
-  'application/n-quads',
-  'application/trig',
-  'text/n3',
-  'application/ld+json',
-]);
+const { RDF_TYPES } = require('../rdf-types');
 
 class RdfValidatingStore extends PassthroughStore {
   /**
