@@ -1,0 +1,117 @@
+/**
+ * The patient's page against users of the same pod server, in chromium:
+ *
+ * - "Who has looked" shows who a reader verifiably is. A stranger registers
+ *   an account, names themself "Ingrid Lunde" of Oslo universitetssykehus in
+ *   their own profile and tries to read hans's data. Hans's page must not
+ *   show that claim: it shows the stranger's WebID as not in any
+ *   organisation's directory, while the real Ingrid Lunde's read shows her
+ *   name and organisation as the organisation publishes them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startConsentApp, type ConsentApp } from '../../apps/consent/server.ts';
+import { accessLogDocument, parseAccessLog, type AccessLogEntry } from '../../apps/shared/access-log.ts';
+import { categoryContainer } from '../../apps/shared/measurement/identity.ts';
+import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
+import { ensureAccount } from '../../pod-server/world/accounts.ts';
+import { describeProfile } from '../../pod-server/world/profiles.ts';
+import { seriousViolations } from '../support/axe.ts';
+import { launchChromium, logInThroughPodServer } from '../support/chromium.ts';
+import { startTestWorld, type TestWorld } from '../support/test-world.ts';
+
+let world: TestWorld;
+let app: ConsentApp;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let stranger: PodSession;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  world = await startTestWorld({ podServer: { accessLog: { flushMs: 200 } } });
+  app = await startConsentApp({ port: 0, podBaseUrl: world.baseUrl });
+  stranger = await openPodSession((await ensureAccount(world.baseUrl, 'stranger', undefined)).credentials);
+  browser = await launchChromium();
+  context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo', viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await stranger?.close();
+  await app?.stop();
+  await world?.stop();
+});
+
+const hansOxygen = () => categoryContainer(world.accounts.hans!.podUrl, 'oxygen-saturation');
+
+async function read(fetchFn: typeof fetch, url: string): Promise<number> {
+  const response = await fetchFn(url);
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** Hans's log entries of today, once `done` says they are all there (the server writes them about once a second). */
+async function hansLogWhen(done: (entries: AccessLogEntry[]) => boolean): Promise<AccessLogEntry[]> {
+  const hans = await world.fetchAs('hans');
+  let entries: AccessLogEntry[] = [];
+  for (let attempt = 0; attempt < 60 && !done(entries); attempt++) {
+    const day = await hans(accessLogDocument(world.accounts.hans!.podUrl, new Date()));
+    entries = day.ok ? parseAccessLog(await day.text(), day.url) : [];
+    if (!done(entries)) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return entries;
+}
+
+describe('"who has looked" shows who a reader verifiably is', () => {
+  const strangerWebId = () => `${world.baseUrl}stranger/profile/card#me`;
+  const lundeWebId = () => world.accounts.lunde!.webId;
+
+  it('a stranger who calls themself "Ingrid Lunde, Oslo universitetssykehus" is shown as an unverified WebID', async () => {
+    // The stranger's own profile claims to be the demo's lung doctor, of OUS.
+    await describeProfile(stranger.fetch, world.baseUrl, {
+      name: 'stranger', role: 'clinician', displayName: 'Ingrid Lunde', description: 'Lung doctor, OUS lung team', organisation: 'ous',
+    });
+    const profile = await (await fetch(strangerWebId())).text();
+    expect(profile).toContain('Ingrid Lunde');
+
+    expect(await read(stranger.fetch, hansOxygen())).toBe(403);
+    expect(await read(await world.fetchAs('lunde'), hansOxygen())).toBe(200);
+    const entries = await hansLogWhen((list) =>
+      list.some((e) => e.agent === strangerWebId()) && list.some((e) => e.agent === lundeWebId() && e.outcome === 'allowed'));
+    expect(entries.some((e) => e.agent === strangerWebId() && e.outcome === 'denied')).toBe(true);
+
+    await logInThroughPodServer(page, { appUrl: app.url, podBaseUrl: world.baseUrl, name: 'hans' });
+    await page.locator('#logout').waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'Hvem har sett' }).click();
+    await page.locator('#access-log').waitFor({ timeout: 30_000 });
+
+    // Lunde herself was never refused: a refused read under her name is the stranger's claim, shown as hers.
+    expect(await page.locator('#access-log li.denied').filter({ hasText: 'Ingrid Lunde' }).allTextContents()).toEqual([]);
+    const strangerEntry = page.locator('#access-log li').filter({ hasText: strangerWebId() }).first();
+    const nb = (await strangerEntry.textContent()) ?? '';
+    expect(nb).not.toContain('Ingrid Lunde');
+    expect(nb).not.toContain('Oslo universitetssykehus');
+    expect(nb).toContain('Ikke i katalogen til noen organisasjon');
+    expect(nb).not.toContain('Bekreftet');
+
+    const lundeEntry = page.locator('#access-log li.allowed').filter({ hasText: lundeWebId() }).first();
+    const lundeNb = (await lundeEntry.textContent()) ?? '';
+    expect(lundeNb).toContain('OUS lungeteam – Ingrid Lunde leste');
+    expect(lundeNb).toContain('Bekreftet av Oslo universitetssykehus');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    const en = (await strangerEntry.textContent()) ?? '';
+    expect(en).toContain('Not in any organisation\'s directory');
+    expect(en).not.toContain('Ingrid Lunde');
+    const lundeEn = (await lundeEntry.textContent()) ?? '';
+    expect(lundeEn).toContain('OUS lung team – Ingrid Lunde read');
+    expect(lundeEn).toContain('Verified by Oslo University Hospital');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
