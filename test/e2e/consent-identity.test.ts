@@ -7,6 +7,10 @@
  *   show that claim: it shows the stranger's WebID as not in any
  *   organisation's directory, while the real Ingrid Lunde's read shows her
  *   name and organisation as the organisation publishes them.
+ * - The login step shows the app's origin: on the page's login button, and
+ *   on the pod server's own consent screen (the app's client_id is its
+ *   Client Identifier Document, {origin}/id). A look-alike page on another
+ *   origin that calls itself "Helsevev" too shows its own origin there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,11 +21,13 @@ import { openPodSession, type PodSession } from '../../apps/shared/pod-session.t
 import { ensureAccount } from '../../pod-server/world/accounts.ts';
 import { describeProfile } from '../../pod-server/world/profiles.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { launchChromium, logInThroughPodServer } from '../support/chromium.ts';
+import { DEMO_PASSWORD, demoEmail } from '../../pod-server/world/demo-world.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
 let world: TestWorld;
 let app: ConsentApp;
+let lookalike: ConsentApp;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -31,6 +37,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   world = await startTestWorld({ podServer: { accessLog: { flushMs: 200 } } });
   app = await startConsentApp({ port: 0, podBaseUrl: world.baseUrl });
+  lookalike = await startConsentApp({ port: 0, podBaseUrl: world.baseUrl });
   stranger = await openPodSession((await ensureAccount(world.baseUrl, 'stranger', undefined)).credentials);
   browser = await launchChromium();
   context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo', viewport: { width: 1280, height: 900 } });
@@ -43,6 +50,7 @@ afterAll(async () => {
   await browser?.close();
   await stranger?.close();
   await app?.stop();
+  await lookalike?.stop();
   await world?.stop();
 });
 
@@ -66,6 +74,58 @@ async function hansLogWhen(done: (entries: AccessLogEntry[]) => boolean): Promis
   return entries;
 }
 
+/** From a page's login button through the pod server's login form to its consent screen; returns what that screen says of the app. */
+async function consentScreenOf(on: Page, appUrl: string, name: string): Promise<string> {
+  await on.goto(appUrl);
+  await on.locator('#login:not([disabled])').click();
+  await on.waitForURL((url) => url.href.startsWith(world.baseUrl), { timeout: 30_000 });
+  await on.locator('#email').fill(demoEmail(name));
+  await on.locator('#password').fill(DEMO_PASSWORD);
+  await on.locator('button[type=submit]:not([disabled])').first().click();
+  await on.locator('#authorize:not([disabled])').waitFor({ timeout: 30_000 });
+  await on.locator('#client dd').nth(1).waitFor({ timeout: 30_000 });
+  return (await on.locator('#client').textContent()) ?? '';
+}
+
+describe('the login step shows the app\'s origin', () => {
+  const origin = () => new URL(app.url).origin;
+
+  it('the page\'s login button names the origin the patient logs in to, and serves its Client Identifier Document', async () => {
+    await page.goto(app.url);
+    await page.locator('#login:not([disabled])').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#login').textContent()).toBe(`Logg inn i Helsevev på ${origin()}`);
+    expect(await page.locator('#login-check').textContent()).toContain(`${origin()}/id`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    expect(await page.locator('#login').textContent()).toBe(`Log in to Helsevev at ${origin()}`);
+    await page.getByRole('button', { name: 'Norsk', exact: true }).click();
+
+    const document = await (await fetch(`${origin()}/id`)).json();
+    expect(document).toMatchObject({ client_id: `${origin()}/id`, client_name: 'Helsevev', redirect_uris: [`${origin()}/`] });
+  });
+
+  it('the pod server\'s consent screen shows the app by its origin, and the login comes back to it', async () => {
+    const screen = await consentScreenOf(page, app.url, 'hans');
+    expect(screen).toContain('Helsevev');
+    expect(screen).toContain(`${origin()}/id`);
+    await page.locator('#authorize').click();
+    await page.waitForURL((url) => url.href.startsWith(app.url), { timeout: 30_000 });
+    await page.locator('#logout').waitFor({ timeout: 30_000 });
+  });
+
+  it('a look-alike page on another origin, also called "Helsevev", shows its own origin there', async () => {
+    const other = await browser.newContext({ locale: 'nb-NO' });
+    try {
+      const screen = await consentScreenOf(await other.newPage(), lookalike.url, 'hans');
+      expect(screen).toContain('Helsevev');
+      expect(screen).toContain(`${new URL(lookalike.url).origin}/id`);
+      expect(screen).not.toContain(origin());
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('"who has looked" shows who a reader verifiably is', () => {
   const strangerWebId = () => `${world.baseUrl}stranger/profile/card#me`;
   const lundeWebId = () => world.accounts.lunde!.webId;
@@ -84,7 +144,7 @@ describe('"who has looked" shows who a reader verifiably is', () => {
       list.some((e) => e.agent === strangerWebId()) && list.some((e) => e.agent === lundeWebId() && e.outcome === 'allowed'));
     expect(entries.some((e) => e.agent === strangerWebId() && e.outcome === 'denied')).toBe(true);
 
-    await logInThroughPodServer(page, { appUrl: app.url, podBaseUrl: world.baseUrl, name: 'hans' });
+    // hans logged in above
     await page.locator('#logout').waitFor({ timeout: 30_000 });
     await page.getByRole('link', { name: 'Hvem har sett' }).click();
     await page.locator('#access-log').waitFor({ timeout: 30_000 });
