@@ -126,6 +126,53 @@ describe('the login step shows the app\'s origin', () => {
   });
 });
 
+/** A look-alike that registers itself with the pod server, as any web page can, and sends a logged-in person to its login. */
+async function lookalikeRegistersItself(clientName: string, redirectUri: string): Promise<string> {
+  const configuration = await (await fetch(`${world.baseUrl}.well-known/openid-configuration`)).json() as Record<string, string>;
+  const registration = await fetch(configuration.registration_endpoint!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_name: clientName, redirect_uris: [redirectUri], application_type: 'web', token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'], response_types: ['code'],
+    }),
+  });
+  expect(registration.status).toBe(201);
+  const { client_id: clientId } = await registration.json() as { client_id: string };
+  const authorize = new URL(configuration.authorization_endpoint!);
+  const params = {
+    client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid webid', state: 'x', nonce: 'y',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+  };
+  for (const [name, value] of Object.entries(params)) authorize.searchParams.set(name, value);
+  return authorize.href;
+}
+
+describe('the pod server\'s consent screen names a self-registered look-alike by its origin', () => {
+  it('a look-alike registered as "Helsevev" shows where the login goes, and its name is text, not markup', async () => {
+    const redirect = 'http://localhost:4999/';
+    const name = 'Helsevev<img src=x onerror="document.title=\'pwned\'">';
+    const other = await browser.newContext({ locale: 'nb-NO' });
+    try {
+      const on = await other.newPage();
+      await on.goto(await lookalikeRegistersItself(name, redirect));
+      await on.locator('#email').fill(demoEmail('hans'));
+      await on.locator('#password').fill(DEMO_PASSWORD);
+      await on.locator('button[type=submit]:not([disabled])').first().click();
+      await on.locator('#authorize:not([disabled])').waitFor({ timeout: 30_000 });
+      await on.locator('#client dd').nth(1).waitFor({ timeout: 30_000 });
+      expect(await on.locator('#client img').count()).toBe(0); // the name was not made into an element
+      expect(await on.locator('#client').textContent()).toContain(name); // shown as the text it is
+      const screen = (await on.locator('main').textContent()) ?? '';
+      expect(screen).toContain('This login will be sent to http://localhost:4999');
+      expect(screen).not.toContain(new URL(app.url).origin);
+      expect(await on.title()).not.toBe('pwned');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('"who has looked" shows who a reader verifiably is', () => {
   const strangerWebId = () => `${world.baseUrl}stranger/profile/card#me`;
   const lundeWebId = () => world.accounts.lunde!.webId;

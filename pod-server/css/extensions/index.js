@@ -15,6 +15,7 @@ const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
+const { ClientOriginInfoHandler } = require('./lib/oidc/ClientOriginInfoHandler');
 
 module.exports = {
   AccessLogHttpHandler,
@@ -27,4 +28,5 @@ module.exports = {
   RdfValidatingStore,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
+  ClientOriginInfoHandler,
 };
