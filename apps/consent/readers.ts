@@ -55,14 +55,10 @@ export function identifyReader(
 ): ReaderIdentity {
   if (!agent) return { kind: 'anonymous' };
   if (agent === patientWebId) return { kind: 'you' };
-  let name: string | undefined;
-  const teams = directory.entries.filter((entry) => {
-    if ('agent' in entry.grantee) return entry.grantee.agent === agent;
-    const member = members.get(granteeIri(entry.grantee))?.find((m) => m.webId === agent);
-    name ??= member?.name;
-    return member !== undefined;
-  });
+  const listedIn = (entry: DirectoryEntry) => members.get(granteeIri(entry.grantee))?.filter((m) => m.webId === agent) ?? [];
+  const teams = directory.entries.filter((entry) => ('agent' in entry.grantee && entry.grantee.agent === agent) || listedIn(entry).length > 0);
   if (teams.length === 0) return { kind: 'unverified', webId: agent };
+  const name = teams.flatMap(listedIn).find((m) => m.name)?.name;
   return { kind: 'verified', webId: agent, ...(name ? { name } : {}), teams };
 }
 
