@@ -9,7 +9,7 @@
  */
 import {
   FetchError, getContainedResourceUrlAll, getLinkedResourceUrlAll, getPodUrlAll, getResourceInfo, getSolidDataset,
-  getStringNoLocale, getThing, getUrlAll,
+  getStringNoLocale, getThing,
 } from '@inrupt/solid-client';
 import { Parser, Writer, type Quad } from 'n3';
 import { CATEGORIES, type KindId } from '../../vocab/catalogue.ts';
@@ -26,6 +26,7 @@ import { withSlash } from '../shared/pod-urls.ts';
 import {
   parseAclTurtle, readContainerAccess, type AclWrite, type ConsentPlan, type ContainerAccess, type CurrentAccess,
 } from './access.ts';
+import { parseGroupMembers, type GroupMember } from './readers.ts';
 
 type Fetch = typeof fetch;
 
@@ -222,26 +223,21 @@ export async function readEverything(fetchFn: Fetch, patient: Patient) {
   return { categories, notes, consentQuads };
 }
 
-/** Names and team memberships of the agents in the access log, from public profiles and group documents. */
-export async function readGroupMembers(fetchFn: Fetch, groupIri: string): Promise<string[]> {
+/**
+ * The members of a directory team, from the group document its organisation
+ * publishes (apps/consent/readers.ts says why there and not the members'
+ * profiles). Read without the patient's token: group documents are public
+ * (the pod server reads them unauthenticated to evaluate acl:agentGroup), and
+ * the patient's token has no business at a URL a third party named. A
+ * document that cannot be read vouches for nobody.
+ */
+export async function readGroupMembers(fetchFn: Fetch, groupIri: string): Promise<GroupMember[]> {
   const document = groupIri.replace(/#.*$/, '');
   try {
-    const dataset = await withPodErrors(document, () => getSolidDataset(document, { fetch: fetchFn }));
-    const group = getThing(dataset, groupIri);
-    return group ? getUrlAll(group, `${NS.vcard}hasMember`) : [];
+    const response = await request(fetchFn, document, { headers: { accept: 'text/turtle' }, credentials: 'omit', redirect: 'error' });
+    return parseGroupMembers(await response.text(), groupIri);
   } catch {
     return [];
-  }
-}
-
-export async function readAgentName(fetchFn: Fetch, webId: string): Promise<string | undefined> {
-  try {
-    const card = webId.replace(/#.*$/, '');
-    const dataset = await getSolidDataset(card, { fetch: fetchFn });
-    const me = getThing(dataset, webId);
-    return (me && (getStringNoLocale(me, `${NS.foaf}name`) ?? getStringNoLocale(me, `${NS.vcard}fn`))) ?? undefined;
-  } catch {
-    return undefined;
   }
 }
 

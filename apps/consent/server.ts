@@ -6,6 +6,13 @@
  * page logs in and talks to the pod directly from the browser. Errors are
  * RFC 9457 problem+json.
  *
+ * It also serves the page's Solid-OIDC Client Identifier Document at `/id`
+ * (clientIdDocument): the page logs in with that URL as its client_id, so the
+ * pod server's consent screen names the app by an address on the page's own
+ * origin, which a look-alike app on another origin cannot claim (the pod
+ * server fetches the document from that URL and sends the login only to the
+ * redirect_uris it lists).
+ *
  *   startConsentApp({ port: 3002, podBaseUrl: 'http://localhost:3000/' })
  */
 import { createServer, type Server } from 'node:http';
@@ -25,6 +32,8 @@ export interface ConsentAppOptions {
   podBaseUrl: string;
   /** The public directory of organisations; default the demo world's. */
   directoryUrl?: string;
+  /** The page's URL as browsers reach it (behind a proxy, its https address); default http://localhost:{port}/. */
+  appUrl?: string;
 }
 
 export interface ConsentApp {
@@ -60,11 +69,46 @@ function send(res: Response, p: Problem): void {
   res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
 }
 
-export function createConsentApp(bundle: ConsentBundle, config: { podBaseUrl: string; directoryUrl: string }): express.Express {
+/** The app's name on the pod server's consent screen (the page also says its origin, which is what to check). */
+export const CLIENT_NAME = 'Helsevev';
+
+/**
+ * The Solid-OIDC Client Identifier Document of the page served at `appUrl`
+ * (https://solidproject.org/TR/oidc#clientids-document): its client_id is its
+ * own URL, and the pod server redirects a login only back to `appUrl`.
+ */
+export function clientIdDocument(appUrl: string) {
+  const root = new URL('/', appUrl).href;
+  return {
+    '@context': ['https://www.w3.org/ns/solid/oidc-context.jsonld'],
+    client_id: new URL('/id', appUrl).href,
+    client_name: CLIENT_NAME,
+    client_uri: root,
+    redirect_uris: [root],
+    post_logout_redirect_uris: [root],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    scope: 'openid webid offline_access',
+    token_endpoint_auth_method: 'none',
+    application_type: 'web',
+  };
+}
+
+export interface ConsentAppConfig {
+  podBaseUrl: string;
+  directoryUrl: string;
+  /** Where the page is served, as browsers reach it; with it the page logs in with its Client Identifier Document (`/id`). */
+  appUrl?: string;
+}
+
+export function createConsentApp(bundle: ConsentBundle, config: ConsentAppConfig): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const headers = securityHeaders(config.podBaseUrl);
-  const configJson = JSON.stringify({ podBaseUrl: config.podBaseUrl, oidcIssuer: config.podBaseUrl, directoryUrl: config.directoryUrl });
+  const configJson = JSON.stringify({
+    podBaseUrl: config.podBaseUrl, oidcIssuer: config.podBaseUrl, directoryUrl: config.directoryUrl,
+    ...(config.appUrl ? { clientId: clientIdDocument(config.appUrl).client_id } : {}),
+  });
   app.use((req, res, next) => {
     res.set(headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -83,6 +127,7 @@ export function createConsentApp(bundle: ConsentBundle, config: { podBaseUrl: st
   app.get('/app.js.map', file('application/json', bundle.map));
   app.get('/app.css', file('text/css', bundle.css));
   app.get('/config.json', file('application/json', configJson, 'no-store'));
+  if (config.appUrl) app.get('/id', file('application/ld+json', JSON.stringify(clientIdDocument(config.appUrl), null, 2)));
   app.use((req, res) => {
     send(res, problem(404, 'not-found', 'Not found', `there is no ${req.path} here; the consent page is at /`));
   });
@@ -91,19 +136,23 @@ export function createConsentApp(bundle: ConsentBundle, config: { podBaseUrl: st
 
 export async function startConsentApp(options: ConsentAppOptions): Promise<ConsentApp> {
   const bundle = await buildConsentBundle();
-  const app = createConsentApp(bundle, {
-    podBaseUrl: options.podBaseUrl,
-    directoryUrl: options.directoryUrl ?? demoDirectoryUrl(options.podBaseUrl),
-  });
-  const server: Server = createServer(app);
+  // The app needs its own URL (for /id), known once the port is: requests wait for it.
+  let app: express.Express | undefined;
+  const server: Server = createServer((req, res) => app!(req, res));
   hardenServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_CONSENT_PORT, options.host ?? 'localhost', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const url = options.appUrl ?? `http://localhost:${port}/`;
+  app = createConsentApp(bundle, {
+    podBaseUrl: options.podBaseUrl,
+    directoryUrl: options.directoryUrl ?? demoDirectoryUrl(options.podBaseUrl),
+    appUrl: url,
+  });
   return {
-    url: `http://localhost:${port}/`,
+    url,
     port,
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());

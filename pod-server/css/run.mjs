@@ -108,6 +108,8 @@ const configs = () => [
   // notes limited in size), and the account cookie is HttpOnly (Secure over https).
   join(EXTENSIONS, 'active-content.json'),
   ...(registrationClosed() ? [join(EXTENSIONS, 'registration-closed.json')] : []),
+  // Always: the OIDC consent screen says where the login will be sent, and shows what an app sent as text only.
+  join(EXTENSIONS, 'consent-screen.json'),
   ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),
   ...(onOff('accessLog') ? [join(EXTENSIONS, 'access-log.json')] : []),
 ];
@@ -150,7 +152,11 @@ async function main() {
     config: configs(),
     loaderProperties: { mainModulePath: cssRoot, moduleState, logLevel: 'warn' },
     shorthand: { port, baseUrl, rootFilePath, loggingLevel: values.loggingLevel },
-    variableBindings: { 'urn:helsevev:variable:podTemplateFolder': join(here, 'templates', 'pod'), ...extensionVariables() },
+    variableBindings: {
+      'urn:helsevev:variable:podTemplateFolder': join(here, 'templates', 'pod'),
+      'urn:helsevev:variable:consentTemplate': join(here, 'templates', 'identity', 'oidc', 'consent.html.ejs'),
+      ...extensionVariables(),
+    },
   });
   await app.start();
   process.send?.({ type: 'ready', baseUrl, port, pid: process.pid });

@@ -3,7 +3,9 @@
  *
  * - Every WebID profile gets foaf:name and vcard:fn; clinicians also get their
  *   organisation (org:memberOf its WebID, and its name as text) and their role.
- * - Each organisation publishes its groups as public `vcard:Group` documents:
+ * - Each organisation publishes its groups as public `vcard:Group` documents,
+ *   with each member's name (vcard:fn) as the organisation vouches for it
+ *   (the consent page shows readers by these, never by their own profile):
  *   CSS fetches a group document *unauthenticated* when it evaluates
  *   acl:agentGroup, so the document must be readable by anyone.
  */
@@ -78,7 +80,11 @@ export async function publishGroup(fetch: Fetch, baseUrl: string, group: DemoGro
       [
         quad(iri, namedNode(RDF.type), namedNode(VCARD.Group)),
         quad(iri, namedNode(VCARD.fn), literal(group.displayName)),
-        ...group.members.map((m) => quad(iri, namedNode(VCARD.hasMember), namedNode(webIdOf(baseUrl, m)))),
+        ...group.members.flatMap((m) => [
+          quad(iri, namedNode(VCARD.hasMember), namedNode(webIdOf(baseUrl, m))),
+          // The member's name as the organisation vouches for it: what the patient's "who has looked" shows.
+          quad(namedNode(webIdOf(baseUrl, m)), namedNode(VCARD.fn), literal(account(m).displayName)),
+        ]),
       ],
       { vcard: NS.vcard },
     ),

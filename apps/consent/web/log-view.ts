@@ -1,55 +1,77 @@
 /**
  * "Who has looked": the pod server's access log in plain words, newest
  * first: "OUS lung team – Ingrid Lunde read your oxygen saturation, 12 May,
- * 10:43". Names come from the readers' public profiles and the directory's
- * public group documents; denied attempts are marked.
+ * 10:43", and under it who vouches for that: "Verified by Oslo University
+ * Hospital", with the reader's WebID. Names and organisations come only from
+ * the directory and the group documents the organisations publish, never
+ * from a reader's own profile (apps/consent/readers.ts says why); a reader
+ * no organisation lists is shown by WebID as not in any directory. Denied
+ * attempts are marked.
  */
 import { CATEGORIES, kindSpec } from '../../../vocab/catalogue.ts';
 import { granteeIri } from '../../shared/directory.ts';
 import type { AccessLogEntry } from '../../shared/access-log.ts';
 import { formatWhen } from '../i18n.ts';
-import { readAccessLog, readAgentName, readGroupMembers } from '../pod.ts';
+import { readAccessLog, readGroupMembers } from '../pod.ts';
+import { identifyReader, organisationsOf, type GroupMember, type ReaderIdentity } from '../readers.ts';
 import type { ViewContext } from './context.ts';
 import { h } from '../../shared/web/dom.ts';
 
 interface LogState {
   entries?: AccessLogEntry[];
-  names: Map<string, string | undefined>;
-  /** agent WebID -> directory entry index of the team it is in. */
-  teams: Map<string, number>;
+  /** directory group IRI -> its members, as its organisation publishes them. */
+  members: Map<string, readonly GroupMember[]>;
 }
 
-const state: LogState = { names: new Map(), teams: new Map() };
+const state: LogState = { members: new Map() };
 
 export function resetLog(): void {
   delete state.entries;
-  state.names.clear();
-  state.teams.clear();
+  state.members.clear();
 }
 
 export const logLoaded = () => state.entries !== undefined;
 
+/** Public documents: read without the patient's token (see readGroupMembers). */
+const publicFetch: typeof fetch = (input, init) => fetch(input, init);
+
 export async function loadLog(ctx: ViewContext): Promise<void> {
-  const entries = await readAccessLog(ctx.fetch, ctx.patient);
-  const agents = [...new Set(entries.flatMap((e) => (e.agent ? [e.agent] : [])))].filter((a) => !state.names.has(a));
-  const [names, members] = await Promise.all([
-    Promise.all(agents.map((a) => readAgentName(ctx.fetch, a))),
-    Promise.all(ctx.directory.entries.map((e) => ('group' in e.grantee ? readGroupMembers(ctx.fetch, e.grantee.group) : Promise.resolve([e.grantee.agent])))),
+  const groups = ctx.directory.entries.flatMap((e) => ('group' in e.grantee ? [e.grantee.group] : []));
+  const [entries, members] = await Promise.all([
+    readAccessLog(ctx.fetch, ctx.patient),
+    Promise.all(groups.map((g) => readGroupMembers(publicFetch, g))),
   ]);
-  agents.forEach((a, i) => state.names.set(a, names[i]));
-  members.forEach((list, i) => list.forEach((agent) => state.teams.set(agent, i)));
+  groups.forEach((g, i) => state.members.set(g, members[i]!));
   state.entries = entries;
 }
 
-function who(ctx: ViewContext, entry: AccessLogEntry): string {
-  if (!entry.agent) return ctx.t('log.anonymous');
-  if (entry.agent === ctx.patient.webId) return ctx.t('log.you');
-  const name = state.names.get(entry.agent) ?? entry.agent;
-  const team = state.teams.get(entry.agent);
-  const directoryEntry = team === undefined ? ctx.directory.entries.find((e) => granteeIri(e.grantee) === entry.agent) : ctx.directory.entries[team];
-  return directoryEntry && granteeIri(directoryEntry.grantee) !== entry.agent
-    ? ctx.t('log.agentInTeam', { team: directoryEntry.names[ctx.lang], name })
-    : name;
+function who(ctx: ViewContext, identity: ReaderIdentity): string {
+  switch (identity.kind) {
+    case 'anonymous': return ctx.t('log.anonymous');
+    case 'you': return ctx.t('log.you');
+    case 'unverified': return ctx.t('log.unverifiedReader');
+    case 'verified': {
+      const team = identity.teams[0]!;
+      const isAgentEntry = granteeIri(team.grantee) === identity.webId;
+      return isAgentEntry ? team.names[ctx.lang] : ctx.t('log.agentInTeam', { team: team.names[ctx.lang], name: identity.name ?? identity.webId });
+    }
+  }
+}
+
+/** Who vouches for the reader, and their WebID, on a line of its own. */
+function vouch(ctx: ViewContext, identity: ReaderIdentity): HTMLElement | null {
+  if (identity.kind === 'verified') {
+    const organisations = organisationsOf(identity).map((names) => names[ctx.lang]).join(', ');
+    return h('p', { class: 'identity verified' },
+      h('span', {}, ctx.t('log.verified', { organisation: organisations })), ' ',
+      h('span', { class: 'webid' }, identity.webId));
+  }
+  if (identity.kind === 'unverified') {
+    return h('p', { class: 'identity unverified' },
+      h('span', {}, ctx.t('log.notInDirectory')), ' ',
+      h('span', { class: 'webid' }, identity.webId));
+  }
+  return null;
 }
 
 function what(ctx: ViewContext, resource: string): string {
@@ -70,11 +92,13 @@ export function renderLog(ctx: ViewContext): HTMLElement {
       : entries.length === 0
         ? h('p', {}, ctx.t('log.empty'))
         : h('ol', { class: 'log', id: 'access-log' }, entries.map((e) => {
-          const params = { who: who(ctx, e), what: what(ctx, e.resource), when: formatWhen(ctx.lang, e.time) };
+          const identity = identifyReader(e.agent, ctx.patient.webId, ctx.directory, state.members);
+          const params = { who: who(ctx, identity), what: what(ctx, e.resource), when: formatWhen(ctx.lang, e.time) };
           return h('li', { class: e.outcome === 'denied' ? 'denied' : 'allowed' },
             e.outcome === 'denied' ? h('span', { class: 'badge denied' }, ctx.t('log.deniedBadge')) : null,
             ' ',
             h('span', {}, ctx.t(e.outcome === 'denied' ? 'log.denied' : 'log.read', params)),
+            vouch(ctx, identity),
           );
         })),
   );

@@ -15,7 +15,7 @@ import type { PageConfig, ViewContext } from './context.ts';
 import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
-import { logIn, logOut, podFetch, startSession } from './session.ts';
+import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
 
 type ViewName = 'sharing' | 'data' | 'log';
@@ -97,7 +97,7 @@ async function startLogin(): Promise<void> {
   page.loggingIn = true;
   render();
   try {
-    await logIn(page.config.oidcIssuer, 'Helsevev');
+    await logIn(page.config.oidcIssuer, 'Helsevev', page.config.clientId);
   } catch (error) {
     page.loggingIn = false;
     page.error = describe(new PodError('unreachable', page.config.oidcIssuer));
@@ -161,12 +161,22 @@ function errorBox(): HTMLElement | null {
       h('button', { type: 'button', class: 'secondary', 'data-focus': 'error-dismiss', onclick: () => { page.error = undefined; render(); } }, t('error.dismiss'))));
 }
 
+/**
+ * The page's origin on the login button and what the pod server's consent
+ * screen will show for this app: a look-alike page on another origin cannot
+ * show this origin there.
+ */
 function loginView(): HTMLElement {
+  const origin = window.location.origin;
+  const clientId = usableClientId(page.config?.clientId, origin);
   return h('section', { 'aria-labelledby': 'view-heading', class: 'login' },
     h('h2', { id: 'view-heading', tabindex: -1 }, t('login.heading')),
     h('p', {}, t('login.intro')),
-    h('button', { type: 'button', id: 'login', 'data-focus': 'login', disabled: page.loggingIn || !page.config, onclick: () => void startLogin() },
-      page.loggingIn ? t('login.busy') : t('login.button')));
+    h('p', { id: 'login-check' }, clientId ? t('login.checkClientId', { clientId }) : t('login.checkOrigin', { origin })),
+    h('button', {
+      type: 'button', id: 'login', 'data-focus': 'login', 'aria-describedby': 'login-check',
+      disabled: page.loggingIn || !page.config, onclick: () => void startLogin(),
+    }, page.loggingIn ? t('login.busy') : t('login.button', { origin })));
 }
 
 function render(): void {

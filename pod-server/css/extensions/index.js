@@ -18,6 +18,7 @@ const { ClosedRegistration } = require('./lib/http/ClosedRegistration');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
+const { ClientOriginInfoHandler } = require('./lib/oidc/ClientOriginInfoHandler');
 
 module.exports = {
   AccessLogHttpHandler,
@@ -33,4 +34,5 @@ module.exports = {
   InertContentHttpHandler,
   AccountCookieWriter,
   ClosedRegistration,
+  ClientOriginInfoHandler,
 };

@@ -38,6 +38,24 @@ describe('the consent app server', () => {
     expect(await response.json()).toEqual({ podBaseUrl: POD, oidcIssuer: POD, directoryUrl: `${POD}oslo/directory/organisations` });
   });
 
+  it('serves its Client Identifier Document when it knows its own URL: the pod server sends logins back only there', async () => {
+    const withId = createServer(createConsentApp({ js: '', map: '{}', css: '', html: '' }, { podBaseUrl: POD, directoryUrl: `${POD}dir`, appUrl: 'https://consent.example/' }));
+    await new Promise<void>((resolve) => withId.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `http://127.0.0.1:${(withId.address() as AddressInfo).port}/`;
+      const response = await fetch(`${at}id`);
+      expect(response.headers.get('content-type')).toContain('application/ld+json');
+      expect(await response.json()).toMatchObject({
+        '@context': ['https://www.w3.org/ns/solid/oidc-context.jsonld'],
+        client_id: 'https://consent.example/id', client_name: 'Helsevev', redirect_uris: ['https://consent.example/'],
+      });
+      expect(await (await fetch(`${at}config.json`)).json()).toMatchObject({ clientId: 'https://consent.example/id' });
+      expect((await fetch(`${base}id`)).status).toBe(404); // without its URL, no document (the page registers dynamically)
+    } finally {
+      await new Promise<void>((resolve) => withId.close(() => resolve()));
+    }
+  });
+
   it('answers anything else with problem+json', async () => {
     const missing = await fetch(`${base}token`);
     expect(missing.status).toBe(404);
