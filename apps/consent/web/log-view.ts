@@ -1,8 +1,9 @@
 /**
  * "Who has looked": the pod server's access log in plain words, newest
  * first: "OUS lung team – Ingrid Lunde read your oxygen saturation, 12 May,
- * 10:43". Names come from the readers' public profiles and the directory's
- * public group documents; denied attempts are marked.
+ * 10:43", or "... subscribed to changes in your oxygen saturation" for a
+ * notification channel. Names come from the readers' public profiles and the
+ * directory's public group documents; denied attempts are marked.
  */
 import { CATEGORIES, kindSpec } from '../../../vocab/catalogue.ts';
 import { granteeIri } from '../../shared/directory.ts';
@@ -60,6 +61,12 @@ function what(ctx: ViewContext, resource: string): string {
   return ctx.t('log.unknownData');
 }
 
+/** The sentence for an entry: what was done (read, or subscribed to changes), allowed or refused. */
+function sentenceKey(entry: AccessLogEntry): 'log.read' | 'log.denied' | 'log.subscribed' | 'log.subscribeDenied' {
+  if (entry.action === 'subscribe') return entry.outcome === 'denied' ? 'log.subscribeDenied' : 'log.subscribed';
+  return entry.outcome === 'denied' ? 'log.denied' : 'log.read';
+}
+
 export function renderLog(ctx: ViewContext): HTMLElement {
   const entries = state.entries;
   return h('section', { 'aria-labelledby': 'view-heading' },
@@ -74,7 +81,7 @@ export function renderLog(ctx: ViewContext): HTMLElement {
           return h('li', { class: e.outcome === 'denied' ? 'denied' : 'allowed' },
             e.outcome === 'denied' ? h('span', { class: 'badge denied' }, ctx.t('log.deniedBadge')) : null,
             ' ',
-            h('span', {}, ctx.t(e.outcome === 'denied' ? 'log.denied' : 'log.read', params)),
+            h('span', {}, ctx.t(sentenceKey(e), params)),
           );
         })),
   );

@@ -6,6 +6,8 @@
  * what Components.js loads is exactly what is in git.
  */
 const { AccessLogHttpHandler } = require('./lib/access-log/AccessLogHttpHandler');
+const { AccessLoggingAuthorizer } = require('./lib/access-log/AccessLoggingAuthorizer');
+const { AccessRecorder } = require('./lib/access-log/AccessRecorder');
 const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
@@ -18,6 +20,8 @@ const { AuthorizedNotificationHandler } = require('./lib/notifications/Authorize
 
 module.exports = {
   AccessLogHttpHandler,
+  AccessLoggingAuthorizer,
+  AccessRecorder,
   AccessLogWriter,
   PodOwners,
   CachingAgentGroupAccessChecker,
