@@ -15,7 +15,7 @@ import { appendQuads } from '../../apps/shared/append.ts';
 import { insertDeletePatch, N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
 import { ensureAccount } from '../../pod-server/world/accounts.ts';
-import { PROBED, probeValue, subscriptionStatus, waitForEntry as waitInLog, readAccessLogAs } from '../support/read-probes.ts';
+import { noClausePatch, PROBED, probeValue, subscriptionStatus, waitForEntry as waitInLog, readAccessLogAs } from '../support/read-probes.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -83,6 +83,21 @@ describe('an N3 Patch with only a where clause is a read', () => {
     expect(await waitForEntry((e) => e.agent === webId('lunde') && e.method === 'PATCH' && e.status === 403)).toMatchObject({
       resource: spo2Month(), outcome: 'denied',
     });
+  });
+
+  it('refuses an N3 Patch with no clause to whoever may not read (it needed no access mode), leaves the document alone, and logs it', async () => {
+    const hans = await world.fetchAs('hans');
+    const etag = async () => (await hans(spo2Month(), { method: 'HEAD' })).headers.get('etag');
+    const before = await etag();
+    expect(before).toBeTruthy();
+    // Found in CSS 7.2: anyone, anonymous included, got 205 and the document written back (existence disclosed, ETag moved).
+    expect(await send('anonymous', spo2Month(), noClausePatch())).toBe(401);
+    expect(await send('hagen', spo2Month(), noClausePatch())).toBe(403);
+    expect(await etag()).toBe(before);
+    expect(await waitForEntry((e) => e.agent === webId('hagen') && e.method === 'PATCH')).toMatchObject({
+      resource: spo2Month(), status: 403, outcome: 'denied', action: 'read',
+    });
+    expect(await send('lunde', spo2Month(), noClausePatch())).toBe(205);
   });
 
   it('leaves the patient\'s own probe out, and logs a reader\'s probe right after it', async () => {

@@ -11,8 +11,9 @@
  * fresh server.)
  */
 import type { AccessLogEntry } from '../../apps/shared/access-log.ts';
+import { eachLimited } from './access-table-http.ts';
 import { ACTOR, ROLES, policyModes, type Expectation, type Resource, type Role } from './access-table.ts';
-import { readAccessLogAs, whereOnlyPatch } from './read-probes.ts';
+import { readAccessLogAs, subscriptionStatus, whereOnlyPatch } from './read-probes.ts';
 import type { TestWorld } from './test-world.ts';
 
 export type ProbeKind = 'where-only PATCH' | 'subscribe';
@@ -65,6 +66,26 @@ export function probeCells(resources: readonly Resource[]): ProbeCell[] {
 }
 
 export const probeLabel = (c: ProbeCell) => `${c.role} (${ACTOR[c.role] ?? 'no identity'}) ${c.kind} ${c.resource.label}`;
+
+/** Sends every cell (at most `concurrency` at a time) as its role; answers the cells whose status is not the policy's. */
+export async function runProbes(
+  world: TestWorld, cells: readonly ProbeCell[], fetchFor: (role: Role) => Promise<typeof fetch>, concurrency: number,
+): Promise<string[]> {
+  const failures: string[] = [];
+  await eachLimited(cells, concurrency, async (cell) => {
+    const f = await fetchFor(cell.role);
+    const target = new URL(cell.resource.path, world.baseUrl).href;
+    let status: number;
+    if (cell.kind === 'subscribe') status = await subscriptionStatus(f, world.baseUrl, target);
+    else {
+      const response = await f(target, probeRequest());
+      await response.body?.cancel();
+      status = response.status;
+    }
+    if (status !== cell.expected.status) failures.push(`${probeLabel(cell)}: expected ${cell.expected.status} (${cell.expected.because}), got ${status}`);
+  });
+  return failures.sort();
+}
 
 const logged = (cell: ProbeCell, target: string, webId: string) => (e: AccessLogEntry) =>
   e.agent === webId && e.resource === target && e.status === cell.expected.status &&

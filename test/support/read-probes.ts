@@ -24,6 +24,12 @@ export function whereOnlyPatch(pattern: string): RequestInit {
   return { method: 'PATCH', headers: { 'content-type': N3_PATCH_CONTENT_TYPE }, body };
 }
 
+/** An N3 Patch with no clause at all: it asks only whether the document is there (205) and, in CSS 7.2, needs no access mode. */
+export function noClausePatch(): RequestInit {
+  const body = '@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n_:probe a solid:InsertDeletePatch.\n';
+  return { method: 'PATCH', headers: { 'content-type': N3_PATCH_CONTENT_TYPE }, body };
+}
+
 /** Where-only probe: is there a subject whose PROBED value is `value`? */
 export const probeValue = (value: string) => whereOnlyPatch(`?s <${PROBED}> "${value}".`);
 
