@@ -1,7 +1,9 @@
 /**
  * The access table's rows for reads that are not GET or HEAD (issue #17,
- * point 2): an N3 Patch with only a where clause, and the opening of a
- * notification channel, by each role on a few health resources. The status
+ * point 2): an N3 Patch with only a where clause, one with no clause at all
+ * (CSS 7.2 asked no access mode for it; PatchReadModesExtractor makes it a
+ * read), and the opening of a notification channel, by each role on a few
+ * health resources. The status
  * follows from the same POLICY as the main table (policyModes): both need
  * Read and nothing else. Every answered one by someone other than the
  * patient must then be in the patient's access log; the patient's own never.
@@ -13,10 +15,10 @@
 import type { AccessLogEntry } from '../../apps/shared/access-log.ts';
 import { eachLimited } from './access-table-http.ts';
 import { ACTOR, ROLES, policyModes, type Expectation, type Resource, type Role } from './access-table.ts';
-import { readAccessLogAs, subscriptionStatus, whereOnlyPatch } from './read-probes.ts';
+import { noClausePatch, readAccessLogAs, subscriptionStatus, whereOnlyPatch } from './read-probes.ts';
 import type { TestWorld } from './test-world.ts';
 
-export type ProbeKind = 'where-only PATCH' | 'subscribe';
+export type ProbeKind = 'where-only PATCH' | 'no-clause PATCH' | 'subscribe';
 
 export interface ProbeCell {
   readonly role: Role;
@@ -44,11 +46,13 @@ const PROBED = [
 export function probeExpectation(role: Role, resource: Resource, kind: ProbeKind): Expectation {
   const actor = ACTOR[role];
   // Nobody but the pod server changes the access log: every method but GET, HEAD and OPTIONS is refused before authorisation.
-  if (kind === 'where-only PATCH' && resource.area.kind === 'access-log') return { status: 403, because: 'nobody patches the access log' };
+  if (kind !== 'subscribe' && resource.area.kind === 'access-log') return { status: 403, because: 'nobody patches the access log' };
   if (!policyModes(actor, resource.pod, resource.area).has('read')) {
     return actor === undefined ? { status: 401, because: 'no identity' } : { status: 403, because: 'may not read it' };
   }
   if (kind === 'subscribe') return { status: 200, because: 'may read it, so may be told of its changes' };
+  // No clause: nothing to match. CSS then writes a document back (205) and refuses to patch a container (409).
+  if (kind === 'no-clause PATCH') return resource.shape === 'document' ? { status: 205, because: 'may read it' } : { status: 409, because: 'a container is never patched' };
   // The seeded probe triple matches once in a month or notes document; a container never holds it (Solid Protocol, N3 Patch: 409).
   const seeded = resource.shape === 'document' && (resource.area.kind === 'category' || resource.area.kind === 'notes');
   return seeded ? { status: 205, because: 'may read it; the where clause matched once' } : { status: 409, because: 'may read it; no match' };
@@ -61,7 +65,7 @@ export function probeCells(resources: readonly Resource[]): ProbeCell[] {
     return found;
   });
   return targets.flatMap((resource) =>
-    ROLES.flatMap((role) => (['where-only PATCH', 'subscribe'] as const).map((kind) => ({ role, resource, kind, expected: probeExpectation(role, resource, kind) }))),
+    ROLES.flatMap((role) => (['where-only PATCH', 'no-clause PATCH', 'subscribe'] as const).map((kind) => ({ role, resource, kind, expected: probeExpectation(role, resource, kind) }))),
   );
 }
 
@@ -78,7 +82,7 @@ export async function runProbes(
     let status: number;
     if (cell.kind === 'subscribe') status = await subscriptionStatus(f, world.baseUrl, target);
     else {
-      const response = await f(target, probeRequest());
+      const response = await f(target, cell.kind === 'no-clause PATCH' ? noClausePatch() : probeRequest());
       await response.body?.cancel();
       status = response.status;
     }

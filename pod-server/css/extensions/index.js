@@ -11,6 +11,7 @@ const { AccessRecorder } = require('./lib/access-log/AccessRecorder');
 const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
+const { PatchReadModesExtractor } = require('./lib/http/PatchReadModesExtractor');
 const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
 const { DeviceWritePermissionReader } = require('./lib/http/DeviceWritePermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
@@ -25,6 +26,7 @@ module.exports = {
   AccessLogWriter,
   PodOwners,
   CachingAgentGroupAccessChecker,
+  PatchReadModesExtractor,
   DescriptionPermissionReader,
   DeviceWritePermissionReader,
   StrictConditionsParser,
