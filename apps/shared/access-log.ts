@@ -1,7 +1,9 @@
 /**
  * Reading a patient's access log ("who has looked at my data"): the pod
  * server records every read, or refused read, of anything under the patient's
- * `health/` by someone else in `health/access-log/{YYYY-MM-DD}.ttl`, one
+ * `health/` by someone else (any request that needs Read: a GET, an N3 Patch
+ * with a where clause, the opening of a notification channel ...) in
+ * `health/access-log/{YYYY-MM-DD}.ttl`, one
  * document per Europe/Oslo day (docs/access-log.md). This module names those
  * documents and turns their triples into typed entries; it never reads or
  * writes a pod, and it never writes the log: only the pod server can.
@@ -25,9 +27,12 @@ export interface AccessLogEntry {
   readonly resource: string;
   /** When, ISO 8601 with Europe/Oslo's offset. */
   readonly time: string;
-  readonly method: 'GET' | 'HEAD';
+  /** The HTTP method of the request: GET, HEAD, PATCH (an N3 Patch with a where clause or deletes), POST (a subscription) ... */
+  readonly method: string;
+  /** read: the request needed Read; subscribe: the reader opened a notification channel, told of every later change. */
+  readonly action: 'read' | 'subscribe';
   readonly status: number;
-  /** allowed: the server answered (2xx, 304); denied: it refused (401, 403). */
+  /** allowed: the server answered (2xx, 304, 409, 412); denied: it refused (401, 403). */
   readonly outcome: 'allowed' | 'denied';
 }
 
@@ -45,6 +50,11 @@ const OUTCOMES = new Map<string, AccessLogEntry['outcome']>([
   [HV.Denied, 'denied'],
 ]);
 
+const ACTIONS = new Map<string, AccessLogEntry['action']>([
+  [HV.Read, 'read'],
+  [HV.Subscribe, 'subscribe'],
+]);
+
 /** The entries among `quads`, newest first. Incomplete entries are left out. */
 export function quadsToAccessLogEntries(quads: Iterable<Quad>): AccessLogEntry[] {
   const store = new Store([...quads]);
@@ -55,11 +65,13 @@ export function quadsToAccessLogEntries(quads: Iterable<Quad>): AccessLogEntry[]
       const [resource, time, method, status, outcome] = [
         get(PROV.used), get(PROV.startedAtTime), get(HV.httpMethod), Number(get(HV.httpStatus)), OUTCOMES.get(get(HV.outcome) ?? ''),
       ];
-      if (!resource || !time || Number.isNaN(Date.parse(time)) || (method !== 'GET' && method !== 'HEAD')) return [];
-      if (!Number.isInteger(status) || !outcome) return [];
+      // Entries written before actions were recorded are reads.
+      const action = ACTIONS.get(get(HV.action) ?? HV.Read);
+      if (!resource || !time || Number.isNaN(Date.parse(time)) || !method || !/^[A-Z]+$/.test(method)) return [];
+      if (!Number.isInteger(status) || !outcome || !action) return [];
       const agent = get(PROV.wasAssociatedWith);
       const clientId = get(HV.clientId);
-      return [{ iri: s.value, ...(agent ? { agent } : {}), ...(clientId ? { clientId } : {}), resource, time, method, status, outcome }];
+      return [{ iri: s.value, ...(agent ? { agent } : {}), ...(clientId ? { clientId } : {}), resource, time, method, action, status, outcome }];
     })
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || a.iri.localeCompare(b.iri));
 }

@@ -37,6 +37,7 @@ import {
 } from '../support/access-table.ts';
 import { diff, eachLimited, podTree, requestFor } from '../support/access-table-http.ts';
 import { listen, notifiedOfNewReading } from '../support/access-table-notifications.ts';
+import { probeCells, runProbes, unloggedProbes } from '../support/access-table-probes.ts';
 import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
 import { MONTH, seedAndListResources } from '../support/access-table-world.ts';
 import { countAccounts, startTestWorld, type TestWorld } from '../support/test-world.ts';
@@ -371,5 +372,32 @@ describe('content types under each container, and registration', () => {
     expect(await createAccount(world, fetch, { registrationKey: await readRegistrationKey(world.dataDir) })).toBe(200);
     expect(await countAccounts(world.dataDir)).toBe(accounts + 1);
     report.extra.registration = count + 1;
+  });
+});
+
+/**
+ * Reads that are not GET or HEAD (issue #17, point 2; test/support/access-table-probes.ts): a where-only N3 Patch and a
+ * notification subscription need Read and nothing else, and each answered one by someone else is in the access log.
+ */
+describe('reads that are not GET: where-only patches and notification subscriptions', () => {
+  beforeAll(async () => {
+    // The rows that follow a change took lunde out of the lung team and its oxygen saturation: give both back, so that
+    // this block checks the demo world's grants (GRANTS) whether it runs after them or alone.
+    await publishGroup(await world.fetchAs('ous'), world.baseUrl, demoGroup('lungeteam'));
+    const hans = await world.fetchAs('hans');
+    const patient = await readPatient(hans, world.accounts.hans!.webId);
+    const plan = planDecisions(await readCurrentAccess(hans, patient), [{ grantee: lungeteam(), category: 'oxygen-saturation', give: true }], new Date());
+    expect(await carryOut(hans, patient, plan)).toEqual({ written: plan.writes.length });
+  });
+
+  it('gives every role the status the policy says for each, and logs every answered one by someone other than the patient', async () => {
+    const cells = probeCells(resources);
+    const before = await podTree(world.dataDir);
+    const failures = await runProbes(world, cells, fetchFor, CONCURRENCY);
+    expect(failures).toEqual([]);
+    expect(await unloggedProbes(world, cells)).toEqual([]);
+    // A probe asks; it changes no pod file (CSS writes a matched patch back, as it was).
+    expect(diff(before, await podTree(world.dataDir))).toEqual([]);
+    report.extra['reads that are not GET'] = cells.length;
   });
 });

@@ -1,12 +1,13 @@
 /**
  * "Who has looked": the pod server's access log in plain words, newest
  * first: "OUS lung team – Ingrid Lunde read your oxygen saturation, 12 May,
- * 10:43", and under it who vouches for that: "Verified by Oslo University
- * Hospital", with the reader's WebID. Names and organisations come only from
- * the directory and the group documents the organisations publish, never
- * from a reader's own profile (apps/consent/readers.ts says why); a reader
- * no organisation lists is shown by WebID as not in any directory. Denied
- * attempts are marked.
+ * 10:43", or "... subscribed to changes in your oxygen saturation" for a
+ * notification channel, and under it who vouches for that: "Verified by Oslo
+ * University Hospital", with the reader's WebID. Names and organisations come
+ * only from the directory and the group documents the organisations publish,
+ * never from a reader's own profile (apps/consent/readers.ts says why); a
+ * reader no organisation lists is shown by WebID as not in any directory.
+ * Denied attempts are marked.
  */
 import { CATEGORIES, kindSpec } from '../../../vocab/catalogue.ts';
 import { granteeIri } from '../../shared/directory.ts';
@@ -82,6 +83,12 @@ function what(ctx: ViewContext, resource: string): string {
   return ctx.t('log.unknownData');
 }
 
+/** The sentence for an entry: what was done (read, or subscribed to changes), allowed or refused. */
+function sentenceKey(entry: AccessLogEntry): 'log.read' | 'log.denied' | 'log.subscribed' | 'log.subscribeDenied' {
+  if (entry.action === 'subscribe') return entry.outcome === 'denied' ? 'log.subscribeDenied' : 'log.subscribed';
+  return entry.outcome === 'denied' ? 'log.denied' : 'log.read';
+}
+
 export function renderLog(ctx: ViewContext): HTMLElement {
   const entries = state.entries;
   return h('section', { 'aria-labelledby': 'view-heading' },
@@ -97,7 +104,7 @@ export function renderLog(ctx: ViewContext): HTMLElement {
           return h('li', { class: e.outcome === 'denied' ? 'denied' : 'allowed' },
             e.outcome === 'denied' ? h('span', { class: 'badge denied' }, ctx.t('log.deniedBadge')) : null,
             ' ',
-            h('span', {}, ctx.t(e.outcome === 'denied' ? 'log.denied' : 'log.read', params)),
+            h('span', {}, ctx.t(sentenceKey(e), params)),
             vouch(ctx, identity),
           );
         })),

@@ -6,9 +6,12 @@
  * what Components.js loads is exactly what is in git.
  */
 const { AccessLogHttpHandler } = require('./lib/access-log/AccessLogHttpHandler');
+const { AccessLoggingAuthorizer } = require('./lib/access-log/AccessLoggingAuthorizer');
+const { AccessRecorder } = require('./lib/access-log/AccessRecorder');
 const { AccessLogWriter } = require('./lib/access-log/AccessLogWriter');
 const { PodOwners } = require('./lib/access-log/PodOwners');
 const { CachingAgentGroupAccessChecker } = require('./lib/groups/CachingAgentGroupAccessChecker');
+const { PatchReadModesExtractor } = require('./lib/http/PatchReadModesExtractor');
 const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissionReader');
 const { DeviceWritePermissionReader } = require('./lib/http/DeviceWritePermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
@@ -22,9 +25,12 @@ const { ClientOriginInfoHandler } = require('./lib/oidc/ClientOriginInfoHandler'
 
 module.exports = {
   AccessLogHttpHandler,
+  AccessLoggingAuthorizer,
+  AccessRecorder,
   AccessLogWriter,
   PodOwners,
   CachingAgentGroupAccessChecker,
+  PatchReadModesExtractor,
   DescriptionPermissionReader,
   DeviceWritePermissionReader,
   StrictConditionsParser,

@@ -46,7 +46,7 @@ describe('the pod server\'s entries and the shared reader agree', () => {
     const expected = {
       Activity: PROV.Activity, wasAssociatedWith: PROV.wasAssociatedWith, used: PROV.used, startedAtTime: PROV.startedAtTime,
       AccessEvent: HV.AccessEvent, clientId: HV.clientId, httpMethod: HV.httpMethod, httpStatus: HV.httpStatus,
-      outcome: HV.outcome, Allowed: HV.Allowed, Denied: HV.Denied,
+      outcome: HV.outcome, Allowed: HV.Allowed, Denied: HV.Denied, action: HV.action, Read: HV.Read, Subscribe: HV.Subscribe,
     };
     expect(entries.TERMS).toEqual(expected);
   });
@@ -69,15 +69,31 @@ describe('the pod server\'s entries and the shared reader agree', () => {
     const document = accessLogDocument(POD, new Date('2026-03-01T07:15:30.250Z'));
     expect(first).toEqual({
       iri: `${document}#e1`, agent: LUNDE, clientId: 'helsevev-demo_123', resource: read().resource,
-      time: '2026-03-01T08:15:30.250+01:00', method: 'GET', status: 200, outcome: 'allowed',
+      time: '2026-03-01T08:15:30.250+01:00', method: 'GET', action: 'read', status: 200, outcome: 'allowed',
     });
     expect(second).toEqual({
-      iri: `${document}#e2`, resource: read().resource, time: '2026-03-01T08:15:30.250+01:00', method: 'HEAD', status: 401, outcome: 'denied',
+      iri: `${document}#e2`, resource: read().resource, time: '2026-03-01T08:15:30.250+01:00', method: 'HEAD', action: 'read', status: 401, outcome: 'denied',
     });
+  });
+
+  it('round-trips a probing patch and a subscription, and reads an entry from before actions were recorded as a read', async () => {
+    const probe = entries.makeEntry(read({ id: 'p', method: 'PATCH', status: 409 }));
+    const subscription = entries.makeEntry(read({ id: 's', method: 'POST', status: 403, action: 'subscribe' }));
+    const older = entries.entryQuads(entries.makeEntry(read({ id: 'o' }))).filter((q) => q.predicate.value !== HV.action);
+    const quads = [...entries.entryQuads(probe), ...entries.entryQuads(subscription), ...older];
+    expect(await validateShapes(quads)).toEqual({ conforms: true, violations: [] });
+    const byId = new Map(quadsToAccessLogEntries(quads).map((e) => [e.iri.split('#')[1], e]));
+    expect(byId.get('p')).toMatchObject({ method: 'PATCH', action: 'read', status: 409, outcome: 'allowed' });
+    expect(byId.get('s')).toMatchObject({ method: 'POST', action: 'subscribe', status: 403, outcome: 'denied' });
+    expect(byId.get('o')).toMatchObject({ method: 'GET', action: 'read', status: 200, outcome: 'allowed' });
+    expect(() => entries.makeEntry(read({ action: 'write' }))).toThrow(/not an access-log action/);
   });
 
   it('records 304 as allowed and refuses to make an entry of a 404', () => {
     expect(entries.makeEntry(read({ status: 304 })).outcome).toBe('allowed');
+    // A patch's where clause that did not match once (409), a failed precondition (412): the reader learnt something.
+    expect(entries.makeEntry(read({ status: 409, method: 'PATCH' })).outcome).toBe('allowed');
+    expect(entries.makeEntry(read({ status: 412 })).outcome).toBe('allowed');
     expect(entries.makeEntry(read({ status: 403 })).outcome).toBe('denied');
     expect(() => entries.makeEntry(read({ status: 404 }))).toThrow(/neither an allowed nor a denied read/);
   });
@@ -91,7 +107,7 @@ describe('the pod server\'s entries and the shared reader agree', () => {
     const report = await validateShapes(quads);
     expect(report.conforms).toBe(false);
     expect(report.violations.map((v) => v.message).sort()).toEqual([
-      'An access is a read: hv:httpMethod is "GET" or "HEAD".',
+      'An access is a request that needs Read: hv:httpMethod is "GET", "HEAD", "PATCH", "DELETE" or "POST" (a subscription).',
       'An access names exactly one resource that was read (prov:used, its IRI).',
       'An access was either hv:Allowed or hv:Denied (hv:outcome).',
     ]);

@@ -4,13 +4,17 @@
  * (inside the LdpHandler), so it sees every LDP request after parsing and its
  * outcome, allowed or denied, with the credentials CSS extracted for it.
  *
- * - A GET or HEAD of anything under `{pod}health/` by anyone but the pod's
- *   owner is journalled (AccessLogWriter.record: one local append) before the
- *   answer goes out: answered reads (2xx, 304) as allowed, 401/403 as denied.
- *   Other outcomes (404, 5xx) disclose nothing and refuse nothing: not logged.
- *   Refused reads are bounded per pod and reader (DeniedReadLimit: 30 at
- *   once, then one a minute), so a flood of anonymous requests cannot grow a
- *   patient's log without end; what is left out is counted in the server log.
+ * - Every request that needs Read on anything under `{pod}health/`, by anyone
+ *   but the pod's owner, is journalled (AccessRecorder: one local append)
+ *   before the answer goes out. "Needs Read" is decided by the access modes
+ *   CSS's own ModesExtractor gives the request (the cached one authorization
+ *   uses, so no second extraction), never by method: a GET or HEAD, an N3
+ *   Patch with a where clause (Read alone: it answers 205 or 409 by what the
+ *   document holds, so it can probe values) or with deletes (Read and Write),
+ *   the DELETE of a container (Read: it tells whether the container is empty)
+ *   or of a missing resource (Read on its container). Answered reads (2xx,
+ *   304, 409, 412) as allowed, 401/403 as denied (bounded per reader), other
+ *   outcomes not at all: see AccessRecorder.
  * - Nobody may change `{pod}health/access-log/` over HTTP, the owner included:
  *   every method but GET, HEAD and OPTIONS gets 403 before authorization
  *   (also a document in its place, or a POST to `health/` with that Slug). WAC
@@ -22,36 +26,27 @@
  * Never reads or writes a pod itself on the request path except that one-time
  * creation; never fails a request because logging failed.
  */
-const { ForbiddenHttpError, OperationHttpHandler, getLoggerFor } = require('@solid/community-server');
-const { accessLogContainer, outcomeOf } = require('./entries');
-const { DeniedReadLimit } = require('./DeniedReadLimit');
+const { AccessMode, ForbiddenHttpError, OperationHttpHandler, getLoggerFor } = require('@solid/community-server');
+const { accessLogContainer } = require('./entries');
 
-const READS = new Set(['GET', 'HEAD']);
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 class AccessLogHttpHandler extends OperationHttpHandler {
   /**
    * @param {OperationHttpHandler} source CSS's AuthorizingHttpHandler
    * @param {import('@solid/community-server').CredentialsExtractor} credentialsExtractor the cached one CSS uses
-   * @param {import('./PodOwners').PodOwners} podOwners
+   * @param {import('@solid/community-server').ModesExtractor} modesExtractor the cached one CSS's authorization uses
+   * @param {import('./AccessRecorder').AccessRecorder} recorder
    * @param {import('./AccessLogWriter').AccessLogWriter} writer
    */
-  constructor(source, credentialsExtractor, podOwners, writer) {
+  constructor(source, credentialsExtractor, modesExtractor, recorder, writer) {
     super();
     this.logger = getLoggerFor(this);
     this.source = source;
     this.credentialsExtractor = credentialsExtractor;
-    this.podOwners = podOwners;
+    this.modesExtractor = modesExtractor;
+    this.recorder = recorder;
     this.writer = writer;
-    this.deniedReads = new DeniedReadLimit();
-    this.suppressedReport = setInterval(() => this.reportSuppressed(), 60_000);
-    this.suppressedReport.unref?.();
-  }
-
-  reportSuppressed() {
-    for (const [pod, count] of this.deniedReads.takeSuppressed()) {
-      this.logger.warn(`Left ${count} refused read(s) of ${pod} out of its access log in the last minute (too many from one reader)`);
-    }
   }
 
   async canHandle(input) {
@@ -61,8 +56,7 @@ class AccessLogHttpHandler extends OperationHttpHandler {
   async handle(input) {
     const { operation, request } = input;
     const target = operation.target.path;
-    // Cheap test first: most requests are nowhere near a health/ container.
-    const pod = target.includes('/health/') ? await this.healthPodOf(target) : undefined;
+    const pod = await this.recorder.healthPodOf(target);
     if (!pod) return this.source.handle(input);
 
     const method = operation.method.toUpperCase();
@@ -75,38 +69,47 @@ class AccessLogHttpHandler extends OperationHttpHandler {
         this.logger.error(`Could not create the access log of ${pod}: ${error?.message ?? error}`);
       });
     }
-    if (!READS.has(method)) return this.source.handle(input);
+    const reads = await this.readsOf(operation, pod);
+    if (reads.length === 0) return this.source.handle(input);
 
     let result;
     try {
       result = await this.source.handle(input);
     } catch (error) {
-      if (typeof error?.statusCode === 'number') await this.record(pod, request, target, method, error.statusCode);
+      if (typeof error?.statusCode === 'number') await this.record(pod, request, reads, method, error.statusCode);
       throw error;
     }
-    await this.record(pod, request, target, method, result.statusCode);
+    await this.record(pod, request, reads, method, result.statusCode);
     return result;
   }
 
-  /** The pod whose `health/` holds `target`, or undefined. */
-  async healthPodOf(target) {
-    const pod = await this.podOwners.podOf(target);
-    return pod && target.startsWith(`${pod}health/`) ? pod : undefined;
+  /**
+   * The resources under `{pod}health/` that `operation` needs Read on, from CSS's (cached) ModesExtractor. If it
+   * cannot say (an unsupported method or patch type), the request is refused by authorization with that same error.
+   */
+  async readsOf(operation, pod) {
+    let modes;
+    try {
+      modes = await this.modesExtractor.handleSafe(operation);
+    } catch {
+      return [];
+    }
+    const health = `${pod}health/`;
+    return [...modes.entrySets()]
+      .filter(([identifier, set]) => set.has(AccessMode.read) && identifier.path.startsWith(health))
+      .map(([identifier]) => identifier.path);
   }
 
-  async record(pod, request, resource, method, status) {
-    const outcome = outcomeOf(status);
-    if (!outcome) return;
+  async record(pod, request, resources, method, status) {
+    let credentials;
     try {
       // CSS caches credentials per request: this returns what authorization used, without verifying the token again.
-      const credentials = await this.credentialsExtractor.handleSafe(request);
-      const agent = credentials.agent?.webId;
-      if (agent && (await this.podOwners.ownersOf(pod)).includes(agent)) return;
-      if (outcome === 'denied' && !this.deniedReads.allow(pod, agent)) return;
-      this.writer.record({ pod, agent, clientId: credentials.client?.clientId, resource, method, status });
+      credentials = await this.credentialsExtractor.handleSafe(request);
     } catch (error) {
-      this.logger.error(`Could not record the read of ${resource}: ${error?.message ?? error}`);
+      this.logger.error(`Could not record the read of ${resources.join(', ')}: ${error?.message ?? error}`);
+      return;
     }
+    for (const resource of resources) await this.recorder.record({ pod, credentials, resource, method, status });
   }
 }
 

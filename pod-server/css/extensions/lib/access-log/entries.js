@@ -4,9 +4,12 @@
  *
  * One entry per read attempt by someone other than the pod's owner, in the
  * patient's `{pod}health/access-log/{YYYY-MM-DD}.ttl` (the Europe/Oslo
- * calendar day of the read). Terms: PROV-O for the activity, and Helsevev's
- * own (vocab/helsevev.ttl) for what PROV-O lacks: the client app, the HTTP
- * method and status, and whether the read was allowed or denied. This is the
+ * calendar day of the read). A read is any request that needs Read: a GET,
+ * an N3 Patch with a where clause or deletes, and the opening of a
+ * notification channel (action 'subscribe': it reports every later change).
+ * Terms: PROV-O for the activity, and Helsevev's own (vocab/helsevev.ttl) for
+ * what PROV-O lacks: the client app, the HTTP method and status, the action
+ * (hv:Read or hv:Subscribe), and whether it was allowed or denied. This is the
  * pod server's copy of the vocabulary; test/unit/pod-server/access-log.test.ts
  * keeps it in step with vocab/terms.ts and shapes/access-log.ttl.
  *
@@ -33,7 +36,13 @@ const TERMS = {
   outcome: `${HV}outcome`,
   Allowed: `${HV}Allowed`,
   Denied: `${HV}Denied`,
+  action: `${HV}action`,
+  Read: `${HV}Read`,
+  Subscribe: `${HV}Subscribe`,
 };
+
+/** What an entry records the reader doing: reading (any request that needs Read) or subscribing to changes. */
+const ACTIONS = { read: TERMS.Read, subscribe: TERMS.Subscribe };
 
 /** The access log container of a pod (`pod` ends with a slash). */
 function accessLogContainer(pod) {
@@ -65,9 +74,14 @@ function dayDocument(pod, date) {
   return `${accessLogContainer(pod)}${osloIso(date).slice(0, 10)}.ttl`;
 }
 
-/** 'allowed' for a read that was answered (2xx, 304), 'denied' for 401/403, undefined otherwise (not logged). */
+/**
+ * 'allowed' for a read that was answered: 2xx, 304 (the reader's copy is current), 409 (an N3 Patch's where clause
+ * matched none or several times, or its deletes are not there) and 412 (a precondition did not hold): each of these
+ * tells the reader something of what the resource holds. 'denied' for 401/403; undefined otherwise (404, 5xx and
+ * other errors disclose nothing and refuse nothing: not logged).
+ */
 function outcomeOf(status) {
-  if ((status >= 200 && status < 300) || status === 304) return 'allowed';
+  if ((status >= 200 && status < 300) || status === 304 || status === 409 || status === 412) return 'allowed';
   if (status === 401 || status === 403) return 'denied';
   return undefined;
 }
@@ -76,11 +90,13 @@ function outcomeOf(status) {
  * A journal entry: plain JSON, everything the day document needs.
  *
  * @param {{ id: string, pod: string, time: Date, agent?: string, clientId?: string,
- *           resource: string, method: string, status: number }} read
+ *           resource: string, method: string, status: number, action?: 'read' | 'subscribe' }} read
  */
 function makeEntry(read) {
   const outcome = outcomeOf(read.status);
   if (!outcome) throw new Error(`HTTP status ${read.status} is neither an allowed nor a denied read`);
+  const action = read.action ?? 'read';
+  if (!(action in ACTIONS)) throw new Error(`'${action}' is not an access-log action (read, subscribe)`);
   return {
     id: read.id,
     pod: read.pod,
@@ -92,6 +108,7 @@ function makeEntry(read) {
     method: read.method,
     status: read.status,
     outcome,
+    action,
   };
 }
 
@@ -106,6 +123,8 @@ function entryQuads(entry) {
     quad(subject, namedNode(TERMS.httpMethod), literal(entry.method)),
     quad(subject, namedNode(TERMS.httpStatus), literal(String(entry.status), namedNode(`${XSD}integer`))),
     quad(subject, namedNode(TERMS.outcome), namedNode(entry.outcome === 'allowed' ? TERMS.Allowed : TERMS.Denied)),
+    // Journals written before actions were recorded hold reads only.
+    quad(subject, namedNode(TERMS.action), namedNode(ACTIONS[entry.action] ?? TERMS.Read)),
   ];
   if (entry.agent) quads.push(quad(subject, namedNode(TERMS.wasAssociatedWith), namedNode(entry.agent)));
   if (entry.clientId) quads.push(quad(subject, namedNode(TERMS.clientId), literal(entry.clientId)));
