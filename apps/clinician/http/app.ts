@@ -29,7 +29,7 @@ import { AUTHENTICATE_HEADER, type Sessions } from './auth.ts';
 import { DEFAULT_CALLER_LIMITS, LiveStreams, QuerySlots, type CallerLimits } from './caller-limits.ts';
 import { mountCallers } from './callers.ts';
 import { methodNotAllowed, one, problemFor, refuseBracketedParameters, send, values } from './edge.ts';
-import { FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
+import { capabilityStatement, FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
@@ -216,24 +216,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   // ------------------------------------------------------------------ FHIR
   app.get('/fhir/metadata', (req, res) => {
-    res.type(FHIR_JSON).send(JSON.stringify({
-      resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
-      date: new Date().toISOString(),
-      implementation: { description: 'Helsevev clinician API: home measurements from patients\' pods', url: `${base(req)}/fhir` },
-      rest: [{
-        mode: 'server',
-        resource: [{
-          type: 'Observation', interaction: [{ code: 'search-type' }],
-          searchParam: [
-            { name: 'subject', type: 'reference', documentation: 'the patient\'s WebID' },
-            { name: 'patient', type: 'reference', documentation: 'same as subject' },
-            { name: 'code', type: 'token', documentation: 'LOINC or SNOMED CT code of the kind' },
-            { name: 'date', type: 'date', documentation: 'eq, ge, gt, le, lt' },
-            { name: 'team', type: 'string', documentation: 'the team whose patient list to use (optional with subject)' },
-          ],
-        }],
-      }],
-    }));
+    res.type(FHIR_JSON).send(JSON.stringify(capabilityStatement(`${base(req)}/fhir`)));
   });
   app.get('/fhir/Observation', async (req, res) => {
     const session = await identify(req);
