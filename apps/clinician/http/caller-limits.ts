@@ -107,8 +107,4 @@ export class LiveStreams {
     this.open.delete(session);
     for (const end of streams ?? []) end();
   }
-
-  count(session: PodSession): number {
-    return this.open.get(session)?.size ?? 0;
-  }
 }
