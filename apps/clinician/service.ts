@@ -8,10 +8,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { hardenServer } from '../shared/http-hardening.ts';
+import type { PodSession } from '../shared/pod-session.ts';
 import { ClinicianQueryEngine, type ClinicianEngineOptions } from './engine/engine.ts';
 import { Sessions } from './http/auth.ts';
 import { createClinicianApp } from './http/app.ts';
 import { createBrowserLogin, type BrowserLogin } from './http/browser-login.ts';
+import { callerLimits, LiveStreams, type CallerLimits } from './http/caller-limits.ts';
+import type { RateLimit } from '../shared/rate-limit.ts';
 import { buildDashboardBundle } from './dashboard/build.ts';
 
 export const DEFAULT_CLINICIAN_PORT = 3003;
@@ -32,6 +35,13 @@ export interface ClinicianApiOptions {
   readonly publicUrl?: string;
   /** Serves the dashboard page at / (built with esbuild at start); default on. */
   readonly dashboard?: boolean;
+  /**
+   * What one caller may hold at once (docs/clinician-queries.md "Limits per caller"): queries in flight per
+   * account (4), live streams per session (4), sessions per account (20) and in all (2,000).
+   */
+  readonly limits?: Partial<CallerLimits>;
+  /** Logins per client IP; default LOGIN_RATE_LIMIT (30 at once, then one every 2 s). */
+  readonly loginRateLimit?: RateLimit;
   readonly log?: (line: string) => void;
 }
 
@@ -44,15 +54,22 @@ export interface ClinicianApi {
 
 export async function startClinicianApi(options: ClinicianApiOptions): Promise<ClinicianApi> {
   const engine = new ClinicianQueryEngine({ ...options.engine, podServers: [options.podBaseUrl, ...(options.otherPodServers ?? [])] });
-  const sessions = new Sessions({ oidcIssuer: options.podBaseUrl });
+  const limits = callerLimits(options.limits);
+  // A session that ends (logout, evicted, idle) ends its live streams.
+  const liveStreams = new LiveStreams(limits.liveStreamsPerSession);
+  const caps = { sessionsPerAccount: limits.sessionsPerAccount, maxSessions: limits.maxSessions, onSessionEnd: (s: PodSession) => liveStreams.endAll(s) };
+  const sessions = new Sessions({ oidcIssuer: options.podBaseUrl, ...caps });
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_CLINICIAN_PORT;
   let browserLogin: BrowserLogin | undefined;
   let url: string;
   let publicUrl = options.publicUrl?.replace(/\/$/, '');
-  if (options.browserLogin !== false) browserLogin = createBrowserLogin({ oidcIssuer: options.podBaseUrl, baseUrl: () => publicUrl! });
+  if (options.browserLogin !== false) browserLogin = createBrowserLogin({ oidcIssuer: options.podBaseUrl, baseUrl: () => publicUrl!, ...caps });
   const dashboard = options.dashboard !== false ? buildDashboardBundle() : undefined;
-  const app = createClinicianApp({ engine, sessions, ...(browserLogin ? { browserLogin } : {}), ...(dashboard ? { dashboard } : {}) });
+  const app = createClinicianApp({
+    engine, sessions, limits, liveStreams, ...(browserLogin ? { browserLogin } : {}), ...(dashboard ? { dashboard } : {}),
+    ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
+  });
   const server = app.listen(port, host);
   try {
     await new Promise<void>((resolve, reject) => {

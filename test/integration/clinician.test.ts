@@ -315,15 +315,17 @@ describe('sessions, teams and the CLI', () => {
     const app = `http://localhost:${api.port}`;
     const { cookie, landedAt } = await browserLogin({ appUrl: app, podBaseUrl: world.baseUrl, email: demoEmail('nilsen'), password: DEMO_PASSWORD, webId: webId('nilsen') });
     expect(landedAt).toBe(`${app}/login/me`);
+    // The cookie is taken only from the service's own page (test/integration/clinician-sessions.test.ts).
+    const page = { 'x-helsevev-request': '1' };
     expect(cookie).toMatch(/hv_session=/);
     expect(await (await fetch(`${app}/login/me`, { headers: { cookie } })).json()).toEqual({ webId: webId('nilsen') });
-    const teams = (await (await fetch(`${app}/teams`, { headers: { cookie } })).json()) as { webId: string; teams: { name: string }[] };
+    const teams = (await (await fetch(`${app}/teams`, { headers: { cookie, ...page } })).json()) as { webId: string; teams: { name: string }[] };
     expect(teams.webId).toBe(webId('nilsen'));
     expect(teams.teams.map((t) => t.name)).toContain('oppfolgingsteam-a');
-    const answer = await fetch(`${app}/measurements?team=oppfolgingsteam-a&kind=heart-rate&from=P1D`, { headers: { cookie } });
+    const answer = await fetch(`${app}/measurements?team=oppfolgingsteam-a&kind=heart-rate&from=P1D`, { headers: { cookie, ...page } });
     expect(((await answer.json()) as { count: number }).count).toBeGreaterThan(0);
-    expect((await fetch(`${app}/logout`, { method: 'POST', headers: { cookie } })).status).toBe(204);
-    expect((await fetch(`${app}/teams`, { headers: { cookie } })).status).toBe(401);
+    expect((await fetch(`${app}/logout`, { method: 'POST', headers: { cookie, ...page } })).status).toBe(204);
+    expect((await fetch(`${app}/teams`, { headers: { cookie, ...page } })).status).toBe(401);
   });
 
   it('npx helsevev query prints CSV and lists what it could not read', async () => {

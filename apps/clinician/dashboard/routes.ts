@@ -28,6 +28,7 @@ import type { PodSession } from '../../shared/pod-session.ts';
 import { invalidInput, problem, PROBLEM_CONTENT_TYPE, ProblemError } from '../../shared/problem.ts';
 import type { ClinicianQueryEngine, Gathered } from '../engine/engine.ts';
 import { ParameterError, parsePatient } from '../engine/params.ts';
+import type { LiveStreams } from '../http/caller-limits.ts';
 import type { DashboardBundle } from './build.ts';
 import { relayNotifications, type LiveTopic } from './live.ts';
 import { crosses, readThresholds, thresholdsDocumentOf, type Threshold } from '../../shared/thresholds.ts';
@@ -36,6 +37,10 @@ export interface DashboardDeps {
   readonly engine: ClinicianQueryEngine;
   readonly identify: (req: Request) => Promise<PodSession>;
   readonly bundle: Promise<DashboardBundle>;
+  /** Open live streams per session: capped, and ended when the session ends (../http/caller-limits.ts). */
+  readonly liveStreams: LiveStreams;
+  /** Gives the request's query slot back early: a live stream holds none once its topics are planned. */
+  readonly queryDone: (req: Request) => void;
 }
 
 const DAY = 86_400_000;
@@ -197,6 +202,9 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
     const team = teamParam(req);
     if (typeof req.query.patient !== 'string') throw new ParameterError('patient', 'patient: the patient\'s WebID');
     const patient = parsePatient('patient', req.query.patient);
+    // Refused before any work when the session has its fill; ended from outside when the session ends (logout).
+    const closed = deps.liveStreams.add(session, () => (res.headersSent ? res.end() : res.destroy()));
+    res.once('close', closed);
     const now = new Date();
     // One month is planned: the current month document of every category; a 403 says the category is not shared.
     const answer = await engine.measurements(session, { team, patient, from: new Date(now.getTime() - 60_000), to: now });
@@ -208,6 +216,8 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
       if (!topics.some((t) => t.url === container)) topics.push({ url: container, category: doc.kind });
       topics.push({ url: doc.url, category: doc.kind });
     }
+    deps.queryDone(req);
+    if (res.destroyed || res.writableEnded) return;
     res.status(200).set({
       'content-type': 'text/event-stream', 'cache-control': 'no-cache, private', connection: 'keep-alive', 'x-accel-buffering': 'no',
     });

@@ -6,10 +6,11 @@
  *   GET      /fhir/Observation  FHIR R4 searchset Bundle
  *   GET      /teams             the teams of the caller's organisations
  *   GET      /reports/{id}      what a partial answer could not read
- *   POST     /session           client credentials -> bearer token; DELETE to log out
+ *   POST     /session           client credentials -> bearer token; DELETE to log out (callers.ts)
  *   GET      / (text/html)      the clinician dashboard (../dashboard/routes.ts)
  *
- * Every query runs with the caller's identity (auth.ts). Errors are RFC 9457
+ * Every query runs with the caller's identity (auth.ts, callers.ts), at most
+ * `queriesPerCaller` at once per account (caller-limits.ts). Errors are RFC 9457
  * problem+json (OperationOutcome under /fhir). Partial access is always said:
  * `Helsevev-Access: partial`, a Link to the report, `head.link` in SPARQL
  * JSON/XML, `access` in JSON, an OperationOutcome entry in FHIR.
@@ -17,16 +18,18 @@
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { KindId } from '../../../vocab/catalogue.ts';
-import type { PodSession } from '../../shared/pod-session.ts';
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from '../../shared/problem.ts';
-import { LOGIN_RATE_LIMIT, rateLimit, rateLimiter, type RateLimit } from '../../shared/rate-limit.ts';
+import { problem, ProblemError } from '../../shared/problem.ts';
+import { LOGIN_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
 import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
 import { ParameterError, parseKindList, parsePatient, parseTime } from '../engine/params.ts';
 import type { DeclaredScope } from '../engine/plan.ts';
 import { MEDIA_TYPE_OF, RESULTS_MEDIA_TYPES, writeBoolean, writeSolutions, type ResultsFormat } from '../engine/results.ts';
 import { AUTHENTICATE_HEADER, type Sessions } from './auth.ts';
-import { FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
+import { DEFAULT_CALLER_LIMITS, LiveStreams, QuerySlots, type CallerLimits } from './caller-limits.ts';
+import { mountCallers } from './callers.ts';
+import { methodNotAllowed, one, problemFor, refuseBracketedParameters, send, values } from './edge.ts';
+import { capabilityStatement, FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
@@ -42,51 +45,16 @@ export interface ClinicianAppDeps {
   readonly reportTtlMs?: number;
   /** Logins per client IP (POST /session, /login, /login/callback share it); default LOGIN_RATE_LIMIT. */
   readonly loginRateLimit?: RateLimit;
+  /** What one caller may hold at once; default DEFAULT_CALLER_LIMITS. */
+  readonly limits?: CallerLimits;
+  /** The open live streams, shared with whoever ends sessions (service.ts); default: the app's own. */
+  readonly liveStreams?: LiveStreams;
 }
 
 const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/n-quads', 'application/ld+json', 'application/trig'];
 const SPARQL_QUERY = 'application/sparql-query';
 const SPARQL_UPDATE = 'application/sparql-update';
 const FORM = 'application/x-www-form-urlencoded';
-
-function send(res: Response, p: Problem): void {
-  if (p.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
-  if (p.status === 429 && typeof p.retryAfterSeconds === 'number') res.set('retry-after', String(p.retryAfterSeconds));
-  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
-}
-
-function methodNotAllowed(allowed: string[]) {
-  return (req: Request, res: Response) => {
-    res.set('allow', allowed.join(', '));
-    send(res, problem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}`));
-  };
-}
-
-/** Values of a query-string or form parameter, repeated or not; a nested value (`name[x]=`) is refused. */
-function values(source: unknown, name: string): string[] {
-  const v = (source as Record<string, unknown> | undefined)?.[name];
-  if (v === undefined) return [];
-  const list = Array.isArray(v) ? v : [v];
-  if (list.some((x) => typeof x !== 'string')) throw new ParameterError(name, `${name}: give it as a plain value (${name}=...), not as a list or object`);
-  return list as string[];
-}
-
-/** Query-string names with brackets (`kind[x]=`): the parser would turn them into objects or drop them unseen. */
-function refuseBracketedParameters(req: Request, _res: Response, next: NextFunction): void {
-  const query = req.originalUrl.indexOf('?');
-  if (query >= 0) {
-    for (const key of new URLSearchParams(req.originalUrl.slice(query + 1)).keys()) {
-      if (/[[\]]/.test(key)) return next(new ParameterError(key.replace(/\[.*$/, ''), `${key.slice(0, 60)}: parameters are plain name=value pairs; repeat a name for several values`));
-    }
-  }
-  next();
-}
-
-function one(source: unknown, name: string): string | undefined {
-  const all = values(source, name);
-  if (all.length > 1) throw new ParameterError(name, `${name}: give it once, not ${all.length} times`);
-  return all[0];
-}
 
 interface Report {
   readonly webId: string;
@@ -102,21 +70,15 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   app.set('query parser', 'extended');
   app.use(apiSecurityHeaders);
   app.use(refuseBracketedParameters);
-  const loginLimit = rateLimit(deps.loginRateLimit ?? LOGIN_RATE_LIMIT, 'login attempts');
-  // HTTP Basic on any endpoint logs in at the identity provider for credentials not seen before: a guess costs
-  // a token request there, so new credentials are limited like logins (known ones are not: they are cached).
-  const basicLogins = rateLimiter(deps.loginRateLimit ?? LOGIN_RATE_LIMIT, 'logins with new client credentials');
+  const limits = deps.limits ?? DEFAULT_CALLER_LIMITS;
+  const querySlots = new QuerySlots(limits.queriesPerCaller);
+  const identify = mountCallers(app, {
+    sessions, querySlots, loginRateLimit: deps.loginRateLimit ?? LOGIN_RATE_LIMIT, ...(deps.browserLogin ? { browserLogin: deps.browserLogin } : {}),
+  });
   const reports = new Map<string, Report>();
   const reportTtl = deps.reportTtlMs ?? 15 * 60_000;
 
   const base = (req: Request) => `${req.protocol}://${req.get('host')}`;
-
-  /** The caller's session: browser cookie, Bearer token or Basic client credentials. */
-  const identify = async (req: Request): Promise<PodSession> => {
-    const cookieSession = deps.browserLogin?.sessionOf(req);
-    if (cookieSession && !req.get('authorization')) return cookieSession;
-    return sessions.fromAuthorization(req.get('authorization'), () => basicLogins.take(req));
-  };
 
   const scopeHeaders = (res: Response, req: Request, g: Gathered, webId: string) => {
     const s = g.scope;
@@ -137,7 +99,12 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   const reportBody = (g: Gathered) => ({ team: g.team.name, scope: scopeJson(g), access: g.access });
 
   // ------------------------------------------------------------------ dashboard (docs/dashboard.md)
-  if (deps.dashboard) mountDashboard(app, { engine, identify, bundle: deps.dashboard });
+  if (deps.dashboard) {
+    mountDashboard(app, {
+      engine, identify, bundle: deps.dashboard,
+      liveStreams: deps.liveStreams ?? new LiveStreams(limits.liveStreamsPerSession), queryDone: (req) => querySlots.release(req),
+    });
+  }
 
   // ------------------------------------------------------------------ index
   app.get('/', (req, res) => {
@@ -155,28 +122,6 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
       authentication: 'Authorization: Basic base64(clientId:clientSecret), or Bearer <token from POST /session>, or a browser login at /login',
     });
   });
-
-  // ------------------------------------------------------------------ sessions
-  app.post('/session', loginLimit, async (req, res) => {
-    const session = await sessions.fromAuthorization(req.get('authorization'));
-    const { token, expiresInSeconds } = sessions.issueToken(session);
-    res.status(201).set('cache-control', 'no-store').json({ token_type: 'Bearer', access_token: token, expires_in: expiresInSeconds, webId: session.webId });
-  });
-  app.delete('/session', (req, res) => {
-    const [scheme, token] = (req.get('authorization') ?? '').split(/\s+/, 2);
-    if (!/^bearer$/i.test(scheme ?? '') || !token || !sessions.revokeToken(token)) {
-      return send(res, problem(404, 'unknown-token', 'No such session', 'send the bearer token to end as Authorization: Bearer <token>'));
-    }
-    res.status(204).end();
-  });
-  app.all('/session', methodNotAllowed(['POST', 'DELETE']));
-
-  app.get(['/login', '/login/callback'], loginLimit);
-  deps.browserLogin?.mount(app);
-  if (!deps.browserLogin) {
-    app.get(['/login', '/login/callback', '/logout'], (_req, res) =>
-      send(res, problem(501, 'browser-login-unavailable', 'Browser login is not enabled', 'use client credentials (HTTP Basic) or POST /session')));
-  }
 
   // ------------------------------------------------------------------ teams
   app.get('/teams', async (req, res) => {
@@ -271,24 +216,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   // ------------------------------------------------------------------ FHIR
   app.get('/fhir/metadata', (req, res) => {
-    res.type(FHIR_JSON).send(JSON.stringify({
-      resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
-      date: new Date().toISOString(),
-      implementation: { description: 'Helsevev clinician API: home measurements from patients\' pods', url: `${base(req)}/fhir` },
-      rest: [{
-        mode: 'server',
-        resource: [{
-          type: 'Observation', interaction: [{ code: 'search-type' }],
-          searchParam: [
-            { name: 'subject', type: 'reference', documentation: 'the patient\'s WebID' },
-            { name: 'patient', type: 'reference', documentation: 'same as subject' },
-            { name: 'code', type: 'token', documentation: 'LOINC or SNOMED CT code of the kind' },
-            { name: 'date', type: 'date', documentation: 'eq, ge, gt, le, lt' },
-            { name: 'team', type: 'string', documentation: 'the team whose patient list to use (optional with subject)' },
-          ],
-        }],
-      }],
-    }));
+    res.type(FHIR_JSON).send(JSON.stringify(capabilityStatement(`${base(req)}/fhir`)));
   });
   app.get('/fhir/Observation', async (req, res) => {
     const session = await identify(req);
@@ -349,16 +277,3 @@ export function accessSummary(access: AccessReport): string {
   return access.unreadable.map((u) => `${u.patient}${u.category ? ` ${u.category}` : ''}: ${u.reason}`).join('; ');
 }
 
-function problemFor(error: unknown): Problem {
-  if (error instanceof ProblemError) return error.problem;
-  if (error instanceof ParameterError) {
-    return problem(400, 'invalid-parameter', 'A parameter is not valid', error.message, { errors: [{ field: error.parameter, message: error.message }] });
-  }
-  const e = error as { type?: string; status?: number; limit?: number };
-  if (e?.type === 'entity.too.large') return problem(413, 'too-large', 'The request is too large', `the body may be at most ${e.limit === undefined ? 'the allowed size' : `${Math.round(e.limit / 1024)} kB`} (a query 200 kB, a mark 16 kB)`);
-  if (e?.type === 'entity.parse.failed') return problem(400, 'malformed-json', 'The body is not valid JSON', 'the request body could not be parsed as a JSON object; check quotes, commas and brackets');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return problem(415, 'unsupported-media-type', 'Unsupported encoding', 'send the body as UTF-8');
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return problem(e.status, 'unreadable-body', 'The request body could not be read', 'the body was cut short or is not in the declared format; send it again');
-  console.error(`clinician api: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-  return problem(500, 'internal-error', 'Internal error', 'something went wrong in the clinician API; try again, and tell the operators if it persists');
-}

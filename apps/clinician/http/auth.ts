@@ -14,26 +14,31 @@
  *   cookie; see browser-login.ts.
  *
  * Secrets are never stored: sessions are found by a SHA-256 of the
- * credentials, tokens are random and only kept in memory.
+ * credentials, tokens are random and only kept in memory. Cached logins and
+ * tokens are each kept least recently used first, at most
+ * `sessionsPerAccount` per account (fair-lru.ts): one account making token
+ * after token pushes out only its own oldest, never another's. A login is
+ * closed when neither its credentials' cache entry nor a token refers to it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { openPodSession, PodLoginError, type PodSession } from '../../shared/pod-session.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
+import { DEFAULT_CALLER_LIMITS } from './caller-limits.ts';
+import { FairLru } from './fair-lru.ts';
 
 export interface SessionsOptions {
   /** The identity provider client credentials are valid at (the pod server's base URL). */
   readonly oidcIssuer: string;
   /** Forget a session unused for this long; default 30 minutes. */
   readonly idleMs?: number;
-  /** Most sessions kept; the least recently used is closed first. Default 500. */
+  /** Most cached logins, and most tokens, in all; the least recently used of the account holding the most goes first. Default 2,000. */
   readonly maxSessions?: number;
+  /** Most cached logins, and most tokens, of one account; its least recently used goes first. Default 20. */
+  readonly sessionsPerAccount?: number;
+  /** Told when a login is closed (its live streams end). */
+  readonly onSessionEnd?: (session: PodSession) => void;
   /** Logs in (replaced in unit tests). */
   readonly open?: (credentials: { clientId: string; clientSecret: string; oidcIssuer: string }) => Promise<PodSession>;
-}
-
-interface Entry {
-  readonly session: Promise<PodSession>;
-  lastUsed: number;
 }
 
 export const AUTHENTICATE_HEADER = 'Basic realm="helsevev-clinician", Bearer realm="helsevev-clinician"';
@@ -42,18 +47,25 @@ const unauthenticated = (detail: string) =>
   new ProblemError(problem(401, 'unauthenticated', 'Log in first', detail));
 
 export class Sessions {
-  private readonly byCredentials = new Map<string, Entry>();
-  private readonly byToken = new Map<string, Entry>();
-  /** Sessions some token refers to: not closed when their credentials entry is evicted. */
-  private readonly tokenSessions = new WeakSet<PodSession>();
+  /** Logins by a SHA-256 of their client credentials. */
+  private readonly logins: FairLru<PodSession>;
+  /** Logins under way (one per credential pair, however many requests wait for it). */
+  private readonly pending = new Map<string, Promise<PodSession>>();
+  private readonly tokens: FairLru<PodSession>;
   private readonly idleMs: number;
-  private readonly max: number;
   private readonly open: NonNullable<SessionsOptions['open']>;
 
   constructor(private readonly options: SessionsOptions) {
     this.idleMs = options.idleMs ?? 30 * 60_000;
-    this.max = options.maxSessions ?? 500;
     this.open = options.open ?? ((c) => openPodSession(c));
+    const caps = {
+      max: options.maxSessions ?? DEFAULT_CALLER_LIMITS.maxSessions,
+      maxPerAccount: options.sessionsPerAccount ?? DEFAULT_CALLER_LIMITS.sessionsPerAccount,
+      idleMs: this.idleMs,
+      onEvict: (session: PodSession) => this.release(session),
+    };
+    this.logins = new FairLru(caps);
+    this.tokens = new FairLru(caps);
   }
 
   /**
@@ -66,18 +78,22 @@ export class Sessions {
       throw unauthenticated('send your client id and secret as HTTP Basic credentials (Authorization: Basic base64(id:secret))');
     }
     const key = createHash('sha256').update(`${clientId}\u0000${clientSecret}`).digest('hex');
-    let entry = this.byCredentials.get(key);
-    if (!entry) {
+    const cached = this.logins.get(key);
+    if (cached) return cached;
+    let login = this.pending.get(key);
+    if (!login) {
       beforeLogin?.();
-      const session = this.open({ clientId, clientSecret, oidcIssuer: this.options.oidcIssuer });
-      entry = { session, lastUsed: Date.now() };
-      this.byCredentials.set(key, entry);
-      session.catch(() => this.byCredentials.delete(key));
-      this.evict();
+      const started = this.open({ clientId, clientSecret, oidcIssuer: this.options.oidcIssuer });
+      login = started;
+      this.pending.set(key, started);
+      started.then((session) => {
+        if (this.pending.get(key) !== started) return;
+        this.pending.delete(key);
+        this.logins.set(key, session.webId, session);
+      }, () => this.pending.delete(key));
     }
-    entry.lastUsed = Date.now();
     try {
-      return await entry.session;
+      return await login;
     } catch (error) {
       if (error instanceof PodLoginError) {
         throw unauthenticated(`the pod server (${this.options.oidcIssuer}) did not accept these client credentials; check the id and secret, or make new ones in your account`);
@@ -89,24 +105,21 @@ export class Sessions {
   /** A new opaque bearer token for `session` (valid while used at least every idle period). */
   issueToken(session: PodSession): { token: string; expiresInSeconds: number } {
     const token = randomBytes(32).toString('base64url');
-    this.tokenSessions.add(session);
-    this.byToken.set(token, { session: Promise.resolve(session), lastUsed: Date.now() });
-    this.evict();
+    this.tokens.set(token, session.webId, session);
     return { token, expiresInSeconds: Math.round(this.idleMs / 1000) };
   }
 
   async fromToken(token: string): Promise<PodSession> {
-    const entry = this.byToken.get(token);
-    if (!entry || Date.now() - entry.lastUsed > this.idleMs) {
-      if (entry) this.byToken.delete(token);
-      throw unauthenticated('the bearer token is unknown or has expired; get a new one with POST /session');
-    }
-    entry.lastUsed = Date.now();
-    return entry.session;
+    const session = this.tokens.get(token);
+    if (!session) throw unauthenticated('the bearer token is unknown or has expired (or your account made newer ones); get a new one with POST /session');
+    return session;
   }
 
   revokeToken(token: string): boolean {
-    return this.byToken.delete(token);
+    const session = this.tokens.peek(token);
+    if (!session || !this.tokens.delete(token)) return false;
+    this.release(session);
+    return true;
   }
 
   /** Resolves an Authorization header (Basic or Bearer) to a session; problem details when it cannot. */
@@ -123,23 +136,17 @@ export class Sessions {
     throw unauthenticated(`the ${String(scheme).slice(0, 20)} scheme is not supported; use Basic (client credentials) or Bearer (a token from POST /session)`);
   }
 
-  private evict(): void {
-    const now = Date.now();
-    for (const map of [this.byCredentials, this.byToken]) {
-      for (const [key, entry] of map) {
-        if (now - entry.lastUsed > this.idleMs || map.size > this.max) {
-          map.delete(key);
-          if (map === this.byCredentials) void entry.session.then((s) => (this.tokenSessions.has(s) ? undefined : s.close()), () => {});
-        }
-      }
-    }
+  /** Closes a login no cache entry or token refers to any more. */
+  private release(session: PodSession): void {
+    if (this.logins.values().includes(session) || this.tokens.values().includes(session)) return;
+    this.options.onSessionEnd?.(session);
+    void session.close().catch(() => {});
   }
 
   /** Logs every session out. */
   async close(): Promise<void> {
-    const all = [...this.byCredentials.values(), ...this.byToken.values()];
-    this.byCredentials.clear();
-    this.byToken.clear();
-    await Promise.all(all.map((e) => e.session.then((s) => s.close(), () => {})));
+    const all = new Set([...this.logins.clear(), ...this.tokens.clear()]);
+    for (const s of all) this.options.onSessionEnd?.(s);
+    await Promise.all([...all].map((s) => s.close().catch(() => {})));
   }
 }

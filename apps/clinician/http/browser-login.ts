@@ -7,26 +7,40 @@
  *
  *   GET /login[?return=/path]   redirects to the pod server's login page
  *   GET /login/callback         finishes the login, sets the cookie, redirects back
- *   GET|POST /logout            forgets the session
+ *   POST /logout                forgets the session and ends its live streams (GET: 405)
  *   GET /login/me               who the cookie says you are (JSON)
  *
  * The identity provider is the configured pod server, never one named by the
  * request. Sessions live in memory (a restart logs everyone out); the
- * library refreshes the access token with the refresh token while in use.
- * Cookies are SameSite=Lax: a cross-site page cannot POST with them, and
- * without CORS it cannot read a GET's answer.
+ * library refreshes the access token with the refresh token while in use;
+ * at most `sessionsPerAccount` per person, least recently used out
+ * (fair-lru.ts).
+ *
+ * The cookie is used only by this service's own page (pageRequestRefusal):
+ * a request that carries it must say it comes from the page, by the
+ * browser's `Sec-Fetch-Site: same-origin`, or, from a browser that sends no
+ * fetch metadata, by `X-Helsevev-Request: 1` (a header another origin cannot
+ * send without a CORS preflight, which this service never grants); an
+ * `Origin` of another origin is refused either way. SameSite alone would not
+ * do: a page of the pod server (localhost:3000, or pods.example beside
+ * clinician.example) is the *same site* as this service. The session cookie
+ * is SameSite=Strict too, so old browsers do not send it from other sites;
+ * the login cookie stays Lax, as the pod server's redirect back is a
+ * navigation from another site.
  */
 import { randomBytes } from 'node:crypto';
 import { Session } from '@inrupt/solid-client-authn-node';
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { PodSession } from '../../shared/pod-session.ts';
-import { problem, PROBLEM_CONTENT_TYPE } from '../../shared/problem.ts';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemError } from '../../shared/problem.ts';
+import { DEFAULT_CALLER_LIMITS } from './caller-limits.ts';
+import { FairLru } from './fair-lru.ts';
 
 export interface BrowserLogin {
   /** Adds /login, /login/callback, /login/me and /logout to the app. */
   mount(app: express.Express): void;
-  /** The logged-in session the request's cookie names, if any. */
+  /** The logged-in session the request's cookie names, if any; a 403 ProblemError when the request is not the page's own. */
   sessionOf(req: Request): PodSession | undefined;
   close(): Promise<void>;
 }
@@ -38,6 +52,26 @@ export interface BrowserLoginOptions {
   readonly clientName?: string;
   /** Forget sessions unused this long; default 8 hours. */
   readonly idleMs?: number;
+  /** Most browser sessions of one person, and in all; the least recently used goes first (defaults: DEFAULT_CALLER_LIMITS). */
+  readonly sessionsPerAccount?: number;
+  readonly maxSessions?: number;
+  /** Told when a session ends (logout, idle, evicted): its live streams end. */
+  readonly onSessionEnd?: (session: PodSession) => void;
+}
+
+/** The header the page sends on its own requests (for browsers without fetch metadata). */
+export const PAGE_REQUEST_HEADER = 'x-helsevev-request';
+
+/**
+ * Why a request carrying the login cookie is not taken as the page's own,
+ * or undefined when it is (see the module's header).
+ */
+export function pageRequestRefusal(req: Request): string | undefined {
+  const origin = req.get('origin');
+  if (origin && origin !== `${req.protocol}://${req.get('host')}`) return `it comes from a page of ${origin.slice(0, 100)}`;
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin' ? undefined : `the browser says it is ${site === 'none' ? 'typed or bookmarked, not made by the page' : `from a ${site.slice(0, 20)} page`}`;
+  return req.get(PAGE_REQUEST_HEADER) === '1' ? undefined : `it carries neither Sec-Fetch-Site: same-origin nor ${PAGE_REQUEST_HEADER}: 1`;
 }
 
 const LOGIN_COOKIE = 'hv_login';
@@ -52,33 +86,42 @@ function cookies(req: Request): Record<string, string> {
   return out;
 }
 
-function setCookie(res: Response, name: string, value: string, maxAgeSeconds: number): void {
-  res.append('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`);
+function setCookie(res: Response, name: string, value: string, maxAgeSeconds: number, sameSite: 'Strict' | 'Lax', secure: boolean): void {
+  res.append('set-cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=${sameSite}; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`);
 }
 
 /** Only same-site paths may be returned to (no open redirect). */
 const safeReturn = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : '/login/me');
 
+const crossOrigin = (why: string) => new ProblemError(problem(403, 'cross-origin-request', 'Not a request of the dashboard page',
+  `the login cookie is used only by this service's own page, and ${why}; open the dashboard at /, or call the API with a bearer token (POST /session)`));
+
 interface Active {
   readonly session: Session;
   readonly podSession: PodSession;
-  lastUsed: number;
 }
 
 export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
   const pending = new Map<string, { session: Session; returnTo: string; started: number }>();
-  const active = new Map<string, Active>();
   const idleMs = options.idleMs ?? 8 * 3600_000;
+  const end = (a: Active) => {
+    options.onSessionEnd?.(a.podSession);
+    void a.session.logout({ logoutType: 'app' }).catch(() => {});
+  };
+  const active = new FairLru<Active>({
+    max: options.maxSessions ?? DEFAULT_CALLER_LIMITS.maxSessions,
+    maxPerAccount: options.sessionsPerAccount ?? DEFAULT_CALLER_LIMITS.sessionsPerAccount,
+    idleMs,
+    onEvict: end,
+  });
+  const secure = () => options.baseUrl().startsWith('https:');
+  const loginCookie = (res: Response, value: string, maxAge: number) => setCookie(res, LOGIN_COOKIE, value, maxAge, 'Lax', secure());
+  const sessionCookie = (res: Response, value: string, maxAge: number) => setCookie(res, SESSION_COOKIE, value, maxAge, 'Strict', secure());
 
   const sweep = () => {
     const now = Date.now();
     for (const [id, p] of pending) if (now - p.started > 10 * 60_000) pending.delete(id);
-    for (const [id, a] of active) {
-      if (now - a.lastUsed > idleMs) {
-        active.delete(id);
-        void a.session.logout({ logoutType: 'app' }).catch(() => {});
-      }
-    }
+    active.sweep();
   };
 
   return {
@@ -88,7 +131,7 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
         const session = new Session({ keepAlive: true });
         const id = randomBytes(24).toString('base64url');
         pending.set(id, { session, returnTo: safeReturn(req.query.return), started: Date.now() });
-        setCookie(res, LOGIN_COOKIE, id, 600);
+        loginCookie(res, id, 600);
         await session.login({
           oidcIssuer: options.oidcIssuer,
           redirectUrl: `${options.baseUrl()}/login/callback`,
@@ -121,9 +164,8 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
         const session = started.session;
         const sid = randomBytes(32).toString('base64url');
         const webId = info.webId;
-        active.set(sid, {
+        active.set(sid, webId, {
           session,
-          lastUsed: Date.now(),
           podSession: {
             webId,
             fetch: ((input: RequestInfo | URL, init?: RequestInit) => session.fetch(input, init)) as typeof fetch,
@@ -131,47 +173,57 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
             close: () => session.logout({ logoutType: 'app' }),
           },
         });
-        setCookie(res, LOGIN_COOKIE, '', 0);
-        setCookie(res, SESSION_COOKIE, sid, Math.round(idleMs / 1000));
+        loginCookie(res, '', 0);
+        sessionCookie(res, sid, Math.round(idleMs / 1000));
         res.redirect(303, started.returnTo);
       });
 
+      // Not guarded like the data: it says only who you are, and no other origin can read it (no CORS).
       app.get('/login/me', (req, res) => {
         const a = active.get(cookies(req)[SESSION_COOKIE] ?? '');
-        if (!a) {
+        if (!a || !a.session.info.isLoggedIn) {
           res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(401, 'unauthenticated', 'Not logged in', 'log in at /login')));
           return;
         }
         res.json({ webId: a.podSession.webId });
       });
 
-      const logout = async (req: Request, res: Response) => {
+      // POST only: a GET can be made by any page (an <img>), and must not end anyone's session.
+      app.post('/logout', async (req, res) => {
         const sid = cookies(req)[SESSION_COOKIE] ?? '';
-        const a = active.get(sid);
-        active.delete(sid);
-        setCookie(res, SESSION_COOKIE, '', 0);
-        await a?.session.logout({ logoutType: 'app' }).catch(() => {});
+        const a = active.peek(sid);
+        if (a) {
+          const refusal = pageRequestRefusal(req);
+          if (refusal) throw crossOrigin(refusal);
+          active.delete(sid);
+          end(a);
+        }
+        sessionCookie(res, '', 0);
         res.status(204).end();
-      };
-      app.get('/logout', logout);
-      app.post('/logout', logout);
+      });
+      app.all('/logout', (req, res) => {
+        res.set('allow', 'POST').status(405).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(405, 'method-not-allowed', 'Method not allowed',
+          `${req.method} does not log out; log out with POST /logout (the page's "Log out" button)`)));
+      });
     },
 
     sessionOf(req) {
       const a = active.get(cookies(req)[SESSION_COOKIE] ?? '');
       if (!a) return undefined;
-      if (Date.now() - a.lastUsed > idleMs || !a.session.info.isLoggedIn) {
+      if (!a.session.info.isLoggedIn) {
         active.delete(cookies(req)[SESSION_COOKIE]!);
+        end(a);
         return undefined;
       }
-      a.lastUsed = Date.now();
+      const refusal = pageRequestRefusal(req);
+      if (refusal) throw crossOrigin(refusal);
       return a.podSession;
     },
 
     async close() {
-      const all = [...active.values()];
-      active.clear();
+      const all = active.clear();
       pending.clear();
+      for (const a of all) options.onSessionEnd?.(a.podSession);
       await Promise.all(all.map((a) => a.session.logout({ logoutType: 'app' }).catch(() => {})));
     },
   };

@@ -29,6 +29,28 @@ export function operationOutcome(issues: { severity: 'fatal' | 'error' | 'warnin
   return { resourceType: 'OperationOutcome', issue: issues };
 }
 
+/** What this server can do (GET /fhir/metadata), for `fhirBase` (its /fhir URL). */
+export function capabilityStatement(fhirBase: string) {
+  return {
+    resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
+    date: new Date().toISOString(),
+    implementation: { description: 'Helsevev clinician API: home measurements from patients\' pods', url: fhirBase },
+    rest: [{
+      mode: 'server',
+      resource: [{
+        type: 'Observation', interaction: [{ code: 'search-type' }],
+        searchParam: [
+          { name: 'subject', type: 'reference', documentation: 'the patient\'s WebID' },
+          { name: 'patient', type: 'reference', documentation: 'same as subject' },
+          { name: 'code', type: 'token', documentation: 'LOINC or SNOMED CT code of the kind' },
+          { name: 'date', type: 'date', documentation: 'eq, ge, gt, le, lt' },
+          { name: 'team', type: 'string', documentation: 'the team whose patient list to use (optional with subject)' },
+        ],
+      }],
+    }],
+  };
+}
+
 export interface ObservationSearch {
   readonly subject?: string;
   readonly team?: string;

@@ -13,7 +13,7 @@ import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { drawChart } from './chart.ts';
 import { kindName, num, t, when, type Lang } from './i18n.ts';
-import { api, HttpError } from './api.ts';
+import { api, HttpError, PAGE_HEADERS } from './api.ts';
 import { SETTINGS, type PatientData, type Point, type Setting, type TeamData, type Threshold } from './model.ts';
 
 /** Polling when the live stream is not open (fallback), and as a safety net while it is. */
@@ -65,7 +65,7 @@ function renderHeader(): void {
 }
 
 async function logout(): Promise<void> {
-  await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
+  await fetch('/logout', { method: 'POST', credentials: 'same-origin', headers: PAGE_HEADERS });
   state.webId = '';
   location.hash = '';
   await route();
@@ -78,7 +78,7 @@ async function route(): Promise<void> {
   renderHeader();
   try {
     if (!state.webId) {
-      const me = await fetch('/login/me', { credentials: 'same-origin' });
+      const me = await fetch('/login/me', { credentials: 'same-origin', headers: PAGE_HEADERS });
       if (me.status === 401) return renderLogin();
       state.webId = ((await me.json()) as { webId: string }).webId;
       renderHeader();
