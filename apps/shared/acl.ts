@@ -66,6 +66,14 @@ export function aclQuads(aclUrl: string, target: string, rules: readonly AclRule
     });
 }
 
+/** A public document (a group, the directory): anyone may read it, only `owner` may change it or its ACL. */
+export function publicReadRules(owner: string): AclRule[] {
+  return [
+    { name: 'public', who: [EVERYONE], modes: ['Read'], inherited: false },
+    { name: 'owner', who: [{ agent: owner }], modes: ['Read', 'Write', 'Control'], inherited: false },
+  ];
+}
+
 /** The Turtle of an ACL document's quads (what a PUT to the .acl carries). */
 export function aclTurtle(quads: readonly Quad[]): Promise<string> {
   const writer = new Writer({ prefixes: { acl: NS.acl, foaf: NS.foaf } });

@@ -10,7 +10,7 @@
  * read, owner write; rewritten whole on every provisioning run (idempotent).
  */
 import { Writer, type Quad } from 'n3';
-import { aclQuads, aclTurtle, EVERYONE } from '../../apps/shared/acl.ts';
+import { aclQuads, aclTurtle, publicReadRules } from '../../apps/shared/acl.ts';
 import { directoryToQuads, type Directory, type DirectoryEntry, type OrganisationKind } from '../../apps/shared/directory.ts';
 import { NS } from '../../vocab/terms.ts';
 import { demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
@@ -83,10 +83,6 @@ export async function publishDirectory(fetch: Fetch, baseUrl: string): Promise<s
     }),
   );
   const acl = await aclUrlOf(fetch, directory.url);
-  const rules = [
-    { name: 'public', who: [EVERYONE], modes: ['Read'], inherited: false },
-    { name: 'owner', who: [{ agent: webIdOf(baseUrl, DIRECTORY_OWNER) }], modes: ['Read', 'Write', 'Control'], inherited: false },
-  ] as const;
-  await putTurtle(fetch, acl, await aclTurtle(aclQuads(acl, directory.url, rules)));
+  await putTurtle(fetch, acl, await aclTurtle(aclQuads(acl, directory.url, publicReadRules(webIdOf(baseUrl, DIRECTORY_OWNER)))));
   return directory.url;
 }

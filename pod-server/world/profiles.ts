@@ -17,7 +17,7 @@ import {
   buildThing,
 } from '@inrupt/solid-client';
 import { DataFactory, Writer, type Quad } from 'n3';
-import { aclQuads, aclTurtle, EVERYONE } from '../../apps/shared/acl.ts';
+import { aclQuads, aclTurtle, publicReadRules } from '../../apps/shared/acl.ts';
 import { NS, RDF } from '../../vocab/terms.ts';
 import type { DemoAccount, DemoGroup } from './demo-world.ts';
 import { DEMO_ACCOUNTS, groupDocumentOf, groupIriOf, webIdOf } from './demo-world.ts';
@@ -84,9 +84,5 @@ export async function publishGroup(fetch: Fetch, baseUrl: string, group: DemoGro
     ),
   );
   const acl = await aclUrlOf(fetch, document);
-  const rules = [
-    { name: 'public', who: [EVERYONE], modes: ['Read'], inherited: false },
-    { name: 'owner', who: [{ agent: webIdOf(baseUrl, group.owner) }], modes: ['Read', 'Write', 'Control'], inherited: false },
-  ] as const;
-  await putTurtle(fetch, acl, await aclTurtle(aclQuads(acl, document, rules)));
+  await putTurtle(fetch, acl, await aclTurtle(aclQuads(acl, document, publicReadRules(webIdOf(baseUrl, group.owner)))));
 }

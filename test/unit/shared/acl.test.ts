@@ -4,7 +4,7 @@
  */
 import { Parser, Writer, type Quad } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { aclQuads, aclTurtle, EVERYONE } from '../../../apps/shared/acl.ts';
+import { aclQuads, aclTurtle, EVERYONE, publicReadRules } from '../../../apps/shared/acl.ts';
 import { healthAclQuads } from '../../../apps/shared/health-acl.ts';
 import { healthContainers } from '../../../apps/shared/health-layout.ts';
 
@@ -46,13 +46,10 @@ describe('aclQuads', () => {
     ]));
   });
 
-  it('gives anyone Read on a public document (acl:agentClass foaf:Agent), without acl:default', () => {
+  it('gives anyone Read on a public document (acl:agentClass foaf:Agent), its owner RWC, without acl:default', () => {
     const group = 'http://pods.example/legekontor/groups/fastleger';
     const acl = `${group}.acl`;
-    const quads = aclQuads(acl, group, [
-      { name: 'public', who: [EVERYONE], modes: ['Read'], inherited: false },
-      { name: 'owner', who: [{ agent: OWNER }], modes: ['Read', 'Write', 'Control'], inherited: false },
-    ]);
+    const quads = aclQuads(acl, group, publicReadRules(OWNER));
     expect(nTriples(quads)).toEqual(sorted([
       `<${acl}#public> ${TYPE} <${A}Authorization> .`,
       `<${acl}#public> <${A}agentClass> <http://xmlns.com/foaf/0.1/Agent> .`,
