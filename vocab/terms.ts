@@ -117,13 +117,14 @@ export const XSD = {
 export const RDF = { type: `${NS.rdf}type` } as const;
 
 const acl = ns(NS.acl);
-/** Web Access Control terms (ACL documents of the health containers). */
+/** Web Access Control terms (every ACL document is built from them in apps/shared/acl.ts). */
 export const ACL = {
   Authorization: acl('Authorization'),
   accessTo: acl('accessTo'),
   default: acl('default'),
   agent: acl('agent'),
   agentGroup: acl('agentGroup'),
+  agentClass: acl('agentClass'),
   mode: acl('mode'),
   Read: acl('Read'),
   Write: acl('Write'),

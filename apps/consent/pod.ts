@@ -11,9 +11,10 @@ import {
   FetchError, getContainedResourceUrlAll, getLinkedResourceUrlAll, getPodUrlAll, getResourceInfo, getSolidDataset,
   getStringNoLocale, getThing,
 } from '@inrupt/solid-client';
-import { Parser, Writer, type Quad } from 'n3';
+import { Parser, type Quad } from 'n3';
 import { CATEGORIES, type KindId } from '../../vocab/catalogue.ts';
 import { NS } from '../../vocab/terms.ts';
+import { aclTurtle } from '../shared/acl.ts';
 import { accessLogContainer, quadsToAccessLogEntries, type AccessLogEntry } from '../shared/access-log.ts';
 import { appendQuads } from '../shared/append.ts';
 import { parseDirectory, type Directory } from '../shared/directory.ts';
@@ -149,13 +150,10 @@ export async function readCurrentAccess(fetchFn: Fetch, patient: Patient): Promi
 }
 
 async function writeAcl(fetchFn: Fetch, write: AclWrite): Promise<void> {
-  const writer = new Writer({ prefixes: { acl: NS.acl } });
-  writer.addQuads([...write.quads]);
-  const turtle = await new Promise<string>((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));
   await request(fetchFn, write.aclUrl, {
     method: 'PUT',
     headers: { 'content-type': 'text/turtle', ...(write.etag ? { 'if-match': write.etag } : {}) },
-    body: turtle,
+    body: await aclTurtle(write.quads),
   });
 }
 

@@ -15,14 +15,13 @@
  * Every container gets its own .acl with acl:accessTo and acl:default: in WAC a
  * container's own .acl replaces what it would inherit, so each document repeats
  * the patient's and the device writers' rules. Used by the demo world and by
- * the consent app when a patient grants or revokes access.
+ * the consent app when a patient grants or revokes access; the documents
+ * themselves are built by the one ACL builder, acl.ts.
  */
-import { DataFactory, Writer, type Quad } from 'n3';
+import type { Quad } from 'n3';
 import type { KindId } from '../../vocab/catalogue.ts';
-import { ACL, NS, RDF } from '../../vocab/terms.ts';
+import { aclQuads, aclTurtle, type AclRule } from './acl.ts';
 import type { HealthContainer } from './health-layout.ts';
-
-const { namedNode, quad } = DataFactory;
 
 /** Who is granted: an organisation's group document (`...#group`) or a single agent's WebID. */
 export type Grantee = { readonly group: string } | { readonly agent: string };
@@ -36,14 +35,6 @@ export interface HealthAccess {
   readonly readers: Readonly<Partial<Record<KindId, readonly Grantee[]>>>;
 }
 
-type Mode = keyof Pick<typeof ACL, 'Read' | 'Write' | 'Append' | 'Control'>;
-
-interface Rule {
-  readonly name: string;
-  readonly agents: readonly Grantee[];
-  readonly modes: readonly Mode[];
-}
-
 /** Everyone granted read access to at least one category (they may read and add notes). */
 export function allReaders(access: HealthAccess): Grantee[] {
   const seen = new Map<string, Grantee>();
@@ -53,16 +44,17 @@ export function allReaders(access: HealthAccess): Grantee[] {
   return [...seen.values()];
 }
 
-function rulesFor(container: HealthContainer, access: HealthAccess): Rule[] {
-  const owner: Rule = { name: 'owner', agents: [{ agent: access.owner }], modes: ['Read', 'Write', 'Control'] };
-  const devices: Rule = { name: 'device-writers', agents: access.deviceWriters.map((agent) => ({ agent })), modes: ['Append'] };
+function rulesFor(container: HealthContainer, access: HealthAccess): AclRule[] {
+  const rule = (name: string, who: readonly Grantee[], modes: AclRule['modes']): AclRule => ({ name, who, modes, inherited: true });
+  const owner = rule('owner', [{ agent: access.owner }], ['Read', 'Write', 'Control']);
+  const devices = rule('device-writers', access.deviceWriters.map((agent) => ({ agent })), ['Append']);
   switch (container.kind) {
     case 'measurements':
       return [owner, devices];
     case 'category':
-      return [owner, devices, { name: 'readers', agents: access.readers[container.category] ?? [], modes: ['Read'] }];
+      return [owner, devices, rule('readers', access.readers[container.category] ?? [], ['Read'])];
     case 'notes':
-      return [owner, { name: 'readers', agents: allReaders(access), modes: ['Read', 'Append'] }];
+      return [owner, rule('readers', allReaders(access), ['Read', 'Append'])];
     case 'health':
     case 'consent':
       return [owner];
@@ -73,26 +65,10 @@ function rulesFor(container: HealthContainer, access: HealthAccess): Rule[] {
 
 /** The quads of `container`'s .acl document at `aclUrl`. */
 export function healthAclQuads(container: HealthContainer, access: HealthAccess, aclUrl: string): Quad[] {
-  const target = namedNode(container.url);
-  return rulesFor(container, access)
-    .filter((rule) => rule.agents.length > 0)
-    .flatMap((rule) => {
-      const auth = namedNode(`${aclUrl}#${rule.name}`);
-      return [
-        quad(auth, namedNode(RDF.type), namedNode(ACL.Authorization)),
-        ...rule.agents.map((g) =>
-          'group' in g ? quad(auth, namedNode(ACL.agentGroup), namedNode(g.group)) : quad(auth, namedNode(ACL.agent), namedNode(g.agent)),
-        ),
-        quad(auth, namedNode(ACL.accessTo), target),
-        quad(auth, namedNode(ACL.default), target),
-        ...rule.modes.map((mode) => quad(auth, namedNode(ACL.mode), namedNode(ACL[mode]))),
-      ];
-    });
+  return aclQuads(aclUrl, container.url, rulesFor(container, access));
 }
 
 /** The Turtle of `container`'s .acl document at `aclUrl`. */
 export function healthAclTurtle(container: HealthContainer, access: HealthAccess, aclUrl: string): Promise<string> {
-  const writer = new Writer({ prefixes: { acl: NS.acl } });
-  writer.addQuads(healthAclQuads(container, access, aclUrl));
-  return new Promise((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));
+  return aclTurtle(healthAclQuads(container, access, aclUrl));
 }

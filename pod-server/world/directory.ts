@@ -9,14 +9,14 @@
  * page at a regional directory instead (its URL is configuration). Public
  * read, owner write; rewritten whole on every provisioning run (idempotent).
  */
-import { DataFactory, Writer, type Quad } from 'n3';
+import { Writer, type Quad } from 'n3';
+import { aclQuads, aclTurtle, publicReadRules } from '../../apps/shared/acl.ts';
 import { directoryToQuads, type Directory, type DirectoryEntry, type OrganisationKind } from '../../apps/shared/directory.ts';
-import { NS, RDF } from '../../vocab/terms.ts';
+import { NS } from '../../vocab/terms.ts';
 import { demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
 import { aclUrlOf, putTurtle } from './pod-writes.ts';
 
 type Fetch = typeof fetch;
-const { namedNode, quad } = DataFactory;
 
 /** The account whose pod publishes the directory. */
 export const DIRECTORY_OWNER = 'oslo';
@@ -83,25 +83,6 @@ export async function publishDirectory(fetch: Fetch, baseUrl: string): Promise<s
     }),
   );
   const acl = await aclUrlOf(fetch, directory.url);
-  const rule = (name: string, who: [string, string], modes: string[]) => {
-    const auth = namedNode(`${acl}#${name}`);
-    return [
-      quad(auth, namedNode(RDF.type), namedNode(`${NS.acl}Authorization`)),
-      quad(auth, namedNode(who[0]), namedNode(who[1])),
-      quad(auth, namedNode(`${NS.acl}accessTo`), namedNode(directory.url)),
-      ...modes.map((m) => quad(auth, namedNode(`${NS.acl}mode`), namedNode(`${NS.acl}${m}`))),
-    ];
-  };
-  await putTurtle(
-    fetch,
-    acl,
-    await turtle(
-      [
-        ...rule('public', [`${NS.acl}agentClass`, `${NS.foaf}Agent`], ['Read']),
-        ...rule('owner', [`${NS.acl}agent`, webIdOf(baseUrl, DIRECTORY_OWNER)], ['Read', 'Write', 'Control']),
-      ],
-      { acl: NS.acl, foaf: NS.foaf },
-    ),
-  );
+  await putTurtle(fetch, acl, await aclTurtle(aclQuads(acl, directory.url, publicReadRules(webIdOf(baseUrl, DIRECTORY_OWNER)))));
   return directory.url;
 }

@@ -19,6 +19,7 @@ import {
   buildThing,
 } from '@inrupt/solid-client';
 import { DataFactory, Writer, type Quad } from 'n3';
+import { aclQuads, aclTurtle, publicReadRules } from '../../apps/shared/acl.ts';
 import { NS, RDF } from '../../vocab/terms.ts';
 import type { DemoAccount, DemoGroup } from './demo-world.ts';
 import { DEMO_ACCOUNTS, groupDocumentOf, groupIriOf, webIdOf } from './demo-world.ts';
@@ -28,7 +29,7 @@ const { namedNode, literal, quad } = DataFactory;
 type Fetch = typeof fetch;
 
 const ORG_NS = 'http://www.w3.org/ns/org#';
-const FOAF = { name: `${NS.foaf}name`, Person: `${NS.foaf}Person`, Organization: `${NS.foaf}Organization`, Agent: `${NS.foaf}Agent` };
+const FOAF = { name: `${NS.foaf}name`, Person: `${NS.foaf}Person`, Organization: `${NS.foaf}Organization` };
 const VCARD = {
   fn: `${NS.vcard}fn`,
   role: `${NS.vcard}role`,
@@ -36,7 +37,6 @@ const VCARD = {
   Group: `${NS.vcard}Group`,
   hasMember: `${NS.vcard}hasMember`,
 };
-const ACL = `${NS.acl}`;
 
 function account(name: string): DemoAccount {
   const found = DEMO_ACCOUNTS.find((a) => a.name === name);
@@ -90,25 +90,5 @@ export async function publishGroup(fetch: Fetch, baseUrl: string, group: DemoGro
     ),
   );
   const acl = await aclUrlOf(fetch, document);
-  const owner = webIdOf(baseUrl, group.owner);
-  const rule = (name: string, who: [string, string], modes: string[]) => {
-    const auth = namedNode(`${acl}#${name}`);
-    return [
-      quad(auth, namedNode(RDF.type), namedNode(`${ACL}Authorization`)),
-      quad(auth, namedNode(who[0]), namedNode(who[1])),
-      quad(auth, namedNode(`${ACL}accessTo`), namedNode(document)),
-      ...modes.map((m) => quad(auth, namedNode(`${ACL}mode`), namedNode(`${ACL}${m}`))),
-    ];
-  };
-  await putTurtle(
-    fetch,
-    acl,
-    await turtle(
-      [
-        ...rule('public', [`${ACL}agentClass`, FOAF.Agent], ['Read']),
-        ...rule('owner', [`${ACL}agent`, owner], ['Read', 'Write', 'Control']),
-      ],
-      { acl: NS.acl, foaf: NS.foaf },
-    ),
-  );
+  await putTurtle(fetch, acl, await aclTurtle(aclQuads(acl, document, publicReadRules(webIdOf(baseUrl, group.owner)))));
 }

@@ -16,6 +16,7 @@
  * Written as the organisation; rewriting a list and its ACL whole is idempotent.
  */
 import { DataFactory, Writer, type Quad } from 'n3';
+import { aclQuads, aclTurtle } from '../../apps/shared/acl.ts';
 import { withSlash } from '../../apps/shared/pod-urls.ts';
 import { NS, HV, RDF } from '../../vocab/terms.ts';
 import { DEMO_GROUPS, demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
@@ -24,7 +25,6 @@ import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';
 const { namedNode, literal, quad } = DataFactory;
 type Fetch = typeof fetch;
 
-const ACL = (local: string) => `${NS.acl}${local}`;
 const VCARD_FN = `${NS.vcard}fn`;
 
 export interface TeamList {
@@ -72,29 +72,6 @@ function turtle(quads: Quad[], prefixes: Record<string, string>): Promise<string
   return new Promise((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));
 }
 
-interface Rule {
-  readonly name: string;
-  readonly agents: readonly string[];
-  readonly groups: readonly string[];
-  readonly modes: readonly string[];
-  readonly inherit: boolean;
-}
-
-function aclTurtle(aclUrl: string, target: string, rules: readonly Rule[]): Promise<string> {
-  const quads = rules.flatMap((rule) => {
-    const auth = namedNode(`${aclUrl}#${rule.name}`);
-    return [
-      quad(auth, namedNode(RDF.type), namedNode(ACL('Authorization'))),
-      ...rule.agents.map((a) => quad(auth, namedNode(ACL('agent')), namedNode(a))),
-      ...rule.groups.map((g) => quad(auth, namedNode(ACL('agentGroup')), namedNode(g))),
-      quad(auth, namedNode(ACL('accessTo')), namedNode(target)),
-      ...(rule.inherit ? [quad(auth, namedNode(ACL('default')), namedNode(target))] : []),
-      ...rule.modes.map((m) => quad(auth, namedNode(ACL('mode')), namedNode(ACL(m)))),
-    ];
-  });
-  return turtle(quads, { acl: NS.acl });
-}
-
 /** The Turtle of a patient list (the document at `teamListOf(orgPod, list.name)`). */
 export function teamListTurtle(list: TeamList): Promise<string> {
   const me = namedNode('#list'); // relative: resolved against the list's own URL
@@ -118,10 +95,10 @@ export async function publishTeamList(fetch: Fetch, baseUrl: string, list: TeamL
   await putTurtle(
     fetch,
     containerAcl,
-    await aclTurtle(containerAcl, container, [
-      { name: 'owner', agents: [owner], groups: [], modes: ['Read', 'Write', 'Control'], inherit: true },
-      { name: 'organisation-groups', agents: [], groups: list.organisationGroups, modes: ['Read'], inherit: false },
-    ]),
+    await aclTurtle(aclQuads(containerAcl, container, [
+      { name: 'owner', who: [{ agent: owner }], modes: ['Read', 'Write', 'Control'], inherited: true },
+      { name: 'organisation-groups', who: list.organisationGroups.map((group) => ({ group })), modes: ['Read'], inherited: false },
+    ])),
   );
   const document = teamListOf(orgPod, list.name);
   await putTurtle(fetch, document, await teamListTurtle(list));
@@ -129,10 +106,10 @@ export async function publishTeamList(fetch: Fetch, baseUrl: string, list: TeamL
   await putTurtle(
     fetch,
     acl,
-    await aclTurtle(acl, document, [
-      { name: 'owner', agents: [owner], groups: [], modes: ['Read', 'Write', 'Control'], inherit: false },
-      { name: 'team', agents: [], groups: [list.group], modes: ['Read'], inherit: false },
-    ]),
+    await aclTurtle(aclQuads(acl, document, [
+      { name: 'owner', who: [{ agent: owner }], modes: ['Read', 'Write', 'Control'], inherited: false },
+      { name: 'team', who: [{ group: list.group }], modes: ['Read'], inherited: false },
+    ])),
   );
   return document;
 }

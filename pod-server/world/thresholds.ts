@@ -5,14 +5,12 @@
  * for the two teams following him, kari's blood glucose above 10 mmol/L for
  * the GP office. Rewriting them whole is idempotent.
  */
-import { DataFactory, Writer } from 'n3';
+import { aclQuads, aclTurtle, type AclRule } from '../../apps/shared/acl.ts';
 import { thresholdsDocumentOf, thresholdsTurtle, type Threshold } from '../../apps/shared/thresholds.ts';
-import { NS, RDF } from '../../vocab/terms.ts';
 import { demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
 import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';
 import { teamListOf } from './teams.ts';
 
-const { namedNode, quad } = DataFactory;
 type Fetch = typeof fetch;
 
 export const DEMO_THRESHOLDS: readonly { readonly group: GroupName; readonly thresholds: readonly Omit<Threshold, 'source'>[] }[] = [
@@ -21,19 +19,11 @@ export const DEMO_THRESHOLDS: readonly { readonly group: GroupName; readonly thr
   { group: 'fastleger', thresholds: [{ patient: 'kari', kind: 'blood-glucose', above: 10 }] },
 ];
 
-function aclTurtle(acl: string, target: string, owner: string, group: string, container: boolean): Promise<string> {
-  const a = (l: string) => namedNode(`${NS.acl}${l}`);
-  const rule = (name: string, who: 'agent' | 'agentGroup', iri: string, modes: string[]) => {
-    const s = namedNode(`${acl}#${name}`);
-    return [
-      quad(s, namedNode(RDF.type), a('Authorization')), quad(s, a(who), namedNode(iri)), quad(s, a('accessTo'), namedNode(target)),
-      ...(container ? [quad(s, a('default'), namedNode(target))] : []),
-      ...modes.map((m) => quad(s, a('mode'), a(m))),
-    ];
-  };
-  const writer = new Writer({ prefixes: { acl: NS.acl } });
-  writer.addQuads([...rule('owner', 'agent', owner, ['Read', 'Write', 'Control']), ...(container ? [] : rule('team', 'agentGroup', group, ['Read']))]);
-  return new Promise((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));
+/** The container: the organisation alone (RWC, inherited). A document: the organisation RWC, the team's group Read. */
+function thresholdsAcl(acl: string, target: string, owner: string, group: string, container: boolean): Promise<string> {
+  const rules: AclRule[] = [{ name: 'owner', who: [{ agent: owner }], modes: ['Read', 'Write', 'Control'], inherited: container }];
+  if (!container) rules.push({ name: 'team', who: [{ group }], modes: ['Read'], inherited: false });
+  return aclTurtle(aclQuads(acl, target, rules));
 }
 
 /** Writes one team's thresholds and their ACLs; run as the organisation. Returns the document's URL. */
@@ -44,10 +34,10 @@ export async function publishThresholds(fetch: Fetch, baseUrl: string, groupName
   const document = thresholdsDocumentOf(teamListOf(orgPod, group.name));
   const container = document.slice(0, document.lastIndexOf('/') + 1);
   const { acl: containerAcl } = await ensureContainer(fetch, container);
-  await putTurtle(fetch, containerAcl, await aclTurtle(containerAcl, container, owner, groupIriOf(baseUrl, group), true));
+  await putTurtle(fetch, containerAcl, await thresholdsAcl(containerAcl, container, owner, groupIriOf(baseUrl, group), true));
   await putTurtle(fetch, document, await thresholdsTurtle(items));
   const acl = await aclUrlOf(fetch, document);
-  await putTurtle(fetch, acl, await aclTurtle(acl, document, owner, groupIriOf(baseUrl, group), false));
+  await putTurtle(fetch, acl, await thresholdsAcl(acl, document, owner, groupIriOf(baseUrl, group), false));
   return document;
 }
 

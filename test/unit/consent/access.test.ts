@@ -4,16 +4,15 @@
  * a plan never takes the patient's Control or the vendor's Append away.
  */
 import fc from 'fast-check';
-import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, type KindId } from '../../../vocab/catalogue.ts';
+import { aclQuads, EVERYONE } from '../../../apps/shared/acl.ts';
 import { healthAclQuads, type Grantee, type HealthAccess } from '../../../apps/shared/health-acl.ts';
 import { healthContainers, type HealthContainer } from '../../../apps/shared/health-layout.ts';
 import {
   canRead, planDecisions, PlanError, readContainerAccess, unlistedReaders, type CurrentAccess, type Decision,
 } from '../../../apps/consent/access.ts';
 
-const { namedNode, quad } = DataFactory;
 const POD = 'http://pods.example/kari/';
 const OWNER = 'http://pods.example/kari/profile/card#me';
 const VENDOR = 'http://pods.example/vendor/profile/card#me';
@@ -21,7 +20,6 @@ const GPS: Grantee = { group: 'http://pods.example/legekontor/groups/fastleger#g
 const LUNG: Grantee = { group: 'http://pods.example/ous/groups/lungeteam#group' };
 const NURSE: Grantee = { agent: 'http://pods.example/nilsen/profile/card#me' };
 const NOW = new Date('2026-05-12T08:43:00Z');
-const ACL_PREFIX = 'http://www.w3.org/ns/auth/acl#';
 
 const containers = healthContainers(POD);
 const categoryContainer = (c: KindId) => containers.find((x) => x.kind === 'category' && x.category === c)!;
@@ -52,17 +50,13 @@ describe('reading ACLs', () => {
   });
 
   it.each([
-    ['public read', (auth: ReturnType<typeof namedNode>) => [quad(auth, namedNode(`${ACL_PREFIX}agentClass`), namedNode('http://xmlns.com/foaf/0.1/Agent')), quad(auth, namedNode(`${ACL_PREFIX}mode`), namedNode(`${ACL_PREFIX}Read`))]],
-    ['Write for another agent', (auth: ReturnType<typeof namedNode>) => [quad(auth, namedNode(`${ACL_PREFIX}agent`), namedNode(VENDOR)), quad(auth, namedNode(`${ACL_PREFIX}mode`), namedNode(`${ACL_PREFIX}Write`))]],
-  ])('marks a rule it does not manage (%s) and refuses to rewrite that document', (_, extra) => {
+    ['public read', { who: [EVERYONE], modes: ['Read'] }],
+    ['Write for another agent', { who: [{ agent: VENDOR }], modes: ['Write'] }],
+  ] as const)('marks a rule it does not manage (%s) and refuses to rewrite that document', (_, other) => {
     const c = categoryContainer('blood-glucose');
-    const auth = namedNode(`${aclOf(c)}#other`);
     const quads = [
       ...healthAclQuads(c, { owner: OWNER, deviceWriters: [VENDOR], readers: {} }, aclOf(c)),
-      quad(auth, namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'), namedNode(`${ACL_PREFIX}Authorization`)),
-      quad(auth, namedNode(`${ACL_PREFIX}accessTo`), namedNode(c.url)),
-      quad(auth, namedNode(`${ACL_PREFIX}default`), namedNode(c.url)),
-      ...extra(auth),
+      ...aclQuads(aclOf(c), c.url, [{ name: 'other', ...other, inherited: true }]),
     ];
     const access = readContainerAccess({ container: c, aclUrl: aclOf(c), quads }, OWNER);
     expect(access.unknownRules).toHaveLength(1);
