@@ -9,22 +9,22 @@
  * patch (`maxPerPatch`) goes at once. Over all documents at most `maxInFlight`
  * PATCHes run at a time: the pod server has two cores, not twenty.
  *
- * Outcomes (see apps/shared/append.ts):
+ * Outcomes (apps/shared/append.ts decides, once, which answers are retryable):
  * - 2xx: delivered;
  * - 403: refused, never retried: the patient has not granted the vendor Append;
- * - 401, 5xx, 408, 409, 429, timeouts, pod server unreachable, login failed:
- *   retried with exponential backoff and jitter, without end (the reading was
- *   acknowledged; giving up would lose it);
+ * - retryable (401, 5xx, 408, 409, 429, timeouts, pod server unreachable, login
+ *   failed): retried with exponential backoff and jitter, without end (the
+ *   reading was acknowledged; giving up would lose it);
  * - any other 4xx: the patch is split into single readings to find the one the
  *   pod rejects; a single reading that is still rejected is failed.
  *
- * It never reads a pod, and it only ever appends.
+ * It never reads a pod, never maps a reading (it appends the triples the
+ * intake checked, kept in the outbox entry), and it only ever appends.
  */
 import type { Quad } from 'n3';
 import type { AppendOutcome } from '../shared/append.ts';
-import { measurementToQuads } from '../shared/measurement/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import type { OutboxEntry, Settlement } from './outbox/outbox.ts';
+import { entryQuads, type OutboxEntry, type Settlement } from './outbox/outbox.ts';
 
 export const DEFAULT_COALESCE_MS = 1000;
 
@@ -244,10 +244,10 @@ export class Delivery {
       done({ state: 'delivered', status: outcome.status });
       return;
     }
-    if (outcome.retry || outcome.status === 401) {
+    if (outcome.retry) {
       q.failures += 1;
       this.totals.failedAttempts += 1;
-      q.lastError = outcome.status === 401 ? `the pod server did not accept the gateway's login (HTTP 401); retrying` : outcome.reason;
+      q.lastError = outcome.reason;
       q.nextAttemptAt = Date.now() + backoffDelay(q.failures, this.backoff, this.random);
       if (q.failures === 1 || q.failures % 10 === 0) {
         this.log(`delivery to ${q.document} failed ${q.failures}x, next try in ${Math.round((q.nextAttemptAt - Date.now()) / 1000)} s: ${q.lastError}`);
@@ -285,18 +285,13 @@ function describe(q: DocumentQueue): DocumentState {
   };
 }
 
-/** The quads of a patch: every reading's, with the shared sensor triples once. */
+/**
+ * The quads of a patch: every reading's, with the shared sensor triples once
+ * (an entry's triples are N-Triples, one triple a line: the same triple is the
+ * same line).
+ */
 export function patchQuads(batch: readonly OutboxEntry[]): Quad[] {
-  const seen = new Set<string>();
-  const quads: Quad[] = [];
-  for (const entry of batch) {
-    for (const q of measurementToQuads(entry.measurement, entry.storage)) {
-      const o = q.object;
-      const key = `${q.subject.value} ${q.predicate.value} ${o.termType === 'Literal' ? `"${o.value}"^^${o.datatype.value}@${o.language}` : o.value}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      quads.push(q);
-    }
-  }
-  return quads;
+  const lines = new Set<string>();
+  for (const entry of batch) for (const line of entry.triples.split('\n')) if (line) lines.add(line);
+  return entryQuads({ triples: [...lines].join('\n') });
 }

@@ -6,7 +6,8 @@
  * Every reading goes through the one mapping (parseMeasurementInput; FHIR
  * through apps/shared/fhir first), its patient through the enrolment
  * registry, and its triples through the SHACL shapes: a reading that passes
- * here is one the pod will take. A batch is all or nothing: one bad reading
+ * here is one the pod will take. This is the only place a reading is mapped:
+ * the triples checked here go into the outbox entry, and delivery appends them. A batch is all or nothing: one bad reading
  * and the whole request is refused, every bad field named with its index.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -17,7 +18,7 @@ import {
 } from '../shared/measurement/index.ts';
 import { kindSpec, type KindId } from '../../vocab/catalogue.ts';
 import { snomedIri } from '../../vocab/terms.ts';
-import type { OutboxEntry } from './outbox/outbox.ts';
+import { entryTriples, fingerprintOf, type OutboxEntry } from './outbox/outbox.ts';
 import type { EnrolmentRegistry, Enrolment } from './registry.ts';
 
 export interface IntakeContext {
@@ -176,7 +177,7 @@ function conceptsOf(kind: KindId): string[] {
 /**
  * Maps the measurement to its triples and checks them against the SHACL
  * shapes, narrowed to its kind (same verdict, a third of the cost: see
- * shapes/validate.ts).
+ * shapes/validate.ts). The entry keeps those triples for delivery.
  */
 async function checkShapes(m: Measurement, enrolment: Enrolment, field: string, errors: FieldError[]): Promise<IntakeReading | undefined> {
   const quads = measurementToQuads(m, enrolment.storage);
@@ -188,8 +189,8 @@ async function checkShapes(m: Measurement, enrolment: Enrolment, field: string, 
   return {
     id: readingId(enrolment.storage, m),
     document: measurementDocument(enrolment.storage, m.kind, m.effectiveTime),
-    storage: enrolment.storage,
-    measurement: m,
+    triples: entryTriples(quads),
+    fingerprint: fingerprintOf(m),
     field,
   };
 }

@@ -13,8 +13,18 @@ export type AppendOutcome =
   | { ok: true; status: number }
   /** Retrying cannot help: the pod refused (no Append grant, bad patch, ...). */
   | { ok: false; retry: false; status: number; reason: string }
-  /** The pod server was unreachable or failed: try again later. */
+  /** The pod server was unreachable, failed or did not take the login: try again later. */
   | { ok: false; retry: true; status?: number; reason: string };
+
+/**
+ * Which answers are worth trying again: the one home of this rule. 401 is:
+ * the writer's login was not accepted (an expired or rotated key; the session
+ * has already logged in again once, see pod-session.ts), which says nothing
+ * about the data, and a later try with a new login can succeed.
+ */
+function isRetryable(status: number): boolean {
+  return status === 401 || status >= 500 || status === 408 || status === 409 || status === 429;
+}
 
 /** Blank nodes in an insert make a new node on every retry: a duplicate. */
 function assertNoBlankNodes(quads: readonly Quad[]): void {
@@ -47,12 +57,11 @@ export async function appendQuads(
   const text = response.ok ? '' : await response.text().catch(() => '');
   await response.body?.cancel().catch(() => {});
   if (response.ok) return { ok: true, status: response.status };
-  const detail = text.slice(0, 300);
-  if (response.status === 401 || response.status === 403) {
-    return { ok: false, retry: false, status: response.status, reason: `the pod refused to append (HTTP ${response.status}): the patient has not granted this writer Append on ${documentUrl}` };
-  }
-  if (response.status >= 500 || response.status === 408 || response.status === 409 || response.status === 429) {
-    return { ok: false, retry: true, status: response.status, reason: `pod server answered HTTP ${response.status}: ${detail}` };
-  }
-  return { ok: false, retry: false, status: response.status, reason: `pod server answered HTTP ${response.status}: ${detail}` };
+  const status = response.status;
+  const reason = status === 401
+    ? `the pod server did not accept the writer's login (HTTP 401)`
+    : status === 403
+      ? `the pod refused to append (HTTP 403): the patient has not granted this writer Append on ${documentUrl}`
+      : `pod server answered HTTP ${status}: ${text.slice(0, 300)}`;
+  return isRetryable(status) ? { ok: false, retry: true, status, reason } : { ok: false, retry: false, status, reason };
 }

@@ -6,47 +6,32 @@
  * recorded outcome is delivered again (a no-op in the pod if it had landed:
  * measurement IRIs are deterministic).
  *
- * Log records, one JSON object per line:
- *   {op:"accept", at, entries:[{id, doc, storage, m}]}   one per request, so a
+ * Log records, one JSON object per line (records.ts reads and writes them):
+ *   {op:"accept", at, entries:[{id, doc, fp, nt}]}       one per request, so a
  *                                                          batch is all or nothing
  *   {op:"settle", at, state, ids, status?, reason?}       delivered / refused / failed
  *   {op:"known", entries:[[id, state, doc, acceptedAt, settledAt, fingerprint, status, reason]]}
  *                                                          settled entries kept by compaction
  *
+ * An accept entry keeps what delivery needs and nothing else: the month
+ * document `doc`, the reading's triples `nt` as N-Triples (mapped and
+ * SHACL-checked once, at intake; delivery appends them as they are, so what
+ * was checked is what lands), and the fingerprint `fp` that tells a re-sent
+ * reading from a conflicting one. Format 1 accept entries held the measurement
+ * and its pod root instead ({id, doc, storage, m}); replay still reads them.
+ *
  * Settled entries are remembered (newest `retainSettled`) so a re-sent reading
  * is recognised and its status can be asked for; compaction rewrites the log
  * with the pending entries and those memories only.
  */
-import { createHash } from 'node:crypto';
-import type { Measurement } from '../../shared/measurement/index.ts';
 import { JsonLinesLog, type Recovery } from './log-file.ts';
+import {
+  acceptRecord, replay, type EntryState, type EntryStatus, type KnownTuple, type LogRecord, type OutboxEntry, type SettledEntry,
+  type SettledState, type SettleRecord,
+} from './records.ts';
 
-export type SettledState = 'delivered' | 'refused' | 'failed';
-export type EntryState = 'pending' | SettledState;
-
-/** A reading on its way to a pod. */
-export interface OutboxEntry {
-  /** Derived from the measurement IRI (see readingId): the same reading always has the same id. */
-  readonly id: string;
-  /** The month document it is appended to. */
-  readonly document: string;
-  /** The patient's pod root (the mapping needs it for IRIs). */
-  readonly storage: string;
-  readonly measurement: Measurement;
-  /** When the gateway acknowledged it, ms since the epoch. */
-  readonly acceptedAt: number;
-}
-
-export interface EntryStatus {
-  readonly id: string;
-  readonly state: EntryState;
-  readonly document: string;
-  readonly acceptedAt: number;
-  readonly settledAt?: number;
-  /** HTTP status the pod answered, for refused and failed entries. */
-  readonly status?: number;
-  readonly reason?: string;
-}
+export { entryQuads, entryTriples, fingerprintOf } from './records.ts';
+export type { EntryState, EntryStatus, OutboxEntry, SettledState } from './records.ts';
 
 export interface Settlement {
   readonly state: SettledState;
@@ -68,36 +53,16 @@ export interface OutboxOptions {
   log?: (line: string) => void;
 }
 
-interface PendingEntry extends OutboxEntry {
-  readonly fingerprint: string;
-}
-
-interface SettledEntry extends EntryStatus {
-  readonly state: SettledState;
-  readonly settledAt: number;
-  readonly fingerprint: string;
-}
-
-type AcceptRecord = { op: 'accept'; at: number; entries: { id: string; doc: string; storage: string; m: Measurement }[] };
-type SettleRecord = { op: 'settle'; at: number; state: SettledState; ids: string[]; status?: number; reason?: string };
-type KnownTuple = [string, SettledState, string, number, number, string, number | null, string | null];
-type KnownRecord = { op: 'known'; entries: KnownTuple[] };
-
-/** What makes two readings with the same id the same reading: every value the mapping writes. */
-export function fingerprintOf(m: Measurement): string {
-  return createHash('sha256').update(JSON.stringify(m)).digest('base64url').slice(0, 16);
-}
-
-/** Rough bytes per entry in a compacted log, to decide when compaction pays. */
-const PENDING_BYTES = 500;
+/** Rough bytes per entry in a compacted log, to decide when compaction pays (the triples are most of it). */
+const PENDING_BYTES = 3000;
 const SETTLED_BYTES = 150;
 const KNOWN_PER_LINE = 500;
 
 export class Outbox {
-  private readonly pending = new Map<string, PendingEntry>();
+  private readonly pending = new Map<string, OutboxEntry>();
   private readonly settled = new Map<string, SettledEntry>();
   /** Entries being written right now: duplicates wait for the same flush. */
-  private readonly committing = new Map<string, { entry: PendingEntry; durable: Promise<unknown> }>();
+  private readonly committing = new Map<string, { entry: OutboxEntry; durable: Promise<unknown> }>();
   private readonly listeners: ((entries: readonly OutboxEntry[]) => void)[] = [];
   private compacting: Promise<void> | undefined;
   private readonly retain: number;
@@ -112,7 +77,7 @@ export class Outbox {
 
   /** Opens the outbox in `path`, replaying the log; a torn last record is dropped. */
   static async open(path: string, options: OutboxOptions = {}): Promise<{ outbox: Outbox; recovery: Recovery }> {
-    const pending = new Map<string, PendingEntry>();
+    const pending = new Map<string, OutboxEntry>();
     const settled = new Map<string, SettledEntry>();
     const { log, recovery } = await JsonLinesLog.open(path, (record) => replay(record as LogRecord, pending, settled));
     const outbox = new Outbox(log, options);
@@ -138,12 +103,12 @@ export class Outbox {
    */
   accept(entries: readonly Omit<OutboxEntry, 'acceptedAt'>[]): AcceptOutcome {
     const conflicts: { index: number; id: string; existing: EntryStatus }[] = [];
-    const fresh: PendingEntry[] = [];
+    const fresh: OutboxEntry[] = [];
     const waits: Promise<unknown>[] = [];
     const seen = new Map<string, string>();
     const at = Date.now();
     entries.forEach((entry, index) => {
-      const fingerprint = fingerprintOf(entry.measurement);
+      const { fingerprint } = entry;
       const existing = this.known(entry.id);
       const inRequest = seen.get(entry.id);
       if (inRequest !== undefined) {
@@ -161,16 +126,11 @@ export class Outbox {
         return;
       }
       if (existing && (existing.status.state === 'pending' || existing.status.state === 'delivered')) return;
-      fresh.push({ ...entry, acceptedAt: at, fingerprint });
+      fresh.push({ ...entry, acceptedAt: at });
     });
     if (conflicts.length > 0) return { ok: false, conflicts };
 
-    const record: AcceptRecord = {
-      op: 'accept',
-      at,
-      entries: fresh.map((e) => ({ id: e.id, doc: e.document, storage: e.storage, m: e.measurement })),
-    };
-    const written = fresh.length > 0 ? this.file.append(record) : Promise.resolve();
+    const written = fresh.length > 0 ? this.file.append(acceptRecord(at, fresh)) : Promise.resolve();
     for (const e of fresh) this.committing.set(e.id, { entry: e, durable: written });
     const freshIds = new Set(fresh.map((e) => e.id));
 
@@ -319,39 +279,7 @@ export class Outbox {
     // (If that write then fails, the reading is delivered although unacknowledged: harmless.)
     const committing = [...this.committing.values()].map((c) => c.entry).filter((e) => !this.pending.has(e.id));
     for (const e of [...this.pending.values(), ...committing]) {
-      yield { op: 'accept', at: e.acceptedAt, entries: [{ id: e.id, doc: e.document, storage: e.storage, m: e.measurement }] };
+      yield acceptRecord(e.acceptedAt, [e]);
     }
-  }
-}
-
-type LogRecord = AcceptRecord | SettleRecord | KnownRecord;
-
-/** Applies one log record to the state being rebuilt; records it does not understand are ignored. */
-function replay(record: LogRecord, pending: Map<string, PendingEntry>, settled: Map<string, SettledEntry>): void {
-  if (typeof record !== 'object' || record === null) return;
-  switch (record.op) {
-    case 'accept':
-      for (const e of record.entries ?? []) {
-        settled.delete(e.id);
-        pending.set(e.id, { id: e.id, document: e.doc, storage: e.storage, measurement: e.m, acceptedAt: record.at, fingerprint: fingerprintOf(e.m) });
-      }
-      break;
-    case 'settle':
-      for (const id of record.ids ?? []) {
-        const entry = pending.get(id);
-        if (!entry) continue;
-        pending.delete(id);
-        settled.set(id, {
-          id, state: record.state, document: entry.document, acceptedAt: entry.acceptedAt, settledAt: record.at,
-          fingerprint: entry.fingerprint, status: record.status, reason: record.reason,
-        });
-      }
-      break;
-    case 'known':
-      for (const [id, state, document, acceptedAt, settledAt, fingerprint, status, reason] of record.entries ?? []) {
-        if (pending.has(id)) continue;
-        settled.set(id, { id, state, document, acceptedAt, settledAt, fingerprint, status: status ?? undefined, reason: reason ?? undefined });
-      }
-      break;
   }
 }

@@ -4,7 +4,7 @@ import type { AppendOutcome } from '../../../apps/shared/append.ts';
 import { quadsToMeasurements } from '../../../apps/shared/measurement/index.ts';
 import { Delivery, patchQuads } from '../../../apps/gateway/delivery.ts';
 import type { OutboxEntry, Settlement } from '../../../apps/gateway/outbox/outbox.ts';
-import { outboxEntry } from './fixtures.ts';
+import { measurement, outboxEntry } from './fixtures.ts';
 
 interface Patch { document: string; quads: readonly Quad[]; at: number }
 
@@ -104,8 +104,9 @@ describe('Delivery', () => {
     expect(h.delivery.totals.failedAttempts).toBe(3);
   });
 
-  it('treats 401 (the pod did not accept our login) as retryable', async () => {
-    const h = harness((_, n) => (n === 1 ? { ok: false, retry: false, status: 401, reason: 'unauthenticated' } : { ok: true, status: 205 }));
+  it('retries what appendQuads calls retryable, such as 401 (the pod did not accept our login)', async () => {
+    // appendQuads decides that 401 is retryable (test/unit/shared/append.test.ts); delivery follows `retry`.
+    const h = harness((_, n) => (n === 1 ? { ok: false, retry: true, status: 401, reason: 'unauthenticated' } : { ok: true, status: 205 }));
     const e = outboxEntry(1);
     h.delivery.enqueue([e]);
     await h.delivery.whenIdle();
@@ -125,7 +126,8 @@ describe('Delivery', () => {
 
   it('finds the one reading a pod rejects by sending a rejected patch one by one', async () => {
     const bad = outboxEntry(2);
-    const h = harness((p) => (quadsToMeasurements(p.quads).measurements.some((m) => m.effectiveTime === bad.measurement.effectiveTime)
+    const badTime = measurement(2).effectiveTime;
+    const h = harness((p) => (quadsToMeasurements(p.quads).measurements.some((m) => m.effectiveTime === badTime)
       ? { ok: false, retry: false, status: 400, reason: 'bad patch' }
       : { ok: true, status: 205 }));
     const entries = [outboxEntry(1), bad, outboxEntry(3)];

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseMeasurementInput, measurementDocument, type Measurement } from '../../../apps/shared/measurement/index.ts';
+import { measurementDocument, measurementToQuads, parseMeasurementInput, type Measurement } from '../../../apps/shared/measurement/index.ts';
 import { readingId } from '../../../apps/gateway/intake.ts';
-import type { OutboxEntry } from '../../../apps/gateway/outbox/outbox.ts';
+import { entryTriples, fingerprintOf, type OutboxEntry } from '../../../apps/gateway/outbox/outbox.ts';
 
 export const BASE = 'http://localhost:3000/';
 export const STORAGE = `${BASE}hans/`;
@@ -22,7 +22,10 @@ export function measurement(minutes = 0, overrides: Record<string, unknown> = {}
 
 export function entry(minutes = 0, overrides: Record<string, unknown> = {}): Omit<OutboxEntry, 'acceptedAt'> {
   const m = measurement(minutes, overrides);
-  return { id: readingId(STORAGE, m), document: measurementDocument(STORAGE, m.kind, m.effectiveTime), storage: STORAGE, measurement: m };
+  return {
+    id: readingId(STORAGE, m), document: measurementDocument(STORAGE, m.kind, m.effectiveTime),
+    triples: entryTriples(measurementToQuads(m, STORAGE)), fingerprint: fingerprintOf(m),
+  };
 }
 
 export function outboxEntry(minutes = 0, overrides: Record<string, unknown> = {}): OutboxEntry {
