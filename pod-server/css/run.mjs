@@ -92,6 +92,8 @@ const configs = () => [
   join(EXTENSIONS, 'rdf-validation.json'),
   // Always: a notification goes only to a subscriber who may still read its topic.
   join(EXTENSIONS, 'notifications.json'),
+  // Always: under health/notes/ the server stamps who wrote what (hv:attestedAuthor) and nobody else may state it.
+  join(EXTENSIONS, 'note-attestation.json'),
   ...(onOff('groupCache') ? [join(EXTENSIONS, 'group-cache.json')] : []),
   ...(onOff('accessLog') ? [join(EXTENSIONS, 'access-log.json')] : []),
 ];

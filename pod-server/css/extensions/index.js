@@ -13,6 +13,7 @@ const { DescriptionPermissionReader } = require('./lib/http/DescriptionPermissio
 const { DeviceWritePermissionReader } = require('./lib/http/DeviceWritePermissionReader');
 const { StrictConditionsParser } = require('./lib/http/StrictConditionsParser');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
+const { NoteAttestingHandler } = require('./lib/http/NoteAttestingHandler');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
 
@@ -25,6 +26,7 @@ module.exports = {
   DeviceWritePermissionReader,
   StrictConditionsParser,
   RdfValidatingStore,
+  NoteAttestingHandler,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
 };

@@ -52,4 +52,4 @@ class RdfValidatingStore extends PassthroughStore {
   }
 }
 
-module.exports = { RdfValidatingStore };
+module.exports = { RdfValidatingStore, RDF_TYPES };
