@@ -199,4 +199,13 @@ describe('nobody writes the pod server\'s attestation themselves', () => {
     expect(quads.some((q) => q.predicate.value === HV.attestedAuthor && q.object.value === webId('lunde'))).toBe(true);
     expect(quads.some((q) => q.predicate.value === HV.attestedAt)).toBe(true);
   });
+
+  it('the same patch sent again changes nothing (a retry is still a no-op)', async () => {
+    const asHans = await world.fetchAs('hans');
+    const before = await (await asHans(month(), { headers: { accept: 'text/turtle' } })).text();
+    const again = (await new Parser({ baseIRI: month() }).parse(before)).filter((q) => q.subject.value === lundeNote && !q.predicate.value.startsWith(NS.hv));
+    expect(again.length).toBeGreaterThan(3);
+    expect((await appendQuads(await world.fetchAs('lunde'), month(), again)).ok).toBe(true);
+    expect(await (await asHans(month(), { headers: { accept: 'text/turtle' } })).text()).toBe(before);
+  });
 });

@@ -7,9 +7,13 @@
  * else. So the pod server states the author itself:
  *
  * - An N3 Patch that inserts triples under notes/ gets, for each subject it
- *   inserts, `<subject> hv:attestedAuthor <WebID of the authenticated agent>`
- *   and `hv:attestedAt` (the server's time) added to its inserts before it is
- *   applied. Honest clients (apps/shared/append.ts) send what they always did.
+ *   inserts something new about, `<subject> hv:attestedAuthor <WebID of the
+ *   authenticated agent>` and `hv:attestedAt` (the server's time) added to
+ *   its inserts before it is applied. Triples already in the document are
+ *   not a write, so they get no stamp: sending the same patch twice still
+ *   leaves the document unchanged (the store is read for that, outside its
+ *   lock: a race can only leave a note unstamped, i.e. "not verified").
+ *   Honest clients (apps/shared/append.ts) send what they always did.
  * - Nobody, the pod's owner included, may state those predicates: a PUT,
  *   POST or N3 Patch under notes/ whose body contains them, or whose inserts
  *   have a variable predicate (which could copy an attestation from another
@@ -24,7 +28,7 @@
  * or "author not verified").
  */
 const { DataFactory } = require('n3');
-const { OperationHttpHandler, UnsupportedMediaTypeHttpError, cloneRepresentation, INTERNAL_QUADS } = require('@solid/community-server');
+const { NotFoundHttpError, OperationHttpHandler, UnsupportedMediaTypeHttpError, cloneRepresentation, INTERNAL_QUADS } = require('@solid/community-server');
 // Not in CSS 7.2's index, but its own 422 (re-check the path on a CSS upgrade).
 const { UnprocessableEntityHttpError } = require('@solid/community-server/dist/util/errors/UnprocessableEntityHttpError');
 const arrayify = require('arrayify-stream');
@@ -45,9 +49,11 @@ class NoteAttestingHandler extends OperationHttpHandler {
    * @param {import('@solid/community-server').CredentialsExtractor} credentialsExtractor the cached one CSS uses
    * @param {import('@solid/community-server').RepresentationConverter} converter to parse PUT/POST bodies
    * @param {string} baseUrl the server's base URL (pods are `{baseUrl}{name}/`)
+   * @param {import('@solid/community-server').ResourceStore} store to tell which inserts are new
    */
-  constructor(source, credentialsExtractor, converter, baseUrl) {
+  constructor(source, credentialsExtractor, converter, baseUrl, store) {
     super();
+    this.store = store;
     this.source = source;
     this.credentialsExtractor = credentialsExtractor;
     this.converter = converter;
@@ -66,7 +72,7 @@ class NoteAttestingHandler extends OperationHttpHandler {
       this.refuseReserved(body.inserts, 'the patch inserts');
       const credentials = await this.credentialsExtractor.handleSafe(request);
       const agent = credentials.agent?.webId;
-      if (agent) body.inserts.push(...attestations(body.inserts, agent, new Date()));
+      if (agent) body.inserts.push(...attestations(await this.newInserts(operation.target, body), agent, new Date()));
     } else if (body.algebra !== undefined) {
       throw new UnsupportedMediaTypeHttpError('Under health/notes/ the pod server takes N3 Patch (text/n3), not SPARQL Update: send an insert-only N3 Patch.');
     } else if (body.metadata.contentType && RDF_TYPES.has(body.metadata.contentType)) {
@@ -91,6 +97,20 @@ class NoteAttestingHandler extends OperationHttpHandler {
     }
   }
 
+  /** The inserts of `patch` not already in the document (any with a variable counts as new). */
+  async newInserts(target, patch) {
+    if (patch.conditions.length > 0 || patch.inserts.some((q) => hasVariable(q))) return patch.inserts;
+    let present;
+    try {
+      const current = await this.store.getRepresentation(target, { type: { [INTERNAL_QUADS]: 1 } });
+      present = new Set((await arrayifyStream(current.data)).map(keyOf));
+    } catch (error) {
+      if (NotFoundHttpError.isInstance(error)) return patch.inserts;
+      throw error;
+    }
+    return patch.inserts.filter((q) => !present.has(keyOf(q)));
+  }
+
   /** The quads of a PUT/POST body, parsed from a copy; the body stays readable for the store. */
   async quadsOf(operation) {
     const copy = await cloneRepresentation(operation.body);
@@ -98,6 +118,10 @@ class NoteAttestingHandler extends OperationHttpHandler {
     return arrayifyStream(parsed.data);
   }
 }
+
+const termKey = (t) => `${t.termType} ${t.value} ${t.datatype?.value ?? ''} ${t.language ?? ''}`;
+const keyOf = (q) => `${termKey(q.subject)}|${termKey(q.predicate)}|${termKey(q.object)}`;
+const hasVariable = (q) => [q.subject, q.predicate, q.object].some((t) => t.termType === 'Variable');
 
 /** `<s> hv:attestedAuthor <agent>; hv:attestedAt now` for each distinct subject of `inserts` (IRIs and patch variables). */
 function attestations(inserts, agent, now) {
