@@ -143,6 +143,8 @@ export const HV = {
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
   UnreliableMark: hv('UnreliableMark'),
+  attestedAuthor: hv('attestedAuthor'),
+  attestedAt: hv('attestedAt'),
   AccessEvent: hv('AccessEvent'),
   clientId: hv('clientId'),
   httpMethod: hv('httpMethod'),

@@ -21,7 +21,7 @@ import { parseDirectory, type Directory } from '../shared/directory.ts';
 import { healthContainers, type HealthContainer } from '../shared/health-layout.ts';
 import { consentDocument, consentRecordToQuads, quadsToConsentRecords, type ConsentRecord } from '../shared/measurement/consent.ts';
 import { quadsToMeasurements } from '../shared/measurement/from-rdf.ts';
-import { quadsToUnreliableMarks, type UnreliableMark } from '../shared/measurement/notes.ts';
+import { quadsToShownMarks, type ShownMark } from '../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../shared/measurement/types.ts';
 import { withSlash } from '../shared/pod-urls.ts';
 import {
@@ -205,10 +205,11 @@ export async function readCategory(fetchFn: Fetch, patient: Patient, category: K
   return { category, measurements: quadsToMeasurements(quads).measurements, quads };
 }
 
-export async function readNotes(fetchFn: Fetch, patient: Patient): Promise<{ marks: UnreliableMark[]; quads: Quad[] }> {
+export async function readNotes(fetchFn: Fetch, patient: Patient): Promise<{ marks: ShownMark[]; quads: Quad[] }> {
   const documents = await listContainer(fetchFn, `${patient.pod}health/notes/`);
   const quads = (await Promise.all(documents.map(async (url) => (await readQuads(fetchFn, url)).quads))).flat();
-  return { marks: quadsToUnreliableMarks(quads), quads };
+  // The author is the one the pod server attested (its FHIR export says so), never dct:creator.
+  return { marks: quadsToShownMarks(quads), quads };
 }
 
 /** Everything for the downloads: all categories, notes and consent records. */

@@ -104,8 +104,11 @@ const configs = () => [
   join(EXTENSIONS, 'rdf-validation.json'),
   // Always: a notification goes only to a subscriber who may still read its topic.
   join(EXTENSIONS, 'notifications.json'),
-  // Always: nothing stored runs as a page here (sandboxed, non-RDF as downloads, RDF only under health/,
-  // notes limited in size), and the account cookie is HttpOnly (Secure over https).
+  // Always: CSS's operation handler with our two wrappers (one Override, config/operation-handler.json): nothing
+  // stored runs as a page here (sandboxed, non-RDF as downloads, RDF only under health/, notes limited in size), and
+  // under health/notes/ the server stamps who wrote what (hv:attestedAuthor) and nobody else may state it.
+  join(EXTENSIONS, 'operation-handler.json'),
+  // Always: the account cookie is HttpOnly (Secure over https).
   join(EXTENSIONS, 'active-content.json'),
   ...(registrationClosed() ? [join(EXTENSIONS, 'registration-closed.json')] : []),
   // Always: the OIDC consent screen says where the login will be sent, and shows what an app sent as text only.

@@ -18,9 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Store } from 'n3';
 import { isKindId, type KindId } from '../../../vocab/catalogue.ts';
-import { NS } from '../../../vocab/terms.ts';
 import { appendQuads } from '../../shared/append.ts';
 import { notesDocument, parseUnreliableMark, unreliableMarkToQuads } from '../../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../../shared/measurement/types.ts';
@@ -31,6 +29,7 @@ import { ParameterError, parsePatient } from '../engine/params.ts';
 import type { LiveStreams } from '../http/caller-limits.ts';
 import type { DashboardBundle } from './build.ts';
 import { relayNotifications, type LiveTopic } from './live.ts';
+import { marksForPage, patientNames } from './people.ts';
 import { crosses, readThresholds, thresholdsDocumentOf, type Threshold } from '../../shared/thresholds.ts';
 
 export interface DashboardDeps {
@@ -64,16 +63,6 @@ function teamParam(req: Request): string {
   const team = req.query.team;
   if (typeof team !== 'string' || !team) throw new ParameterError('team', 'team: say which team (team=lungeteam); see GET /teams');
   return team;
-}
-
-function names(g: Gathered): Record<string, string> {
-  const store = g.store as Store;
-  const out: Record<string, string> = {};
-  for (const p of g.team.patients) {
-    const name = store.getObjects(p, `${NS.foaf}name`, null)[0]?.value ?? store.getObjects(p, `${NS.vcard}fn`, null)[0]?.value;
-    out[p] = name ?? new URL(p).pathname.split('/')[1] ?? p;
-  }
-  return out;
 }
 
 /** Categories of the patient that could not be read, and why ("forbidden": not shared by the patient). */
@@ -145,7 +134,7 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
     const now = new Date();
     const answer = await engine.measurements(session, { team, ...(only ? { patient: only } : {}), from: new Date(now.getTime() - LATEST_DAYS * DAY), to: now });
     const { document, thresholds } = await thresholdsOf(session, answer);
-    const patientNames = names(answer);
+    const names = patientNames(answer);
     const patients = answer.team.patients.filter((p) => !only || p === only).map((webId) => {
       const latest: Record<string, { value: number; diastolic?: number; unit: string; effectiveTime: string; setting: string; flagged: boolean; unreliable: boolean }> = {};
       for (const m of answer.measurements) {
@@ -158,7 +147,7 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
         };
       }
       return {
-        webId, name: patientNames[webId], latest,
+        webId, name: names[webId], latest,
         thresholds: thresholds.filter((t) => t.patient === webId),
         unreadable: unreadableOf(answer, webId),
       };
@@ -180,9 +169,9 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
     const from = new Date(now.getTime() - weeks * 7 * DAY);
     const answer = await engine.measurements(session, { team, patient, from, to: now });
     const { document, thresholds } = await thresholdsOf(session, answer);
-    const marks = [...answer.marks].sort((a, b) => a.created.localeCompare(b.created) || a.iri.localeCompare(b.iri));
+    const marks = (await marksForPage(engine, answer.marks)).sort((a, b) => a.created.localeCompare(b.created) || a.iri.localeCompare(b.iri));
     sendWithEtag(req, res, {
-      team: answer.team.name, webId: session.webId, patient, name: names(answer)[patient], weeks,
+      team: answer.team.name, webId: session.webId, patient, name: patientNames(answer)[patient], weeks,
       // "to" is not sent: it changes on every poll, and the page knows the time.
       from: from.toISOString().slice(0, 13),
       thresholdsDocument: document,
@@ -191,7 +180,9 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
       measurements: answer.measurements.map((m) => ({
         iri: m.iri, kind: m.kind, value: valueOf(m), ...(m.kind === 'blood-pressure' ? { diastolic: m.diastolic } : {}),
         unit: m.unit, effectiveTime: m.effectiveTime, setting: m.setting, source: m.source, device: m.device,
-        unreliable: marks.filter((k) => k.measurement === m.iri).map(({ reason, author, created }) => ({ reason, author, created })),
+        unreliable: marks.filter((k) => k.measurement === m.iri).map(({ reason, author, authorName, claimedAuthor, created }) => ({
+          reason, author, ...(authorName ? { authorName } : {}), ...(claimedAuthor ? { claimedAuthor } : {}), created,
+        })),
       })),
     });
   });

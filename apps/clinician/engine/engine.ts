@@ -21,11 +21,12 @@ import { Store, type Quad } from 'n3';
 import { DataFactory } from 'n3';
 import type { KindId } from '../../../vocab/catalogue.ts';
 import { SOSA } from '../../../vocab/terms.ts';
-import { quadsToMeasurements, quadsToUnreliableMarks, type StoredMeasurement, type UnreliableMark } from '../../shared/measurement/index.ts';
+import { quadsToMeasurements, quadsToShownMarks, type ShownMark, type StoredMeasurement } from '../../shared/measurement/index.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import { DocumentCache, DocumentFetcher, type DocumentStatus, type FetchedDocument, type FetchStats } from './documents.ts';
 import { checkPlanSize, DEFAULT_LIMITS, planDocuments, resolveScope, type DeclaredScope, type PlannedDocument, type Scope, type ScopeLimits } from './plan.ts';
-import { podOf, PodServers, ProfileCache, ProfileError, type ProfileReader } from './profiles.ts';
+import { aboutItself, ownFacts } from './own-facts.ts';
+import { podOf, PodServers, ProfileCache, ProfileError, readProfile, type ProfileReader } from './profiles.ts';
 import { rowOf, type Row } from './results.ts';
 import { queryNeeds, refusedOperation, type AlgebraNode, type QueryForm, type QueryNeeds } from './scope.ts';
 import { listTeams, resolveTeam, type Clinician, type Team } from './team.ts';
@@ -119,6 +120,11 @@ export class ClinicianQueryEngine {
     return listTeams(clinician, { profiles: this.profileReader() });
   }
 
+  /** A public profile (cached like the patients' ones; only on the configured pod servers). */
+  publicProfile(webId: string): Promise<readonly Quad[]> {
+    return readProfile(webId, this.profileReader());
+  }
+
   private profileReader(stats?: FetchStats): ProfileReader {
     return {
       servers: this.servers,
@@ -146,7 +152,8 @@ export class ClinicianQueryEngine {
 
     const store = new Store();
     const graph = (url: string) => DataFactory.namedNode(url);
-    store.addQuads(team.quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(team.url))));
+    // Every document speaks only about itself (own-facts.ts): the list, the profiles, the planned documents.
+    store.addQuads(aboutItself(team.quads, team.url).map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(team.url))));
 
     // Patients' pods from their public profiles. One pool of `concurrency`
     // workers does both: a patient's documents are fetched as soon as their
@@ -182,7 +189,7 @@ export class ClinicianQueryEngine {
           try {
             const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
             const document = webId.replace(/#.*$/, '');
-            store.addQuads(profile.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
+            store.addQuads(aboutItself(profile, document).map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
             queue.push(...planDocuments([pod], scope, now));
           } catch (error) {
             if (!(error instanceof ProfileError)) throw error;
@@ -204,7 +211,7 @@ export class ClinicianQueryEngine {
     fetched.sort((a, b) => a.doc.url.localeCompare(b.doc.url));
 
     const documents = fetched.map(({ doc, result: r }) => {
-      const quads = r.status === 'read' && doc.role === 'measurements' ? withinWindow(r.quads, scope.from, scope.to) : r.quads;
+      const quads = ownFacts(doc, r.status === 'read' && doc.role === 'measurements' ? withinWindow(r.quads, scope.from, scope.to) : r.quads);
       return { doc, status: r.status, quads, result: r };
     });
     let quadCount = 0;
@@ -362,6 +369,8 @@ export class ClinicianQueryEngine {
       });
       s.on('end', () => finish());
       s.on('error', (error: Error) => finish(error));
+      // An empty answer can be done before we listen (Comunica 5.4): it never says 'end' then.
+      if ((stream as { done?: boolean }).done) finish();
     });
   }
 
@@ -369,15 +378,15 @@ export class ClinicianQueryEngine {
   async measurements(
     clinician: Clinician,
     target: Target & { readonly kinds?: readonly KindId[]; readonly from?: Date; readonly to?: Date },
-  ): Promise<Gathered & { measurements: StoredMeasurement[]; marks: (UnreliableMark & { iri: string })[]; problems: { iri: string; problem: string }[] }> {
+  ): Promise<Gathered & { measurements: StoredMeasurement[]; marks: ShownMark[]; problems: { iri: string; problem: string }[] }> {
     const gathered = await this.gather(clinician, target, { notes: true }, { kinds: target.kinds, from: target.from, to: target.to });
     const measurements: StoredMeasurement[] = [];
     const problems: { iri: string; problem: string }[] = [];
-    const marks: (UnreliableMark & { iri: string })[] = [];
+    const marks: ShownMark[] = [];
     for (const { doc, quads } of gathered.documents) {
       if (quads.length === 0) continue;
       if (doc.role === 'notes') {
-        marks.push(...quadsToUnreliableMarks(quads));
+        marks.push(...quadsToShownMarks(quads));
         continue;
       }
       const parsed = quadsToMeasurements(quads);

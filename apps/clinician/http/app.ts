@@ -202,7 +202,9 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
       team, ...(patient ? { patient: parsePatient('patient', patient) } : {}), ...declared,
     });
     scopeHeaders(res, req, answer, session.webId);
-    const marksOf = (iri: string) => answer.marks.filter((m) => m.measurement === iri).map(({ reason, author, created }) => ({ reason, author, created }));
+    // author: the writer the pod server attested, null when not verified; claimedAuthor: dct:creator when it differs.
+    const marksOf = (iri: string) => answer.marks.filter((m) => m.measurement === iri)
+      .map(({ reason, author, claimedAuthor, created }) => ({ reason, author: author ?? null, ...(claimedAuthor ? { claimedAuthor } : {}), created }));
     res.set('cache-control', 'no-store').json({
       team: answer.team.name,
       scope: scopeJson(answer),

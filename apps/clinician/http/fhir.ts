@@ -11,8 +11,8 @@
  */
 import { componentForCode, kindForCode, type KindId } from '../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
-import { fhirBundle, measurementToFhir } from '../../shared/fhir/export.ts';
-import type { StoredMeasurement, UnreliableMark } from '../../shared/measurement/index.ts';
+import { fhirBundle, measurementToFhir, type MarkForFhir } from '../../shared/fhir/export.ts';
+import type { StoredMeasurement } from '../../shared/measurement/index.ts';
 import type { AccessReport } from '../engine/engine.ts';
 import { osloMidnight } from '../engine/params.ts';
 
@@ -127,7 +127,7 @@ export function parseObservationSearch(params: Record<string, unknown>): Observa
 /** The searchset Bundle: matching Observations, then (if any) an OperationOutcome saying what could not be read. */
 export function observationBundle(
   measurements: readonly StoredMeasurement[],
-  marks: readonly UnreliableMark[],
+  marks: readonly MarkForFhir[],
   access: AccessReport,
   self: string,
 ): Record<string, unknown> {

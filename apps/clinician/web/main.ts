@@ -14,7 +14,7 @@ import { h, replace } from '../../shared/web/dom.ts';
 import { drawChart } from './chart.ts';
 import { kindName, num, t, when, type Lang } from './i18n.ts';
 import { api, HttpError, PAGE_HEADERS } from './api.ts';
-import { SETTINGS, type PatientData, type Point, type Setting, type TeamData, type Threshold } from './model.ts';
+import { SETTINGS, type Mark, type PatientData, type Point, type Setting, type TeamData, type Threshold } from './model.ts';
 
 /** Polling when the live stream is not open (fallback), and as a safety net while it is. */
 const POLL_MS = 2_000;
@@ -38,6 +38,8 @@ const state = {
 
 const main = () => document.getElementById('main')!;
 const tr = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(state.lang, key, params);
+/** Who marked a value: the writer the pod server attested (name, WebID), never what the note claims. */
+const authorOf = (m: Mark) => (m.author ? (m.authorName ? `${m.authorName}, ${m.author}` : m.author) : tr('authorNotVerified'));
 
 function params(): URLSearchParams {
   return new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -331,7 +333,7 @@ function kindSection(data: PatientData, kind: KindId, points: Point[]): HTMLElem
         h('td', {}, when(state.lang, p.effectiveTime)),
         h('td', {}, kind === 'blood-pressure' ? `${num(state.lang, p.value)}/${num(state.lang, p.diastolic ?? 0)} ${p.unit}` : `${num(state.lang, p.value)} ${p.unit}`),
         h('td', {}, h('span', { class: `dot setting-${p.setting}`, 'aria-hidden': 'true' }), tr(p.setting)),
-        h('td', { class: 'mark-text' }, p.unreliable.map((m) => h('div', {}, tr('marked', { reason: m.reason, who: m.author, when: when(state.lang, m.created) })))),
+        h('td', { class: 'mark-text' }, p.unreliable.map((m) => h('div', {}, tr('marked', { reason: m.reason, who: authorOf(m), when: when(state.lang, m.created) })))),
         h('td', {}, h('button', { type: 'button', class: 'small secondary', onclick: () => openMark(p) }, tr('markUnreliable')))))))));
   details.addEventListener('toggle', () => { if (details.open) state.open.add(kind); else state.open.delete(kind); });
   const section = h('section', { class: 'kind', id: `kind-${kind}`, 'data-kind': kind, 'data-count': points.length, 'aria-labelledby': `h-${kind}` },

@@ -8,7 +8,7 @@ import type { Quad } from 'n3';
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import { fhirBundle, measurementToFhir } from '../../shared/fhir/export.ts';
 import { quadsToTurtle } from '../../shared/measurement/to-rdf.ts';
-import type { UnreliableMark } from '../../shared/measurement/notes.ts';
+import type { ShownMark } from '../../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../../shared/measurement/types.ts';
 import { formatDateTime, formatNumber } from '../i18n.ts';
 import { readCategory, readEverything, readNotes, type CategoryData } from '../pod.ts';
@@ -23,7 +23,7 @@ const TABLE_ROWS = 30;
 interface DataState {
   category: KindId;
   data: Map<KindId, CategoryData>;
-  marks?: UnreliableMark[];
+  marks?: ShownMark[];
   downloading: boolean;
   /** The last download's object URL, revoked when the next is made. */
   lastDownload?: string;

@@ -34,7 +34,10 @@ function quantity(value: number, unit: string) {
 /** A stable FHIR id for a measurement IRI (FHIR ids are [A-Za-z0-9-.]{1,64}). */
 export const fhirIdOf = (iri: string) => `hv-${identityHash(iri)}`;
 
-export function measurementToFhir(m: StoredMeasurement, marks: readonly UnreliableMark[] = []): FhirObservation {
+/** A mark as FHIR shows it: the author only when it is the writer the pod server attested (notes.ts, ShownMark). */
+export type MarkForFhir = Pick<UnreliableMark, 'measurement' | 'reason' | 'created'> & { readonly author?: string };
+
+export function measurementToFhir(m: StoredMeasurement, marks: readonly MarkForFhir[] = []): FhirObservation {
   const spec = kindSpec(m.kind);
   const observation: FhirObservation = {
     resourceType: 'Observation',
@@ -60,7 +63,10 @@ export function measurementToFhir(m: StoredMeasurement, marks: readonly Unreliab
   }
   const notes = marks.filter((n) => n.measurement === m.iri);
   if (notes.length > 0) {
-    observation.note = notes.map((n) => ({ authorReference: { reference: n.author }, time: n.created, text: `Marked unreliable: ${n.reason}` }));
+    observation.note = notes.map((n) => ({
+      ...(n.author ? { authorReference: { reference: n.author } } : { authorString: 'author not verified' }),
+      time: n.created, text: `Marked unreliable: ${n.reason}`,
+    }));
   }
   return observation;
 }

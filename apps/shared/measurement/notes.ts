@@ -2,6 +2,10 @@
  * A clinician's "unreliable" mark on a measurement, as RDF for the patient's
  * `health/notes/`. The measurement itself is never changed: the note points
  * at it (oa:hasTarget). Deterministic IRI from (measurement, author, time).
+ *
+ * `dct:creator` is what the writer claims. The author shown to a person is
+ * the one the pod server attested when it took the write (hv:attestedAuthor,
+ * pod-server/css/extensions/lib/http/NoteAttestingHandler.js): `quadsToShownMarks`.
  */
 import { DataFactory, Store, type Quad } from 'n3';
 import { DCT, HV, OA, RDF, XSD } from '../../../vocab/terms.ts';
@@ -59,5 +63,39 @@ export function quadsToUnreliableMarks(quads: Iterable<Quad>): (UnreliableMark &
     const get = (p: string) => store.getObjects(s, p, null)[0]?.value;
     const [measurement, reason, author, created] = [get(OA.hasTarget), get(OA.bodyValue), get(DCT.creator), get(DCT.created)];
     return measurement && reason && author && created ? [{ iri: s.value, measurement, reason, author, created }] : [];
+  });
+}
+
+/** A mark as it may be shown to a person. */
+export interface ShownMark {
+  readonly iri: string;
+  readonly measurement: string;
+  readonly reason: string;
+  /** The writer the pod server authenticated (one hv:attestedAuthor); absent: "author not verified". */
+  readonly author?: string;
+  /** dct:creator when it is not the attested author: a claim, never shown as the author. */
+  readonly claimedAuthor?: string;
+  /** The attested time when the author is attested (the earliest, if retried), else dct:created. */
+  readonly created: string;
+}
+
+/**
+ * The marks in `quads` with their attested author. A note with no attestation,
+ * or with several (more than one agent wrote about it), has no author: which
+ * of them wrote what cannot be told.
+ */
+export function quadsToShownMarks(quads: Iterable<Quad>): ShownMark[] {
+  const all = [...quads];
+  const store = new Store(all);
+  return quadsToUnreliableMarks(all).map((m) => {
+    const authors = store.getObjects(m.iri, HV.attestedAuthor, null).filter((t) => t.termType === 'NamedNode');
+    const author = authors.length === 1 ? authors[0]!.value : undefined;
+    const times = store.getObjects(m.iri, HV.attestedAt, null).map((t) => Date.parse(t.value)).filter(Number.isFinite).sort((a, b) => a - b);
+    return {
+      iri: m.iri, measurement: m.measurement, reason: m.reason,
+      created: author && times.length > 0 ? toOsloIso(new Date(times[0]!)) : m.created,
+      ...(author ? { author } : {}),
+      ...(m.author !== author ? { claimedAuthor: m.author } : {}),
+    };
   });
 }

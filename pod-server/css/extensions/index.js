@@ -19,6 +19,7 @@ const { InertContentHttpHandler } = require('./lib/http/InertContentHttpHandler'
 const { AccountCookieWriter } = require('./lib/http/AccountCookieWriter');
 const { ClosedRegistration } = require('./lib/http/ClosedRegistration');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
+const { NoteAttestingHandler } = require('./lib/http/NoteAttestingHandler');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
 const { ClientOriginInfoHandler } = require('./lib/oidc/ClientOriginInfoHandler');
@@ -35,6 +36,7 @@ module.exports = {
   DeviceWritePermissionReader,
   StrictConditionsParser,
   RdfValidatingStore,
+  NoteAttestingHandler,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
   InertContentHttpHandler,

@@ -44,4 +44,4 @@ class RdfValidatingStore extends PassthroughStore {
   }
 }
 
-module.exports = { RdfValidatingStore };
+module.exports = { RdfValidatingStore, RDF_TYPES };
