@@ -70,4 +70,15 @@ describe('runPool with items added while it runs', () => {
     });
     expect(seen).toEqual(['first', 'second']);
   });
+
+  it('idle workers wait for added items instead of ending, so those run N at once', async () => {
+    const queue: number[] = [0];
+    const { state, run } = recorder();
+    await runPool(4, () => queue.shift(), async (item) => {
+      await run(item, 5);
+      if (item === 0) queue.push(1, 2, 3, 4);
+    });
+    expect([...state.seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
+    expect(state.most).toBe(4);
+  });
 });
