@@ -16,6 +16,7 @@
  */
 import { Parser, type Quad } from 'n3';
 import { noRedirects } from '../../shared/same-origin.ts';
+import { forEachPooled } from '../../shared/work-pool.ts';
 
 export interface CachedDocument {
   readonly etag: string;
@@ -216,16 +217,11 @@ export async function fetchDocuments<T extends { readonly url: string }>(
   const started = performance.now();
   const fetcher = new DocumentFetcher(options);
   const results: FetchedDocument[] = new Array(docs.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < docs.length) {
-      const i = next++;
-      results[i] = await fetcher.fetch(docs[i]!);
-      options.onProgress?.(++done, docs.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 12, docs.length) }, worker));
+  await forEachPooled(docs, options.concurrency ?? 12, async (doc, i) => {
+    results[i] = await fetcher.fetch(doc);
+    options.onProgress?.(++done, docs.length);
+  });
   fetcher.stats.ms = Math.round(performance.now() - started);
   return { results, stats: fetcher.stats };
 }

@@ -2,8 +2,7 @@
  * The clinician query engine: SPARQL over the pods of a team's patients, with
  * the clinician's own credentials.
  *
- *   team list -> patients' profiles (pim:storage) -> plan (kinds x months)
- *   -> fetch exactly those documents (bounded, ETag-revalidated)
+ *   parse and check the query -> gather the documents it needs (gather.ts)
  *   -> one in-memory dataset (a named graph per document) -> Comunica
  *
  * Comunica evaluates over that dataset only: its `fetch` refuses every
@@ -14,47 +13,28 @@
  * query.
  */
 import { QueryEngine } from '@comunica/query-sparql';
-import type { QueryType } from '@comunica/types';
 import type * as RDF from '@rdfjs/types';
 import type { AsyncIterator } from 'asynciterator';
 import { Store, type Quad } from 'n3';
-import { DataFactory } from 'n3';
 import type { KindId } from '../../../vocab/catalogue.ts';
-import { SOSA } from '../../../vocab/terms.ts';
 import { quadsToMeasurements, quadsToShownMarks, type ShownMark, type StoredMeasurement } from '../../shared/measurement/index.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
-import { DocumentCache, DocumentFetcher, type DocumentStatus, type FetchedDocument, type FetchStats } from './documents.ts';
-import { checkPlanSize, DEFAULT_LIMITS, planDocuments, resolveScope, type DeclaredScope, type PlannedDocument, type Scope, type ScopeLimits } from './plan.ts';
-import { aboutItself, ownFacts } from './own-facts.ts';
-import { podOf, PodServers, ProfileCache, ProfileError, readProfile, type ProfileReader } from './profiles.ts';
+import { DocumentCache, type FetchStats } from './documents.ts';
+import { gather, type GatherContext } from './gather.ts';
+import { DEFAULT_LIMITS, type DeclaredScope, type ScopeLimits } from './plan.ts';
+import { PodServers, ProfileCache, readProfile, type ProfileReader } from './profiles.ts';
 import { rowOf, type Row } from './results.ts';
-import { queryNeeds, refusedOperation, type AlgebraNode, type QueryForm, type QueryNeeds } from './scope.ts';
-import { listTeams, resolveTeam, type Clinician, type Team } from './team.ts';
-import type { AccessReport, ClinicianEngineOptions, Gathered, ParsedQuery, Progress, QueryAnswer, QueryStats, Target, Unreadable } from './types.ts';
+import { queryNeeds, refusedOperation, type AlgebraNode, type QueryNeeds } from './scope.ts';
+import { listTeams, type Clinician } from './team.ts';
+import type { ClinicianEngineOptions, Gathered, ParsedQuery, QueryAnswer, Target } from './types.ts';
 
 export type { Clinician } from './team.ts';
 export type * from './types.ts';
+export { withinWindow } from './gather.ts';
 
 const refuseFetch = (async (input: RequestInfo | URL) => {
   throw new Error(`the clinician query engine fetches nothing a query names (${String(input).slice(0, 100)})`);
 }) as typeof fetch;
-
-/** Drops observations outside [from, to] (and their results): the window the answer states it covers. */
-export function withinWindow(quads: readonly Quad[], from: Date, to: Date): readonly Quad[] {
-  const drop = new Set<string>();
-  const lo = from.getTime();
-  const hi = to.getTime();
-  for (const q of quads) {
-    if (q.predicate.value !== SOSA.resultTime) continue;
-    const t = Date.parse(q.object.value);
-    if (!(t >= lo && t <= hi)) drop.add(q.subject.value);
-  }
-  if (drop.size === 0) return quads;
-  for (const q of quads) {
-    if (q.predicate.value === SOSA.hasResult && drop.has(q.subject.value)) drop.add(q.object.value);
-  }
-  return quads.filter((q) => !drop.has(q.subject.value));
-}
 
 /** Trims Chevrotain's long "expecting one of ..." lists to what a person needs: where, and what was found. */
 function syntaxMessage(message: string): string {
@@ -74,6 +54,7 @@ export class ClinicianQueryEngine {
   private readonly now: () => Date;
   private readonly maxResultRows: number;
   private readonly queryTimeoutMs: number;
+  private readonly gatherContext: GatherContext;
 
   constructor(private readonly options: ClinicianEngineOptions) {
     this.servers = new PodServers(options.podServers);
@@ -83,6 +64,14 @@ export class ClinicianQueryEngine {
     this.now = options.now ?? (() => new Date());
     this.maxResultRows = options.maxResultRows ?? 100_000;
     this.queryTimeoutMs = options.queryTimeoutMs ?? 20_000;
+    this.gatherContext = {
+      cache: this.cache,
+      limits: this.limits,
+      concurrency: options.concurrency ?? 12,
+      maxDocuments: options.maxDocuments ?? 5000,
+      now: this.now,
+      profileReader: (stats) => this.profileReader(stats),
+    };
   }
 
   /** Forgets every cached document and profile (the next query is cold). */
@@ -134,143 +123,8 @@ export class ClinicianQueryEngine {
   }
 
   /** Fetches what `needs` (+ `declared`) cover for the target: team, pods, planned documents. */
-  async gather(clinician: Clinician, target: Target, needs: Pick<QueryNeeds, 'kinds' | 'time' | 'notes'>, declared: DeclaredScope = {}, now = this.now()): Promise<Gathered> {
-    const started = performance.now();
-    const scope = resolveScope(needs, declared, now, this.limits);
-    const fetchStats: FetchStats = { requests: 0, notModified: 0, bytes: 0, ms: 0 };
-    target.onProgress?.({ phase: 'team' });
-    const team = await resolveTeam(clinician, target.team, { profiles: this.profileReader(fetchStats), cache: this.cache, stats: fetchStats });
-
-    let patients = team.patients;
-    if (target.patient !== undefined) {
-      if (!team.patients.includes(target.patient)) {
-        throw new ProblemError(problem(404, 'unknown-patient', 'Not a patient of this team',
-          `${target.patient.slice(0, 200)} is not on the patient list of ${team.name}; the list has ${team.patients.length} patients (GET /teams/${team.name})`));
-      }
-      patients = [target.patient];
-    }
-
-    const store = new Store();
-    const graph = (url: string) => DataFactory.namedNode(url);
-    // Every document speaks only about itself (own-facts.ts): the list, the profiles, the planned documents.
-    store.addQuads(aboutItself(team.quads, team.url).map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(team.url))));
-
-    // Patients' pods from their public profiles. One pool of `concurrency`
-    // workers does both: a patient's documents are fetched as soon as their
-    // pod is known (documents first), so finding pods overlaps fetching.
-    const unreadable: Unreadable[] = [];
-    const concurrency = this.options.concurrency ?? 12;
-    const perPod = planDocuments([{ webId: 'urn:example:patient', storage: 'http://example.org/' }], scope, now).length;
-    checkPlanSize(perPod * patients.length, patients.length, scope, this.options.maxDocuments ?? 5000);
-    const fetcher = new DocumentFetcher<PlannedDocument>({
-      fetch: clinician.fetch,
-      cache: this.cache,
-      groupOf: (d) => ({ category: `${d.patient} ${d.role === 'notes' ? 'notes' : d.kind}`, pod: d.patient }),
-    });
-    const queue: PlannedDocument[] = [];
-    const fetched: { doc: PlannedDocument; result: FetchedDocument }[] = [];
-    const waiting: (() => void)[] = [];
-    const wake = () => waiting.splice(0).forEach((w) => w());
-    let nextPatient = 0;
-    let profilesInFlight = 0;
-    let profilesDone = 0;
-    let discoveryMs = 0;
-    const worker = async () => {
-      for (;;) {
-        const doc = queue.shift();
-        if (doc) {
-          fetched.push({ doc, result: await fetcher.fetch(doc) });
-          target.onProgress?.({ phase: 'documents', done: fetched.length, total: Math.max(fetched.length + queue.length, perPod * patients.length) });
-          continue;
-        }
-        if (nextPatient < patients.length) {
-          const webId = patients[nextPatient++]!;
-          profilesInFlight += 1;
-          try {
-            const { pod, profile } = await podOf(webId, this.profileReader(fetchStats));
-            const document = webId.replace(/#.*$/, '');
-            store.addQuads(aboutItself(profile, document).map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(document))));
-            queue.push(...planDocuments([pod], scope, now));
-          } catch (error) {
-            if (!(error instanceof ProfileError)) throw error;
-            unreadable.push({ patient: webId, reason: error.reason, ...(error.httpStatus ? { httpStatus: error.httpStatus } : {}), detail: error.message });
-          } finally {
-            profilesInFlight -= 1;
-            if (++profilesDone === patients.length) discoveryMs = Math.round(performance.now() - started);
-            target.onProgress?.({ phase: 'profiles', done: profilesDone, total: patients.length });
-            wake();
-          }
-          continue;
-        }
-        if (profilesInFlight === 0) return;
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    const fetchMs = Math.round(performance.now() - started);
-    fetched.sort((a, b) => a.doc.url.localeCompare(b.doc.url));
-
-    const documents = fetched.map(({ doc, result: r }) => {
-      const quads = ownFacts(doc, r.status === 'read' && doc.role === 'measurements' ? withinWindow(r.quads, scope.from, scope.to) : r.quads);
-      return { doc, status: r.status, quads, result: r };
-    });
-    let quadCount = 0;
-    for (const { doc, quads } of documents) {
-      if (quads.length === 0) continue;
-      const g = graph(doc.url);
-      for (const q of quads) store.addQuad(q.subject, q.predicate, q.object, g);
-      quadCount += quads.length;
-    }
-
-    // One entry per (patient, category) that could not be read, with the first reason seen.
-    const seen = new Set<string>();
-    for (const { doc, result } of documents) {
-      if (['read', 'not-found', 'skipped'].includes(result.status)) continue;
-      const category = doc.role === 'notes' ? 'notes' : doc.kind;
-      const key = `${doc.patient} ${category}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      unreadable.push({
-        patient: doc.patient,
-        category,
-        reason: result.status as Unreadable['reason'],
-        ...(result.httpStatus ? { httpStatus: result.httpStatus } : {}),
-        ...(result.detail ? { detail: result.detail } : {}),
-      });
-    }
-    unreadable.sort((a, b) => a.patient.localeCompare(b.patient) || (a.category ?? '').localeCompare(b.category ?? ''));
-
-    const categoriesPerPatient = scope.kinds.length + (scope.notes ? 1 : 0);
-    const problemsOf = (p: string) => unreadable.filter((u) => u.patient === p);
-    const wholly = patients.filter((p) => problemsOf(p).some((u) => u.category === undefined) || new Set(problemsOf(p).map((u) => u.category)).size >= categoriesPerPatient);
-    const partly = patients.filter((p) => !wholly.includes(p) && problemsOf(p).length > 0);
-
-    const read = documents.filter((d) => d.status === 'read').length;
-    const stats = fetcher.stats;
-    return {
-      team: { name: team.name, url: team.url, organisation: team.organisation, patients, ...(team.displayName ? { displayName: team.displayName } : {}) },
-      scope,
-      access: {
-        complete: unreadable.length === 0,
-        patients: { total: patients.length, read: patients.length - wholly.length - partly.length, partly: partly.length, unreadable: wholly.length },
-        unreadable,
-      },
-      stats: {
-        requests: fetchStats.requests + stats.requests,
-        notModified: fetchStats.notModified + stats.notModified,
-        bytes: fetchStats.bytes + stats.bytes,
-        planned: documents.length,
-        read,
-        quads: quadCount,
-        discoveryMs,
-        fetchMs,
-        queryMs: 0,
-        totalMs: Math.round(performance.now() - started),
-      },
-      store,
-      documents: documents.map(({ doc, status, quads }) => ({ doc, status, quads })),
-      now,
-    };
+  gather(clinician: Clinician, target: Target, needs: Pick<QueryNeeds, 'kinds' | 'time' | 'notes'>, declared: DeclaredScope = {}, now = this.now()): Promise<Gathered> {
+    return gather(this.gatherContext, clinician, target, needs, declared, now);
   }
 
   /** Runs a SPARQL query over the target's pods. */

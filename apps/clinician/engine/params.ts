@@ -5,7 +5,7 @@
  */
 import { CATEGORIES, isKindId, type KindId } from '../../../vocab/catalogue.ts';
 import { isSafeHttpIri, toOsloIso } from '../../shared/measurement/index.ts';
-import { parseDuration } from './scope.ts';
+import { parseDuration } from './restrictions.ts';
 
 export class ParameterError extends Error {
   constructor(readonly parameter: string, message: string) {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ClinicianQueryEngine } from '../../../apps/clinician/engine/engine.ts';
-import { parseDuration } from '../../../apps/clinician/engine/scope.ts';
+import { parseDuration } from '../../../apps/clinician/engine/restrictions.ts';
 import { ProblemError } from '../../../apps/shared/problem.ts';
 
 const engine = new ClinicianQueryEngine({ podServers: ['http://pods.example/'] });
