@@ -45,6 +45,8 @@ export interface ImportedReading {
 const ACCEPTED_STATUS = new Set(['final', 'amended', 'corrected', 'preliminary']);
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A string or number as text; anything else (whose toString the sender controls) as ''. */
+const scalarText = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 export function fhirToMeasurementInputs(body: unknown, options: FhirImportOptions): Validated<ImportedReading[]> {
   const errors: FieldError[] = [];
@@ -56,7 +58,7 @@ export function fhirToMeasurementInputs(body: unknown, options: FhirImportOption
   if (body.resourceType !== 'Bundle') {
     return { ok: false, errors: [{ field: 'resourceType', message: 'must be "Observation" or "Bundle"' }] };
   }
-  if (!['collection', 'batch', 'transaction', 'message'].includes(String(body.type))) {
+  if (typeof body.type !== 'string' || !['collection', 'batch', 'transaction', 'message'].includes(body.type)) {
     errors.push({ field: 'type', message: 'a Bundle of readings must be of type collection, batch or transaction' });
   }
   const entries = body.entry;
@@ -100,8 +102,11 @@ function observation(obs: Json, at: string, options: FhirImportOptions, errors: 
   const path = (p: string) => (at ? `${at}/${p}` : p);
   const fail = (p: string, message: string) => errors.push({ field: path(p), message });
 
-  if (obs.status !== undefined && !ACCEPTED_STATUS.has(String(obs.status))) {
-    fail('status', `status "${String(obs.status)}" is not a reading to store; send final, amended, corrected or preliminary`);
+  // Never String() a value the sender chose: an object's own toString may be anything, or throw.
+  if (obs.status !== undefined && !(typeof obs.status === 'string' && ACCEPTED_STATUS.has(obs.status))) {
+    fail('status', typeof obs.status === 'string'
+      ? `status "${obs.status}" is not a reading to store; send final, amended, corrected or preliminary`
+      : 'status must be a code: final, amended, corrected or preliminary');
   }
   const kind = codedKind(obs.code, 'code', fail);
   const effectiveTime = typeof obs.effectiveDateTime === 'string' ? obs.effectiveDateTime : undefined;
@@ -120,7 +125,9 @@ function observation(obs: Json, at: string, options: FhirImportOptions, errors: 
     if (obs.component !== undefined) fail('component', 'only a blood pressure panel has components');
     ({ value, unit } = quantity(obs.valueQuantity, 'valueQuantity', fail));
   }
-  if (errors.length > before || !kind || !patient || !device || !effectiveTime || !unit) return undefined;
+  // Each helper above reports what it cannot read; a present but empty device id is left to
+  // parseMeasurementInput, so it is reported too rather than dropping the reading unseen.
+  if (errors.length > before || !kind || !patient || device === undefined || !effectiveTime || !unit) return undefined;
 
   const input: MeasurementInput = {
     patient, kind, unit, effectiveTime, device, source: options.source,
@@ -218,7 +225,7 @@ function subjectOf(subject: unknown, options: FhirImportOptions, fail: (f: strin
   const identifier = isObject(subject.identifier) ? subject.identifier : undefined;
   const ref: FhirSubject = {
     reference: typeof subject.reference === 'string' ? subject.reference : undefined,
-    identifier: identifier ? { system: String(identifier.system ?? ''), value: String(identifier.value ?? '') } : undefined,
+    identifier: identifier ? { system: scalarText(identifier.system), value: scalarText(identifier.value) } : undefined,
   };
   if (!ref.reference && !ref.identifier) {
     fail('subject', 'subject needs a reference or an identifier');

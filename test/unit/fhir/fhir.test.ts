@@ -101,6 +101,11 @@ describe('FHIR import', () => {
     expect(!missing.ok && missing.errors).toEqual([{ field: 'component', message: expect.stringContaining('both a systolic and a diastolic') }]);
   });
 
+  it('refuses a Bundle whose only entry has an empty device identifier, instead of accepting no readings', () => {
+    const result = fhirToMeasurementInputs({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: spo2({ device: { identifier: { value: '' } } }) }] }, options);
+    expect(!result.ok && result.errors).toEqual([{ field: 'entry/0/resource/device', message: expect.stringContaining('device id is required') }]);
+  });
+
   it.each([
     ['not JSON object', 'x', ''],
     ['wrong resource type', { resourceType: 'Patient' }, 'resourceType'],
@@ -110,7 +115,13 @@ describe('FHIR import', () => {
     ['non-UCUM unit system', spo2({ valueQuantity: { value: 91, system: 'http://example.org/units', code: '%' } }), 'valueQuantity/system'],
     ['period instead of time', spo2({ effectiveDateTime: undefined, effectivePeriod: { start: '2026-02-14T08:30:00Z' } }), 'effectiveDateTime'],
     ['no device', spo2({ device: undefined }), 'device'],
+    // Found by the property test (seed 39595): an empty identifier was neither an error nor a reading.
+    ['an empty device identifier', spo2({ device: { identifier: { value: '' } } }), 'device'],
     ['no subject', spo2({ subject: undefined }), 'subject'],
+    // Found by the property test (seed 39595 after the fix above): String() of these threw.
+    ['a status object whose toString is not a function', spo2({ status: { toString: 0 } }), 'status'],
+    ['a subject identifier whose toString is not a function', spo2({ subject: { identifier: { system: NIN.system, value: { toString: 0 } } } }), 'subject/identifier'],
+    ['a Bundle type whose toString is not a function', { resourceType: 'Bundle', type: { toString: 0 }, entry: [{ resource: spo2() }] }, 'type'],
     ['bad setting extension', spo2({ extension: [{ url: SETTING_EXTENSION, valueCode: 'icu' }] }), `extension(${SETTING_EXTENSION})`],
     ['empty bundle', { resourceType: 'Bundle', type: 'collection', entry: [] }, 'entry'],
   ])('refuses %s, naming the field', (_name, body, field) => {
