@@ -23,27 +23,22 @@
  * only). BENCH_PRIORITY=-10 gives the measured processes CPU priority over the
  * rest of a shared machine (a diagnostic).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os, { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { appendQuads } from '../apps/shared/append.ts';
-import {
-  measurementDocument, measurementToQuads, parseMeasurementInput, parseMeasurementsTurtle, type Measurement,
-} from '../apps/shared/measurement/index.ts';
+import { measurementDocument, measurementToQuads, type Measurement } from '../apps/shared/measurement/index.ts';
 import { openPodSession } from '../apps/shared/pod-session.ts';
-import { deviceReadings, makeDevices, type JsonReading } from '../apps/simulator/devices.ts';
-import { seededRandom } from '../apps/shared/prng.ts';
 import { progressBar } from '../apps/simulator/progress.ts';
 import { summarise } from '../apps/simulator/stats.ts';
 import { gatewayStatus, startGatewayProcess, type GatewayProcess } from '../test/support/gateway-process.ts';
-import { freePort, startTestWorld, type TestWorld } from '../test/support/test-world.ts';
+import { freePort, startTestWorld } from '../test/support/test-world.ts';
 import { writeDocsSection } from './docs-section.ts';
 import { ingestMarkdown as markdown, ingestSvg as svg } from './ingest-report.ts';
-import { cpuSeconds } from './process-stats.ts';
+import { countLanded, makeReadings, PATIENTS, pool, post, shift, toMeasurement, waitDelivered } from './ingest-readings.ts';
+import { cpuMeter } from './process-stats.ts';
 
 const RESULTS = new URL('./results/', import.meta.url);
-const WEEK = 7 * 86_400_000;
-const PATIENTS = ['hans', 'kari', 'ola'] as const;
 
 export interface IngestOptions {
   /** Readings per throughput phase; default 2000. */
@@ -55,103 +50,6 @@ export interface IngestOptions {
   verbose?: boolean;
   /** Extra gateway CLI flags (tuning experiments). */
   gatewayArgs?: string[];
-}
-
-/** N realistic readings (3 patients, 21 devices of 6 types), spread over days 3-27 of March 2024 (Oslo). */
-function makeReadings(world: TestWorld, count: number): JsonReading[] {
-  const random = seededRandom(2024);
-  const patients = PATIENTS.map((name) => ({ webId: world.accounts[name]!.webId }));
-  const devices = makeDevices(21, patients, random, 'bench');
-  const start = Date.parse('2024-03-03T00:00:00+01:00');
-  const span = Date.parse('2024-03-27T00:00:00+01:00') - start;
-  const readings: JsonReading[] = [];
-  for (let i = 0; readings.length < count; i++) {
-    const device = devices[i % devices.length]!;
-    readings.push(...deviceReadings(device, start + Math.floor((readings.length / count) * span), random));
-  }
-  return readings.slice(0, count);
-}
-
-const shift = (readings: readonly JsonReading[], weeks: number): JsonReading[] =>
-  readings.map((r) => ({ ...r, effectiveTime: new Date(Date.parse(r.effectiveTime) + weeks * WEEK).toISOString() }));
-
-function toMeasurement(r: JsonReading, source: string): Measurement {
-  const parsed = parseMeasurementInput({ ...r, source, setting: 'home-municipality' });
-  if (!parsed.ok) throw new Error(`bench reading invalid: ${JSON.stringify(parsed.errors)}`);
-  return parsed.value;
-}
-
-/** Runs `task` over `items` with `concurrency` workers, reporting progress. */
-async function pool<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>, onDone?: (n: number) => void): Promise<void> {
-  let next = 0;
-  let done = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await task(item);
-      onDone?.(++done);
-    }
-  }));
-}
-
-async function countLanded(world: TestWorld, measurements: readonly Measurement[]): Promise<{ landed: number; problems: number }> {
-  const byDocument = new Map<string, { patient: string; devices: Set<string> }>();
-  for (const m of measurements) {
-    const name = PATIENTS.find((p) => world.accounts[p]!.webId === m.patient)!;
-    byDocument.set(measurementDocument(world.accounts[name]!.podUrl, m.kind, m.effectiveTime), { patient: name, devices: new Set() });
-  }
-  const iris = new Set<string>();
-  let problems = 0;
-  for (const [document, { patient }] of byDocument) {
-    const response = await (await world.fetchAs(patient))(document, { headers: { accept: 'text/turtle' } });
-    if (response.status === 404) {
-      await response.body?.cancel();
-      continue;
-    }
-    const parsed = parseMeasurementsTurtle(await response.text(), document);
-    problems += parsed.problems.length;
-    for (const m of parsed.measurements) iris.add(m.iri);
-  }
-  return { landed: iris.size, problems };
-}
-
-/** CPU used by the pod server, the gateway and this process between `start()` and `stop()`. */
-function cpuMeter(pids: { css: number; gateway?: number }) {
-  let start: { css: number; gateway: number; bench: NodeJS.CpuUsage } | undefined;
-  return {
-    async start() {
-      start = { css: await cpuSeconds(pids.css), gateway: pids.gateway ? await cpuSeconds(pids.gateway) : 0, bench: process.cpuUsage() };
-    },
-    async stop(seconds: number) {
-      const bench = process.cpuUsage(start!.bench);
-      const share = (used: number) => Number((used / seconds).toFixed(2));
-      return {
-        pod: share((await cpuSeconds(pids.css)) - start!.css),
-        gateway: share(pids.gateway ? (await cpuSeconds(pids.gateway)) - start!.gateway : 0),
-        loadGenerator: share((bench.user + bench.system) / 1e6),
-      };
-    },
-  };
-}
-
-async function post(url: string, body: unknown): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(new URL('/readings', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status !== 202) throw new Error(`gateway answered ${response.status}: ${text.slice(0, 300)}`);
-  return performance.now() - started;
-}
-
-async function waitDelivered(gateway: GatewayProcess, label: string, expected: number, deliveredBefore: number): Promise<void> {
-  const bar = progressBar(label);
-  for (;;) {
-    const { readings } = await gatewayStatus(gateway.url);
-    bar.update(Math.min(expected, (readings.delivered ?? 0) - deliveredBefore), expected, `pending ${readings.pending}, retrying ${readings.retrying}`);
-    if (readings.pending === 0 && readings.retrying === 0) break;
-    if (readings.failed || readings.refused) throw new Error(`readings failed or refused: ${JSON.stringify(readings)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  bar.finish();
 }
 
 export async function runIngestBenchmark(options: IngestOptions = {}): Promise<Record<string, unknown>> {

@@ -20,29 +20,18 @@
  * Writes bench/results/pod-reads.json and the "Pod reads" section of
  * docs/benchmarks.md.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DataFactory } from 'n3';
-import { parseAccessLog } from '../apps/shared/access-log.ts';
-import { appendQuads } from '../apps/shared/append.ts';
-import { healthAclTurtle, type Grantee } from '../apps/shared/health-acl.ts';
-import { categoryContainer } from '../apps/shared/measurement/identity.ts';
 import { progressBar } from '../apps/simulator/progress.ts';
 import type { PodServerOptions } from '../pod-server/start.ts';
 import { demoGroup, groupIriOf } from '../pod-server/world/demo-world.ts';
-import { aclUrlOf, putTurtle } from '../pod-server/world/pod-writes.ts';
-import { NS, RDF, SOSA, XSD, snomedIri } from '../vocab/terms.ts';
 import type { KindId } from '../vocab/catalogue.ts';
 import { startTestWorld, type TestWorld } from '../test/support/test-world.ts';
 import { writeDocsSection } from './docs-section.ts';
-import { cpuSeconds } from './process-stats.ts';
+import { CONCURRENCY, countLogEntries, measure, median, prepare, READINGS, type Window } from './pod-reads-measure.ts';
 
-const { namedNode, literal, quad } = DataFactory;
 const RESULTS = new URL('./results/', import.meta.url);
-const CONCURRENCY = 8;
-const READINGS = 60;
-const MONTH = '2026-01';
 
 type VariantName = 'stock' | 'cached' | 'cached+log';
 type RuleName = 'agent' | 'group';
@@ -56,18 +45,6 @@ const RULES: { name: RuleName; category: KindId }[] = [
   { name: 'agent', category: 'body-temperature' },
   { name: 'group', category: 'oxygen-saturation' },
 ];
-
-interface Window {
-  requests: number;
-  errors: number;
-  seconds: number;
-  rps: number;
-  p50ms: number;
-  p90ms: number;
-  podCpuMsPerGet: number;
-  /** 1000 / podCpuMsPerGet: GETs/s one core of pod server could answer. */
-  capacity: number;
-}
 
 export interface PodReadsResult {
   benchmark: 'pod-reads';
@@ -88,92 +65,6 @@ export interface PodReadsResult {
   };
   /** Entries in hans' log on the access-log server after the run, and the reads that should have made them. */
   accessLog: { entries: number; reads: number };
-}
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** As hans: the category readable by exactly `grantee` (plus hans and the vendor), with a month document of READINGS readings. */
-async function prepare(world: TestWorld, category: KindId, grantee: Grantee): Promise<string> {
-  const hans = await world.fetchAs('hans');
-  const pod = world.accounts.hans!.podUrl;
-  const container = categoryContainer(pod, category);
-  const acl = await aclUrlOf(hans, container);
-  const access = { owner: world.accounts.hans!.webId, deviceWriters: [world.accounts.vendor!.webId], readers: { [category]: [grantee] } };
-  await putTurtle(hans, acl, await healthAclTurtle({ kind: 'category', url: container, category }, access, acl));
-  const document = `${container}${MONTH}.ttl`;
-  const quads = Array.from({ length: READINGS }, (_, i) => {
-    const s = namedNode(`${document}#bench-${i}`);
-    return [
-      quad(s, namedNode(RDF.type), namedNode(SOSA.Observation)),
-      quad(s, namedNode(SOSA.observedProperty), namedNode(snomedIri('431314004'))),
-      quad(s, namedNode(SOSA.resultTime), literal(new Date(Date.UTC(2026, 0, 1 + (i >> 1), i % 2 ? 18 : 7)).toISOString(), namedNode(XSD.dateTime))),
-      quad(s, namedNode(`${NS.sosa}hasSimpleResult`), literal(String(90 + (i % 8)), namedNode(XSD.decimal))),
-    ];
-  }).flat();
-  const outcome = await appendQuads(await world.fetchAs('vendor'), document, quads);
-  if (!outcome.ok) throw new Error(`Could not write the bench document ${document}: ${outcome.reason}`);
-  return document;
-}
-
-/** GETs `url` as `fetchFn` for `seconds` with CONCURRENCY in flight; pod CPU counted until `drainMs` after. */
-async function measure(fetchFn: typeof fetch, url: string, seconds: number, pid: number, drainMs: number, onTick: () => void): Promise<Window> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const cpuStart = await cpuSeconds(pid);
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const ticker = setInterval(onTick, 250);
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });
-        await response.arrayBuffer();
-        if (response.status !== 200) errors += 1;
-        else latencies.push(performance.now() - t0);
-      } catch {
-        errors += 1;
-      }
-    }
-  }));
-  clearInterval(ticker);
-  const elapsed = (performance.now() - started) / 1000;
-  await sleep(drainMs);
-  const cpu = (await cpuSeconds(pid)) - cpuStart;
-  const requests = latencies.length;
-  return {
-    requests,
-    errors,
-    seconds: Number(elapsed.toFixed(2)),
-    rps: Number((requests / elapsed).toFixed(1)),
-    p50ms: Number(percentile(latencies, 50).toFixed(1)),
-    p90ms: Number(percentile(latencies, 90).toFixed(1)),
-    podCpuMsPerGet: requests > 0 ? Number(((cpu * 1000) / requests).toFixed(2)) : 0,
-    capacity: cpu > 0 ? Number((requests / cpu).toFixed(1)) : 0,
-  };
-}
-
-async function countLogEntries(world: TestWorld): Promise<number> {
-  const hans = await world.fetchAs('hans');
-  const container = `${world.accounts.hans!.podUrl}health/access-log/`;
-  const listing = await (await hans(container, { headers: { accept: 'text/turtle' } })).text();
-  // The listing names each document several times (ldp:contains, and its size, type and dates).
-  const documents = new Set([...listing.matchAll(/<([^>]*\d{4}-\d\d-\d\d\.ttl)>/g)].map(([, name]) => new URL(name!, container).href));
-  let count = 0;
-  for (const document of documents) {
-    const text = await (await hans(document, { headers: { accept: 'text/turtle' } })).text();
-    count += parseAccessLog(text, document).length;
-  }
-  return count;
 }
 
 function markdown(r: PodReadsResult): string {

@@ -1,4 +1,4 @@
-/** CPU seconds a process has used so far (Linux /proc; 0 elsewhere): what the benchmarks charge to the pod server and the gateway. */
+/** CPU used by processes (Linux /proc; 0 elsewhere): what the benchmarks charge to the pod server and the gateway. */
 import { readFile } from 'node:fs/promises';
 
 export async function cpuSeconds(pid: number): Promise<number> {
@@ -8,4 +8,23 @@ export async function cpuSeconds(pid: number): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** CPU used by the pod server, the gateway and this process between `start()` and `stop()`. */
+export function cpuMeter(pids: { css: number; gateway?: number }) {
+  let start: { css: number; gateway: number; bench: NodeJS.CpuUsage } | undefined;
+  return {
+    async start() {
+      start = { css: await cpuSeconds(pids.css), gateway: pids.gateway ? await cpuSeconds(pids.gateway) : 0, bench: process.cpuUsage() };
+    },
+    async stop(seconds: number) {
+      const bench = process.cpuUsage(start!.bench);
+      const share = (used: number) => Number((used / seconds).toFixed(2));
+      return {
+        pod: share((await cpuSeconds(pids.css)) - start!.css),
+        gateway: share(pids.gateway ? (await cpuSeconds(pids.gateway)) - start!.gateway : 0),
+        loadGenerator: share((bench.user + bench.system) / 1e6),
+      };
+    },
+  };
 }
