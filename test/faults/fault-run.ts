@@ -6,7 +6,7 @@
  * with the gateway SIGKILLed again during that outage; at the end every
  * acknowledged reading must be in the pods exactly once.
  *
- * Devices: `devices` senders run concurrently; sender i serves the patients
+ * Devices (senders.ts): `devices` senders run concurrently; sender i serves the patients
  * i, i + devices, i + 2*devices, ... (a home hub with the patient's oximeter,
  * blood pressure monitor, scale, glucometer, thermometer and peak flow
  * meter, apps/simulator/devices.ts), every other request as JSON
@@ -26,34 +26,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
-import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
-import { identityHash, measurementDocument, measurementIri } from '../../apps/shared/measurement/index.ts';
 import type { PodSession } from '../../apps/shared/pod-session.ts';
-import { seededRandom } from '../../apps/shared/prng.ts';
-import { deviceReadings, makeDevices, toFhirObservation, type JsonReading, type SimDevice, type SimPatient } from '../../apps/simulator/devices.ts';
 import { gatewayStatus, startGatewayProcess, waitForDelivery, type GatewayProcess } from '../support/gateway-process.ts';
-import { closeSessions, openSessions, provisionExtraPatients, type ExtraPatient } from '../support/extra-patients.ts';
+import { closeSessions, openSessions, provisionExtraPatients } from '../support/extra-patients.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 import { percentile } from '../../apps/simulator/stats.ts';
 import type { FaultRunConfig, FaultRunSummary } from './fault-run-types.ts';
-import { compareWithAcknowledged, readBackPods, type SentReading } from './read-back.ts';
+import { compareWithAcknowledged, readBackPods } from './read-back.ts';
+import { startSenders } from './senders.ts';
 
 export type { FaultRunConfig, FaultRunSummary } from './fault-run-types.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round1 = (n: number) => Math.round(n * 10) / 10;
-
-/** A day before the first of last month: with a reading every 15 simulated minutes per sender, each kind spans two month documents. */
-function simulatedStart(): number {
-  const d = new Date();
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1) - 24 * 3_600_000;
-}
-
-/** The gateway's id of a reading, computed here independently from what was sent. */
-function expectedId(patient: ExtraPatient, r: JsonReading): string {
-  return identityHash(measurementIri(patient.podUrl, { patient: patient.webId, device: r.device, kind: r.kind, effectiveTime: r.effectiveTime }));
-}
 
 export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSummary> {
   // Plain lines on stdout: vitest would put a header above every console.log.
@@ -102,100 +87,8 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       },
     }));
 
-    // Devices: six per patient (one of each type), deterministic.
-    const random = seededRandom(config.seed ?? 9);
-    const devicesOf = new Map<string, SimDevice[]>();
-    for (const p of patients) devicesOf.set(p.name, makeDevices(6, [{ webId: p.webId }], random, `fault-${p.name}`));
-    const senders = Array.from({ length: config.devices }, (_, i) => patients.filter((_, j) => j % config.devices === i));
-
-    const sent = new Map<string, SentReading>();
-    const requests = { sent: 0, acknowledged: 0, json: 0, fhir: 0, retried: 0, rejected: 0 };
-    const rejected: string[] = [];
-    const ackLatencies: number[] = [];
     let gatewayUrl = gateway.url;
     let streaming = true;
-    const simStart = simulatedStart();
-    const stepMs = 15 * 60_000;
-
-    /** Sends one request until the gateway acknowledges it (or rejects it, which the run reports). */
-    const sendUntilAcknowledged = async (path: string, type: string, body: unknown, readings: SentReading[]) => {
-      for (let attempt = 0; ; attempt++) {
-        if (attempt > 0) requests.retried += 1;
-        requests.sent += 1;
-        const started = performance.now();
-        let status: number;
-        let text: string;
-        try {
-          const response = await fetch(new URL(path, gatewayUrl), {
-            method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
-          });
-          status = response.status;
-          text = await response.text();
-        } catch {
-          await sleep(250); // the gateway is down (killed) or the connection was cut: send again
-          continue;
-        }
-        if (status >= 500) {
-          await sleep(250);
-          continue;
-        }
-        if (status !== 202) {
-          requests.rejected += 1;
-          rejected.push(`${path} ${status}: ${text.slice(0, 300)}`);
-          return;
-        }
-        ackLatencies.push(performance.now() - started);
-        requests.acknowledged += 1;
-        const answer = JSON.parse(text) as { readings: { id: string; duplicate: boolean; document: string }[] };
-        if (answer.readings.length !== readings.length) {
-          rejected.push(`${path}: ${readings.length} readings sent, ${answer.readings.length} acknowledged`);
-        }
-        answer.readings.forEach((a, i) => {
-          const r = readings[i];
-          if (!r || r.id !== a.id || r.document !== a.document) {
-            rejected.push(`${path}: acknowledgement ${i} names ${a.id} in ${a.document}, expected ${r?.id} in ${r?.document}`);
-            return;
-          }
-          if (!r.acked) r.duplicateOnAck = a.duplicate;
-          r.acked = true;
-        });
-        return;
-      }
-    };
-
-    const sender = async (mine: readonly ExtraPatient[], index: number) => {
-      for (let k = 0; streaming; k++) {
-        const patient = mine[k % mine.length]!;
-        const devices = devicesOf.get(patient.name)!;
-        const device = devices[Math.floor(k / mine.length) % devices.length]!;
-        const readings = deviceReadings(device, simStart + k * stepMs + index * 1_000, random);
-        const entries: SentReading[] = readings.map((reading) => {
-          const entry = {
-            id: expectedId(patient, reading), patient, reading, acked: false,
-            document: measurementDocument(patient.podUrl, reading.kind, reading.effectiveTime),
-          };
-          sent.set(entry.id, entry);
-          return entry;
-        });
-        if (k % 2 === 0) {
-          requests.json += 1;
-          await sendUntilAcknowledged('/readings', 'application/json', { readings }, entries);
-        } else {
-          requests.fhir += 1;
-          const subject: SimPatient = [
-            { webId: patient.webId, identifier: { system: NO_NATIONAL_ID_SYSTEM, value: patient.nationalId } },
-            { webId: patient.webId, identifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: patient.vendorId } },
-            { webId: patient.webId },
-          ][k % 3]!;
-          const observations = readings.map((r) => toFhirObservation(r, subject));
-          const body = observations.length === 1
-            ? observations[0]
-            : { resourceType: 'Bundle', type: 'collection', entry: observations.map((resource) => ({ resource })) };
-          await sendUntilAcknowledged('/fhir', 'application/fhir+json', body, entries);
-        }
-        await sleep(config.intervalMs);
-      }
-    };
 
     const killsAt = config.gatewayKillsAt.map((f) => ({ at: f * config.streamMs, what: 'kill' as const }));
     const restartsAt = config.podRestartsAt.map((f) => ({ at: f * config.streamMs, what: 'pod' as const }));
@@ -214,7 +107,9 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     say(`streaming for ${config.streamMs / 1000} s: ${config.devices} devices, ${patients.length} patients`);
     const streamStarted = performance.now();
     ticker = setInterval(() => void progress(), 5_000);
-    const running = senders.map((mine, i) => sender(mine, i));
+    const { running, sent, requests, rejected, ackLatencies } = startSenders({
+      patients, devices: config.devices, seed: config.seed, intervalMs: config.intervalMs, gatewayUrl: () => gatewayUrl, streaming: () => streaming,
+    });
     await phase('stream', async () => {
       let podServerDown = false;
       const killGateway = async () => {
@@ -253,7 +148,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       await sleep(Math.max(0, streamStarted + config.streamMs - performance.now()));
       streaming = false;
       say('stream stopped; waiting for the requests in flight');
-      await Promise.all(running);
+      await running;
     });
     const streamSeconds = (performance.now() - streamStarted) / 1000;
     clearInterval(ticker);
