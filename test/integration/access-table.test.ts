@@ -11,123 +11,35 @@
  * and reads that are not GET: where-only and no-clause N3 Patches and
  * notification subscriptions, each answered one in the access log
  * (test/support/access-table-probes.ts). The cells of the main blocks are
- * built in test/support/access-table-cells.ts. Writes the figures to
+ * built in test/support/access-table-cells.ts and run by
+ * test/support/access-table-run.ts, which writes the figures to
  * test/reports/access-table.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { planDecisions } from '../../apps/consent/access.ts';
 import { carryOut, readCurrentAccess, readPatient } from '../../apps/consent/pod.ts';
-import { openPodSession, type ClientCredentials, type PodSession } from '../../apps/shared/pod-session.ts';
-import { ensureAccount } from '../../pod-server/world/accounts.ts';
-import { demoGroup, groupIriOf } from '../../pod-server/world/demo-world.ts';
+import type { ClientCredentials } from '../../apps/shared/pod-session.ts';
+import { demoGroup } from '../../pod-server/world/demo-world.ts';
 import { publishGroup } from '../../pod-server/world/profiles.ts';
-import {
-  ACTOR,
-  GRANTS,
-  advertisedModes,
-  METHODS,
-  ROLES,
-  cellLabel,
-  expectedStatus,
-  mainVariant,
-  type Cell,
-  type Grants,
-  type Resource,
-  type Role,
-} from '../support/access-table.ts';
-import { diff, eachLimited, podTree, requestFor } from '../support/access-table-http.ts';
+import { GRANTS, METHODS, ROLES, expectedStatus, type Cell, type Grants, type Resource } from '../support/access-table.ts';
+import { diff, podTree } from '../support/access-table-http.ts';
 import { listen, notifiedOfNewReading } from '../support/access-table-notifications.ts';
 import { probeCells, runProbes, unloggedProbes } from '../support/access-table-probes.ts';
 import { clientCredentialsToken, dpopProof, newDpopKey, resign, serverSigningKey, tamper } from '../support/access-table-tokens.ts';
 import { CREATE_IN, tableCells } from '../support/access-table-cells.ts';
-import { MONTH, seedAndListResources } from '../support/access-table-world.ts';
-import { countAccounts, startTestWorld, type TestWorld } from '../support/test-world.ts';
+import { MONTH } from '../support/access-table-world.ts';
+import { CONCURRENCY, useAccessTable } from '../support/access-table-run.ts';
+import { countAccounts, type TestWorld } from '../support/test-world.ts';
 import { readRegistrationKey } from '../../pod-server/registration.ts';
 import { createAccount, runContentRows, runRegistrationRows } from '../support/access-table-content-rows.ts';
 
-const CONCURRENCY = 8;
-const REPORT = join(import.meta.dirname, '..', 'reports', 'access-table.json');
-
+const { shared, report, created, url, fetchFor, run, cleanUp, memberRow, lungeteam } = useAccessTable();
 let world: TestWorld;
-let stranger: PodSession;
 let strangerCredentials: ClientCredentials;
 let resources: Resource[];
-let startedAt: number;
-const report = { cells: 0, wacAllowChecked: 0, byRole: {} as Record<string, number>, byMethod: {} as Record<string, number>, byBlock: {} as Record<string, number>, extra: {} as Record<string, number> };
-
-const url = (path: string) => new URL(path, world.baseUrl).href;
-
-async function fetchFor(role: Role): Promise<typeof fetch> {
-  if (role === 'anonymous') return fetch;
-  if (role === 'stranger') return stranger.fetch;
-  return world.fetchAs(ACTOR[role]!);
-}
-
-/** What the table created on purpose (201s), to delete afterwards. */
-const created = new Set<string>();
-
-async function run(cells: readonly Cell[], grants: Grants = GRANTS): Promise<string[]> {
-  const failures: string[] = [];
-  await eachLimited(cells, CONCURRENCY, async (cell) => {
-    const target = url(cell.resource.path);
-    const response = await (await fetchFor(cell.role))(target, requestFor(cell.method, cell.variant, target));
-    await response.body?.cancel();
-    if (response.status === 201) created.add(response.headers.get('location') ?? target);
-    if (response.status !== cell.expected.status) {
-      failures.push(`${cellLabel(cell)}: expected ${cell.expected.status} (${cell.expected.because}), got ${response.status}`);
-    }
-    // What the server advertises must be what the policy allows (not for .acl documents: Control is all there).
-    if (cell.method === 'GET' && response.status === 200 && cell.resource.shape !== 'acl' && cell.resource.shape !== 'root-acl') {
-      const header = response.headers.get('wac-allow') ?? '';
-      const advertised = (/user="([^"]*)"/u.exec(header)?.[1] ?? '').split(/\s+/u).filter(Boolean).sort().join(' ');
-      const expected = advertisedModes(cell.role, cell.resource, grants);
-      if (advertised !== expected) failures.push(`${cellLabel(cell)}: WAC-Allow user="${advertised}", the policy gives "${expected}"`);
-      report.wacAllowChecked += 1;
-    }
-  });
-  for (const cell of cells) {
-    report.cells += 1;
-    report.byRole[cell.role] = (report.byRole[cell.role] ?? 0) + 1;
-    report.byMethod[cell.method] = (report.byMethod[cell.method] ?? 0) + 1;
-    report.byBlock[cell.block] = (report.byBlock[cell.block] ?? 0) + 1;
-  }
-  return failures.sort();
-}
-
-beforeAll(async () => {
-  startedAt = performance.now();
-  // Registration closed, as in production: the stranger is an account the operator made (any other user of the server).
-  world = await startTestWorld({ podServer: { groupCache: { seconds: 2 }, accessLog: { flushMs: 200 }, registration: 'closed' } });
-  const registrationKey = await readRegistrationKey(world.dataDir);
-  strangerCredentials = (await ensureAccount(world.baseUrl, 'stranger', undefined, { registrationKey })).credentials;
-  stranger = await openPodSession(strangerCredentials);
-  resources = await seedAndListResources(world);
-}, 180_000);
-
-afterAll(async () => {
-  await stranger?.close();
-  await world?.stop();
-  if (report.cells === 0) return;
-  const seconds = (performance.now() - startedAt) / 1000;
-  const summary = { ...report, roles: ACTOR, runtimeSeconds: Math.round(seconds), written: new Date().toISOString() };
-  await mkdir(dirname(REPORT), { recursive: true });
-  await writeFile(REPORT, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`access table: ${report.cells} cells in all (${JSON.stringify(report.byBlock)}), ${seconds.toFixed(0)} s; figures in ${REPORT}`);
+beforeAll(() => {
+  ({ world, strangerCredentials, resources } = shared);
 });
-
-/** Deletes, as the pod's owner, what cells created on purpose. */
-async function cleanUp(): Promise<void> {
-  const locations = [...created].sort();
-  created.clear();
-  for (const location of locations) {
-    const owner = new URL(location).pathname.split('/')[1]!;
-    const response = await (await world.fetchAs(owner))(location, { method: 'DELETE' });
-    await response.body?.cancel();
-    expect(response.ok, `cleaning up ${location} as ${owner}`).toBe(true);
-  }
-}
 
 describe('the access table', () => {
   it('gives every role x resource x method the status the policy says, and changes nothing it should not', async () => {
@@ -148,20 +60,6 @@ describe('the access table', () => {
     expect(diff(before, await podTree(world.dataDir))).toEqual([]);
   }, 300_000);
 });
-
-
-/** The group member's whole row (every hans and kari resource x method) under `grants`. */
-function memberRow(block: Cell['block'], grants: Grants): Cell[] {
-  return resources.flatMap((r) =>
-    METHODS.map((method): Cell => {
-      const variant = mainVariant(method);
-      return { block, role: 'group-member', resource: r, method, variant, expected: expectedStatus('group-member', r, method, variant, grants) };
-    }),
-  );
-}
-
-const lungeteam = () => ({ group: groupIriOf(world.baseUrl, demoGroup('lungeteam')) });
-
 
 describe('rows that follow a change', () => {
   it('after revoke: the patient withdraws the lung team\'s oxygen saturation through the consent app; lunde loses it, keeps the rest', async () => {
