@@ -9,11 +9,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFactory, Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessLogContainer, accessLogDocument, parseAccessLog, type AccessLogEntry } from '../../apps/shared/access-log.ts';
+import { accessLogDocument, parseAccessLog, type AccessLogEntry } from '../../apps/shared/access-log.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import { insertOnlyPatch, N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
 import { validateShapes } from '../../shapes/validate.ts';
 import { NS, SOSA } from '../../vocab/terms.ts';
+import { readAccessLogDocuments, waitForEntry as waitInLog } from '../support/read-probes.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -44,34 +45,13 @@ async function status(who: string, path: string, init: RequestInit = {}): Promis
 
 /** Every entry in hans' access log, read as hans (newest first), with the day documents' Turtle. */
 async function readLog(): Promise<{ entries: AccessLogEntry[]; turtle: Map<string, string> }> {
-  const hans = await world.fetchAs('hans');
-  const container = accessLogContainer(url('hans/'));
-  const listing = await hans(container, { headers: { accept: 'text/turtle' } });
-  expect(listing.status).toBe(200);
-  const documents = new Parser({ baseIRI: container })
-    .parse(await listing.text())
-    .filter((q) => q.predicate.value === `${NS.ldp}contains`)
-    .map((q) => q.object.value);
-  const turtle = new Map<string, string>();
-  for (const document of documents) {
-    const response = await hans(document, { headers: { accept: 'text/turtle' } });
-    expect(response.status, document).toBe(200);
-    turtle.set(document, await response.text());
-  }
+  const turtle = await readAccessLogDocuments(world, 'hans');
   const entries = [...turtle].flatMap(([document, text]) => parseAccessLog(text, document));
   return { entries, turtle };
 }
 
 /** Polls hans' log until an entry matches (the server writes it within about a second). */
-async function waitForEntry(match: (e: AccessLogEntry) => boolean, timeoutMs = 8_000): Promise<AccessLogEntry> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await readLog()).entries.find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('No matching access-log entry appeared');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitForEntry = (match: (e: AccessLogEntry) => boolean, timeoutMs?: number) => waitInLog(world, 'hans', match, timeoutMs);
 
 describe('reads by others are recorded', () => {
   it('records a hospital clinician reading hans\' SpO2, with WebID, app, resource, time, method and result', async () => {

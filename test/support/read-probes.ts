@@ -48,8 +48,8 @@ export async function subscriptionStatus(f: typeof fetch, baseUrl: string, topic
   return status;
 }
 
-/** Every entry in `patient`'s access log, read as the patient (newest first). */
-export async function readAccessLogAs(world: TestWorld, patient: string): Promise<AccessLogEntry[]> {
+/** The Turtle of each day document of `patient`'s access log, read as the patient, by document URL. */
+export async function readAccessLogDocuments(world: TestWorld, patient: string): Promise<Map<string, string>> {
   const f = await world.fetchAs(patient);
   const container = accessLogContainer(new URL(`${patient}/`, world.baseUrl).href);
   const listing = await f(container, { headers: { accept: 'text/turtle' } });
@@ -58,13 +58,18 @@ export async function readAccessLogAs(world: TestWorld, patient: string): Promis
     .parse(await listing.text())
     .filter((q) => q.predicate.value === `${NS.ldp}contains`)
     .map((q) => q.object.value);
-  const entries: AccessLogEntry[] = [];
+  const turtle = new Map<string, string>();
   for (const document of documents) {
     const response = await f(document, { headers: { accept: 'text/turtle' } });
     expect(response.status, document).toBe(200);
-    entries.push(...parseAccessLog(await response.text(), document));
+    turtle.set(document, await response.text());
   }
-  return entries;
+  return turtle;
+}
+
+/** Every entry in `patient`'s access log, read as the patient (newest first). */
+export async function readAccessLogAs(world: TestWorld, patient: string): Promise<AccessLogEntry[]> {
+  return [...(await readAccessLogDocuments(world, patient))].flatMap(([document, text]) => parseAccessLog(text, document));
 }
 
 /** Polls `patient`'s log until an entry matches (the server writes it within its flush interval). */
