@@ -21,25 +21,23 @@ import { startClinicianApi, type ClinicianApi } from '../../apps/clinician/servi
 import { appendQuads } from '../../apps/shared/append.ts';
 import { measurementDocument, measurementIri, measurementToQuads, notesDocument, unreliableMarkToQuads, type Measurement } from '../../apps/shared/measurement/index.ts';
 import { N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
-import { demoMeasurements, seedDemoMeasurements } from '../../pod-server/world/demo-measurements.ts';
 import { webIdOf } from '../../pod-server/world/demo-world.ts';
 import { HV, NS } from '../../vocab/terms.ts';
 import { checkSparqlResults } from '../support/sparql-results.ts';
-import { startTestWorld, type TestWorld } from '../support/test-world.ts';
+import { basicAuth, startSeededWorld } from '../support/clinician-world.ts';
+import type { TestWorld } from '../support/test-world.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const DAY = 86_400_000;
 let world: TestWorld;
 let api: ClinicianApi;
 let seeded: Measurement[];
-let seedEnd: Date;
 
 const webId = (name: string) => webIdOf(world.baseUrl, name);
 const pod = (name: string) => `${world.baseUrl}${name}/`;
 
 async function call(who: string, path: string): Promise<Response> {
-  const c = world.credentials[who]!;
-  return fetch(new URL(path, api.url), { headers: { authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}` } });
+  return fetch(new URL(path, api.url), { headers: { authorization: basicAuth(world, who) } });
 }
 
 async function json<T>(who: string, path: string): Promise<T> {
@@ -59,13 +57,7 @@ let fakeIris: string[];
 let lundeNote = '';
 
 beforeAll(async () => {
-  world = await startTestWorld({
-    seedMeasurements: async (ctx) => {
-      seedEnd = new Date(ctx.startedAt);
-      await seedDemoMeasurements((await ctx.sessionFor('vendor')).fetch, { baseUrl: ctx.baseUrl, end: seedEnd });
-    },
-  });
-  seeded = demoMeasurements({ baseUrl: world.baseUrl, end: seedEnd });
+  ({ world, seeded } = await startSeededWorld());
   api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl });
 
   const kari = await world.fetchAs('kari');
