@@ -9,7 +9,6 @@
  * the main views, and screenshots of them (nb + en, 1280 and 390 px wide)
  * are written to docs/screenshots/.
  */
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,13 +21,10 @@ import { startConsentApp, type ConsentApp } from '../../apps/consent/server.ts';
 import { seedDemoMeasurements } from '../../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD, demoEmail } from '../../pod-server/world/demo-world.ts';
 import type { WorldContext } from '../../pod-server/world/world.ts';
+import { seriousViolations } from '../support/axe.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -88,20 +84,6 @@ async function setLanguage(lang: 'nb' | 'en'): Promise<void> {
   await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
 }
 
-/** axe-core in the page (through the DevTools protocol, so the page's CSP stays on). */
-async function seriousViolations(): Promise<string[]> {
-  const require = createRequire(import.meta.url);
-  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(source);
-  const results = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 async function shoot(name: string): Promise<void> {
   for (const lang of ['nb', 'en'] as const) {
     await setLanguage(lang);
@@ -137,7 +119,7 @@ describe('the consent page', () => {
   it('shows the login page, then logs kari in through the pod server\'s own login form', async () => {
     await page.goto(app.url);
     await page.locator('#login:not([disabled])').waitFor();
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await shoot('login');
 
     await page.locator('#login').click();
@@ -176,7 +158,7 @@ describe('the consent page', () => {
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(0).textContent()).toContain('Withdrawn');
     expect(await rows.nth(1).textContent()).toContain('Given');
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await shoot('sharing');
   });
 
@@ -219,7 +201,7 @@ describe('the consent page', () => {
     const denied = items.findIndex((t) => t.includes('Erik Dahl tried to read your blood glucose'));
     const read = items.findIndex((t) => t.includes('Erik Dahl read your blood glucose'));
     expect(denied).toBeLessThan(read);
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await shoot('access-log');
   });
 
@@ -230,7 +212,7 @@ describe('the consent page', () => {
     expect(await page.locator('svg.chart polyline').count()).toBe(1);
     await page.getByLabel('Kind of measurement').selectOption('body-weight');
     await page.locator('#data-caption:has-text("Body weight")').waitFor();
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await shoot('my-data');
 
     const [turtleDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#download-turtle').click()]);
