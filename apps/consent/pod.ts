@@ -20,7 +20,7 @@ import { appendQuads } from '../shared/append.ts';
 import { parseDirectory, type Directory } from '../shared/directory.ts';
 import { healthContainers, type HealthContainer } from '../shared/health-layout.ts';
 import { consentDocument, consentRecordToQuads, quadsToConsentRecords, type ConsentRecord } from '../shared/measurement/consent.ts';
-import { quadsToMeasurements } from '../shared/measurement/from-rdf.ts';
+import { quadsToMeasurements } from '../shared/measurement/rdf.ts';
 import { quadsToShownMarks, type ShownMark } from '../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../shared/measurement/types.ts';
 import { withSlash } from '../shared/pod-urls.ts';

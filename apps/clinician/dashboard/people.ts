@@ -1,7 +1,7 @@
 /**
  * Names shown on the dashboard, each from the one document that may say it:
  * a patient's from their own profile (the named graph of their WebID's
- * document, never another patient's data: engine/own-facts.ts), a note's
+ * document, never another patient's data: ownFacts in engine/plan.ts), a note's
  * author from the public profile of the writer the pod server attested
  * (never the note's own dct:creator: apps/shared/measurement/notes.ts).
  */

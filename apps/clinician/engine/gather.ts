@@ -7,15 +7,14 @@
  *
  * What could not be read (403, unreachable, invalid) is reported per patient
  * and category in `access`, never silently dropped and never failing the
- * whole query. Every document speaks only about itself (own-facts.ts).
+ * whole query. Every document speaks only about itself (ownFacts, plan.ts).
  */
 import { DataFactory, Store, type Quad } from 'n3';
 import { SOSA } from '../../../vocab/terms.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import { runPool } from '../../shared/work-pool.ts';
 import { DocumentFetcher, type DocumentCache, type FetchedDocument, type FetchStats } from './documents.ts';
-import { aboutItself, ownFacts } from './own-facts.ts';
-import { checkPlanSize, planDocuments, resolveScope, type DeclaredScope, type PlannedDocument, type ScopeLimits } from './plan.ts';
+import { aboutItself, checkPlanSize, ownFacts, planDocuments, resolveScope, type DeclaredScope, type PlannedDocument, type ScopeLimits } from './plan.ts';
 import { podOf, ProfileError, type ProfileReader } from './profiles.ts';
 import type { QueryNeeds } from './scope.ts';
 import { resolveTeam, type Clinician } from './team.ts';
@@ -75,7 +74,7 @@ export async function gather(
 
   const store = new Store();
   const graph = (url: string) => DataFactory.namedNode(url);
-  // Every document speaks only about itself (own-facts.ts): the list, the profiles, the planned documents.
+  // Every document speaks only about itself (ownFacts, plan.ts): the list, the profiles, the planned documents.
   store.addQuads(aboutItself(team.quads, team.url).map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph(team.url))));
 
   // Patients' pods from their public profiles. One pool of `concurrency`

@@ -1,12 +1,33 @@
 /**
- * Query planning: from a scope (kinds x time window, notes or not) and the
+ * What the engine reads, decided before and after fetching. Pure functions:
+ * nothing here fetches.
+ *
+ * Planning: from a scope (kinds x time window, notes or not) and the
  * team's pods, the exact list of documents to fetch. Month documents are
  * Europe/Oslo months (apps/shared/measurement/identity.ts), containers are
  * fixed by the data model, so no listing or traversal is needed.
  *
- * Pure functions: nothing here fetches.
+ * Own facts (ownFacts, below): facts about a patient count only from that patient's own pod (issue 17,
+ * docs/security.md). Every document the engine reads passes here before it
+ * enters the dataset, so SPARQL, the measurements JSON, FHIR out and the
+ * dashboard all see the same filtered data:
+ *
+ * - a document speaks only about itself: a triple counts only if its
+ *   subject is the document or one of its fragments (`{doc}#...`, how every
+ *   IRI we mint looks: apps/shared/measurement/identity.ts) or a blank node
+ *   of that document. A patient can write anything into their own pod, but
+ *   nothing they write there is about a subject in someone else's;
+ * - an observation in a patient's month document counts only if its feature
+ *   of interest is that patient (with its result and panel members);
+ * - a note in a patient's notes document counts only if its target lies in
+ *   that patient's pod (a mark on another patient's reading is dropped).
+ *
+ * A patient's name therefore comes only from their own profile document:
+ * the WebID `{profile}#me` is a subject nowhere else.
  */
+import type { Quad } from 'n3';
 import { CATEGORIES, type KindId } from '../../../vocab/catalogue.ts';
+import { OA, SOSA, SSN_EXT } from '../../../vocab/terms.ts';
 import { categoryContainer, monthsBetween, notesDocument } from '../../shared/measurement/index.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import type { QueryNeeds } from './scope.ts';
@@ -124,4 +145,51 @@ export function checkPlanSize(documents: number, patients: number, scope: Scope,
       `${scope.from.toISOString().slice(0, 10)} to ${scope.to.toISOString().slice(0, 10)}); at most ${max} are read per query. ` +
       'Name the kinds (sosa:observedProperty with a SNOMED CT concept, or kind=...), narrow the time range, or ask for one patient',
     { documents, maxDocuments: max }));
+}
+
+// Own facts: what of a fetched document counts (see the header).
+
+/** Whether `iri` is `document` itself or a fragment of it. */
+export function inDocument(iri: string, document: string): boolean {
+  return iri === document || (iri.startsWith(document) && iri[document.length] === '#');
+}
+
+/** The triples of `document` whose subject is the document, a fragment of it, or a blank node. */
+export function aboutItself(quads: readonly Quad[], document: string): readonly Quad[] {
+  const kept = quads.filter((q) => q.subject.termType === 'BlankNode' || inDocument(q.subject.value, document));
+  return kept.length === quads.length ? quads : kept;
+}
+
+/** The storage root a planned document was planned under (`{storage}health/...`). */
+export function storageOf(doc: PlannedDocument): string {
+  const at = doc.url.lastIndexOf('/health/');
+  return doc.url.slice(0, at + 1);
+}
+
+/** Drops `drop` subjects and whatever they link to through `links` (results, panel members), transitively. */
+function withoutSubjects(quads: readonly Quad[], drop: Set<string>, links: readonly string[]): readonly Quad[] {
+  if (drop.size === 0) return quads;
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const q of quads) {
+      if (drop.has(q.subject.value) && links.includes(q.predicate.value) && !drop.has(q.object.value)) {
+        drop.add(q.object.value);
+        grew = true;
+      }
+    }
+  }
+  return quads.filter((q) => !drop.has(q.subject.value));
+}
+
+/** What of a planned document's quads counts as facts about its patient. */
+export function ownFacts(doc: PlannedDocument, quads: readonly Quad[]): readonly Quad[] {
+  const own = aboutItself(quads, doc.url);
+  if (doc.role === 'measurements') {
+    const foreign = new Set(own.filter((q) => q.predicate.value === SOSA.hasFeatureOfInterest && q.object.value !== doc.patient).map((q) => q.subject.value));
+    return withoutSubjects(own, foreign, [SOSA.hasResult, SSN_EXT.hasMember]);
+  }
+  const storage = storageOf(doc);
+  const elsewhere = new Set(own.filter((q) => q.predicate.value === OA.hasTarget && !q.object.value.startsWith(storage)).map((q) => q.subject.value));
+  return withoutSubjects(own, elsewhere, []);
 }

@@ -7,7 +7,7 @@
 import type { Quad } from 'n3';
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import { fhirBundle, measurementToFhir } from '../../shared/fhir/export.ts';
-import { quadsToTurtle } from '../../shared/measurement/to-rdf.ts';
+import { quadsToTurtle } from '../../shared/measurement/rdf.ts';
 import type { ShownMark } from '../../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../../shared/measurement/types.ts';
 import { formatDateTime, formatNumber } from '../i18n.ts';

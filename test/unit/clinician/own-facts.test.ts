@@ -1,11 +1,10 @@
 /**
- * engine/own-facts.ts and notes.ts quadsToShownMarks: what of a document
+ * ownFacts (engine/plan.ts) and notes.ts quadsToShownMarks: what of a document
  * counts as facts about its patient, and which author a mark shows.
  */
 import { DataFactory, type Quad } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { inDocument, ownFacts } from '../../../apps/clinician/engine/own-facts.ts';
-import type { PlannedDocument } from '../../../apps/clinician/engine/plan.ts';
+import { inDocument, ownFacts, type PlannedDocument } from '../../../apps/clinician/engine/plan.ts';
 import { measurementIri, measurementToQuads, quadsToMeasurements, quadsToShownMarks, unreliableMarkToQuads, type Measurement } from '../../../apps/shared/measurement/index.ts';
 import { HV, XSD } from '../../../vocab/terms.ts';
 
