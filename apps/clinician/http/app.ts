@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { KindId } from '../../../vocab/catalogue.ts';
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
-import { FHIR_JSON, operationOutcome, operationOutcomeFor } from '../../shared/fhir/outcome.ts';
+import { FHIR_JSON, sendOperationOutcome } from '../../shared/fhir/outcome.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import { LOGIN_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
 import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
@@ -237,9 +237,8 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   app.use((req: Request, res: Response) => {
     if (req.path.startsWith('/fhir/')) {
-      res.status(404).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: 'not-supported',
-        diagnostics: `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=... and GET /fhir/metadata` }])));
-      return;
+      return sendOperationOutcome(res, problem(404, 'not-found', 'Not found',
+        `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=... and GET /fhir/metadata`, { fhirIssueCode: 'not-supported' }));
     }
     send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path.slice(0, 200)}; see GET / for the endpoints`));
   });
@@ -249,7 +248,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
     // FHIR routes answer OperationOutcome for every domain error; an unexpected one stays problem+json.
     if (req.path.startsWith('/fhir/') && error instanceof ProblemError) {
       if (p.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
-      return res.status(p.status).type(FHIR_JSON).send(JSON.stringify(operationOutcomeFor(p)));
+      return sendOperationOutcome(res, p);
     }
     send(res, p);
   });

@@ -3,6 +3,7 @@
  * same problems the rest of the API answers as problem+json, decided here
  * once for every FHIR route.
  */
+import type { Response } from 'express';
 import { PROBLEM_BASE, type Problem } from '../problem.ts';
 
 export const FHIR_JSON = 'application/fhir+json';
@@ -28,4 +29,9 @@ function issueCode(p: Problem): string {
 /** The OperationOutcome saying `p`, to be sent with status `p.status`. */
 export function operationOutcomeFor(p: Problem) {
   return operationOutcome([{ severity: 'error', code: issueCode(p), diagnostics: p.detail ?? p.title }]);
+}
+
+/** sendProblem's twin for FHIR routes: `p` as an OperationOutcome, with `p.status`. */
+export function sendOperationOutcome(res: Response, p: Problem): void {
+  res.status(p.status).type(FHIR_JSON).send(JSON.stringify(operationOutcomeFor(p)));
 }
