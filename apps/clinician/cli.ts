@@ -214,8 +214,9 @@ export async function run(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
   } catch (error) {
-    if (error instanceof ProblemError) console.error(`error: ${error.problem.title}: ${error.problem.detail ?? ''}`);
+    // A parameter error's message already says which parameter and what to give.
+    if (error instanceof ProblemError && !(error instanceof ParameterError)) console.error(`error: ${error.problem.title}: ${error.problem.detail ?? ''}`);
     else console.error(`error: ${(error as Error).message}`);
-    process.exitCode = error instanceof ProblemError || error instanceof ParameterError ? 2 : 1;
+    process.exitCode = error instanceof ProblemError ? 2 : 1;
   }
 }

@@ -19,7 +19,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { hardenServer } from '../shared/http-hardening.ts';
-import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../shared/problem.ts';
+import { problemHandler, sendProblem } from '../shared/http-errors.ts';
+import { problem } from '../shared/problem.ts';
 import { buildConsentBundle, type ConsentBundle } from './build.ts';
 
 export const DEFAULT_CONSENT_PORT = 3002;
@@ -63,10 +64,6 @@ export function securityHeaders(podBaseUrl: string): Record<string, string> {
     'x-frame-options': 'DENY',
     'cross-origin-opener-policy': 'same-origin',
   };
-}
-
-function send(res: Response, p: Problem): void {
-  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
 }
 
 /** The app's name on the pod server's consent screen (the page also says its origin, which is what to check). */
@@ -113,7 +110,7 @@ export function createConsentApp(bundle: ConsentBundle, config: ConsentAppConfig
     res.set(headers);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.set('allow', 'GET, HEAD');
-      send(res, problem(405, 'method-not-allowed', 'Method not allowed', `the consent page only serves files; ${req.method} is not allowed`));
+      sendProblem(res, problem(405, 'method-not-allowed', 'Method not allowed', `the consent page only serves files; ${req.method} is not allowed`));
       return;
     }
     next();
@@ -129,8 +126,9 @@ export function createConsentApp(bundle: ConsentBundle, config: ConsentAppConfig
   app.get('/config.json', file('application/json', configJson, 'no-store'));
   if (config.appUrl) app.get('/id', file('application/ld+json', JSON.stringify(clientIdDocument(config.appUrl), null, 2)));
   app.use((req, res) => {
-    send(res, problem(404, 'not-found', 'Not found', `there is no ${req.path} here; the consent page is at /`));
+    sendProblem(res, problem(404, 'not-found', 'Not found', `there is no ${req.path} here; the consent page is at /`));
   });
+  app.use(problemHandler({ service: 'consent page', internalDetail: 'something went wrong in the consent page\'s server; load the page again' }));
   return app;
 }
 

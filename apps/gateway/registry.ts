@@ -13,6 +13,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { Parser } from 'n3';
 import { isSafeHttpIri } from '../shared/measurement/index.ts';
+import { invalidInput, problem, ProblemError } from '../shared/problem.ts';
 import { noRedirects } from '../shared/same-origin.ts';
 import { NS } from '../../vocab/terms.ts';
 
@@ -35,10 +36,12 @@ interface RegistryFile {
   enrolments: Enrolment[];
 }
 
-export class EnrolmentError extends Error {
+/** 422 names the wrong field; 409 is a conflicting enrolment, 502 a profile that could not be read. */
+export class EnrolmentError extends ProblemError {
   constructor(readonly field: string, message: string, readonly status = 422) {
-    super(message);
-    this.name = 'EnrolmentError';
+    super(status === 422
+      ? invalidInput([{ field, message }], 'the enrolment was not made')
+      : problem(status, status === 409 ? 'enrolment-conflict' : 'profile-unavailable', 'The enrolment was not made', message), message);
   }
 }
 

@@ -24,10 +24,15 @@ export interface Problem {
   readonly [extension: string]: unknown;
 }
 
+/**
+ * An error that knows its own answer: every domain error a route may throw
+ * is one (or extends it), so the HTTP edge (http-errors.ts) sends
+ * `problem` as it is and keeps no list of error classes.
+ */
 export class ProblemError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
-    this.name = 'ProblemError';
+  constructor(readonly problem: Problem, message = problem.detail ?? problem.title) {
+    super(message);
+    this.name = new.target.name;
   }
 }
 

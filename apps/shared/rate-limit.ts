@@ -10,7 +10,8 @@
  * never believed. In memory only; a restart forgets every bucket.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './problem.ts';
+import { sendProblem } from './http-errors.ts';
+import { problem, ProblemError, type Problem } from './problem.ts';
 
 export interface RateLimit {
   /** Requests a client may make at once. */
@@ -68,7 +69,7 @@ export function rateLimit(limit: RateLimit, what: string, now?: () => number) {
   return (req: Request, res: Response, next: NextFunction) => {
     const wait = buckets.take(req.socket.remoteAddress ?? 'unknown');
     if (wait === 0) return next();
-    res.status(429).set('retry-after', String(wait)).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(tooMany(what, wait)));
+    sendProblem(res, tooMany(what, wait));
   };
 }
 

@@ -23,7 +23,8 @@ import { appendQuads } from '../../shared/append.ts';
 import { notesDocument, parseUnreliableMark, unreliableMarkToQuads } from '../../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../../shared/measurement/types.ts';
 import type { PodSession } from '../../shared/pod-session.ts';
-import { invalidInput, problem, PROBLEM_CONTENT_TYPE, ProblemError } from '../../shared/problem.ts';
+import { sendProblem } from '../../shared/http-errors.ts';
+import { invalidInput, problem, ProblemError } from '../../shared/problem.ts';
 import type { ClinicianQueryEngine, Gathered } from '../engine/engine.ts';
 import { ParameterError, parsePatient } from '../engine/params.ts';
 import type { LiveStreams } from '../http/caller-limits.ts';
@@ -105,7 +106,7 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
     const b = await bundle;
     res.set(pageHeaders);
     if (!b) {
-      res.status(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(503, 'dashboard-unavailable', 'The dashboard could not be built', 'the JSON API works; see the service log')));
+      sendProblem(res, problem(503, 'dashboard-unavailable', 'The dashboard could not be built', 'the JSON API works; see the service log'));
       return;
     }
     res.type(type).set('cache-control', 'no-cache').send(pick(b));

@@ -5,12 +5,12 @@
  */
 import { CATEGORIES, isKindId, type KindId } from '../../../vocab/catalogue.ts';
 import { isSafeHttpIri, toOsloIso } from '../../shared/measurement/index.ts';
+import { problem, ProblemError } from '../../shared/problem.ts';
 import { parseDuration } from './restrictions.ts';
 
-export class ParameterError extends Error {
+export class ParameterError extends ProblemError {
   constructor(readonly parameter: string, message: string) {
-    super(message);
-    this.name = 'ParameterError';
+    super(problem(400, 'invalid-parameter', 'A parameter is not valid', message, { errors: [{ field: parameter, message }] }), message);
   }
 }
 

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { KindId } from '../../../vocab/catalogue.ts';
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
+import { FHIR_JSON, sendOperationOutcome } from '../../shared/fhir/outcome.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import { LOGIN_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
 import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
@@ -29,7 +30,7 @@ import { AUTHENTICATE_HEADER, type Sessions } from './auth.ts';
 import { DEFAULT_CALLER_LIMITS, LiveStreams, QuerySlots, type CallerLimits } from './caller-limits.ts';
 import { mountCallers } from './callers.ts';
 import { methodNotAllowed, one, problemFor, refuseBracketedParameters, send, values } from './edge.ts';
-import { capabilityStatement, FHIR_JSON, FhirSearchError, observationBundle, operationOutcome, parseObservationSearch } from './fhir.ts';
+import { capabilityStatement, FhirSearchError, observationBundle, parseObservationSearch } from './fhir.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
@@ -236,24 +237,20 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   app.use((req: Request, res: Response) => {
     if (req.path.startsWith('/fhir/')) {
-      res.status(404).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: 'not-supported',
-        diagnostics: `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=... and GET /fhir/metadata` }])));
-      return;
+      return sendOperationOutcome(res, problem(404, 'not-found', 'Not found',
+        `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=... and GET /fhir/metadata`, { fhirIssueCode: 'not-supported' }));
     }
     send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path.slice(0, 200)}; see GET / for the endpoints`));
   });
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (req.path.startsWith('/fhir/')) {
-      const e = error instanceof FhirSearchError ? error
-        : error instanceof ProblemError ? new FhirSearchError(error.problem.status, error.problem.status === 403 ? 'forbidden' : error.problem.status === 401 ? 'login' : 'processing', error.problem.detail ?? error.problem.title)
-          : error instanceof ParameterError ? new FhirSearchError(400, 'invalid', error.message) : undefined;
-      if (e) {
-        if (e.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
-        return res.status(e.status).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: e.code, diagnostics: e.message }])));
-      }
+    const p = problemFor(error);
+    // FHIR routes answer OperationOutcome for every domain error; an unexpected one stays problem+json.
+    if (req.path.startsWith('/fhir/') && error instanceof ProblemError) {
+      if (p.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
+      return sendOperationOutcome(res, p);
     }
-    send(res, problemFor(error));
+    send(res, p);
   });
   return app;
 }

@@ -33,7 +33,8 @@ import { Session } from '@inrupt/solid-client-authn-node';
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { PodSession } from '../../shared/pod-session.ts';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemError } from '../../shared/problem.ts';
+import { sendProblem } from '../../shared/http-errors.ts';
+import { problem, ProblemError } from '../../shared/problem.ts';
 import { DEFAULT_CALLER_LIMITS } from './caller-limits.ts';
 import { FairLru } from './fair-lru.ts';
 
@@ -145,20 +146,20 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
         const id = cookies(req)[LOGIN_COOKIE];
         const started = id ? pending.get(id) : undefined;
         if (!id || !started) {
-          res.status(400).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(400, 'login-expired', 'The login could not be finished',
-            'this browser started no login here in the last 10 minutes (or cookies are blocked); start again at /login')));
+          sendProblem(res, problem(400, 'login-expired', 'The login could not be finished',
+            'this browser started no login here in the last 10 minutes (or cookies are blocked); start again at /login'));
           return;
         }
         pending.delete(id);
         const info = await started.session.handleIncomingRedirect(`${options.baseUrl()}${req.originalUrl}`).catch((e: Error) => {
           // The library's message can name internals (files, token endpoints): the log gets it, the browser does not.
           console.error(`clinician login: the callback failed: ${e.message}`);
-          res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(401, 'login-failed', 'The login failed', 'the pod server did not log you in (the answer it sent back could not be used); try again at /login')));
+          sendProblem(res, problem(401, 'login-failed', 'The login failed', 'the pod server did not log you in (the answer it sent back could not be used); try again at /login'));
           return null;
         });
         if (info === null) return;
         if (!info?.isLoggedIn || !info.webId) {
-          res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(401, 'login-failed', 'The login failed', 'the pod server did not log you in; try again at /login')));
+          sendProblem(res, problem(401, 'login-failed', 'The login failed', 'the pod server did not log you in; try again at /login'));
           return;
         }
         const session = started.session;
@@ -182,7 +183,7 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
       app.get('/login/me', (req, res) => {
         const a = active.get(cookies(req)[SESSION_COOKIE] ?? '');
         if (!a || !a.session.info.isLoggedIn) {
-          res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(401, 'unauthenticated', 'Not logged in', 'log in at /login')));
+          sendProblem(res, problem(401, 'unauthenticated', 'Not logged in', 'log in at /login'));
           return;
         }
         res.json({ webId: a.podSession.webId });
@@ -202,8 +203,9 @@ export function createBrowserLogin(options: BrowserLoginOptions): BrowserLogin {
         res.status(204).end();
       });
       app.all('/logout', (req, res) => {
-        res.set('allow', 'POST').status(405).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(405, 'method-not-allowed', 'Method not allowed',
-          `${req.method} does not log out; log out with POST /logout (the page's "Log out" button)`)));
+        res.set('allow', 'POST');
+        sendProblem(res, problem(405, 'method-not-allowed', 'Method not allowed',
+          `${req.method} does not log out; log out with POST /logout (the page's "Log out" button)`));
       });
     },
 

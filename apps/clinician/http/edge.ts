@@ -4,14 +4,15 @@
  * a route throws (never a stack trace).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from '../../shared/problem.ts';
+import { problemFor as anyProblemFor, sendProblem } from '../../shared/http-errors.ts';
+import { problem, type Problem } from '../../shared/problem.ts';
 import { ParameterError } from '../engine/params.ts';
 import { AUTHENTICATE_HEADER } from './auth.ts';
 
+/** sendProblem, and a 401 says how to log in (WWW-Authenticate). */
 export function send(res: Response, p: Problem): void {
   if (p.status === 401) res.set('www-authenticate', AUTHENTICATE_HEADER);
-  if (p.status === 429 && typeof p.retryAfterSeconds === 'number') res.set('retry-after', String(p.retryAfterSeconds));
-  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+  sendProblem(res, p);
 }
 
 export function methodNotAllowed(allowed: string[]) {
@@ -48,16 +49,7 @@ export function one(source: unknown, name: string): string | undefined {
 }
 
 /** The problem for an error a route threw. */
-export function problemFor(error: unknown): Problem {
-  if (error instanceof ProblemError) return error.problem;
-  if (error instanceof ParameterError) {
-    return problem(400, 'invalid-parameter', 'A parameter is not valid', error.message, { errors: [{ field: error.parameter, message: error.message }] });
-  }
-  const e = error as { type?: string; status?: number; limit?: number };
-  if (e?.type === 'entity.too.large') return problem(413, 'too-large', 'The request is too large', `the body may be at most ${e.limit === undefined ? 'the allowed size' : `${Math.round(e.limit / 1024)} kB`} (a query 200 kB, a mark 16 kB)`);
-  if (e?.type === 'entity.parse.failed') return problem(400, 'malformed-json', 'The body is not valid JSON', 'the request body could not be parsed as a JSON object; check quotes, commas and brackets');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return problem(415, 'unsupported-media-type', 'Unsupported encoding', 'send the body as UTF-8');
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return problem(e.status, 'unreadable-body', 'The request body could not be read', 'the body was cut short or is not in the declared format; send it again');
-  console.error(`clinician api: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-  return problem(500, 'internal-error', 'Internal error', 'something went wrong in the clinician API; try again, and tell the operators if it persists');
-}
+export const problemFor = (error: unknown): Problem => anyProblemFor(error, {
+  service: 'clinician api',
+  internalDetail: 'something went wrong in the clinician API; try again, and tell the operators if it persists',
+});

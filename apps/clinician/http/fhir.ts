@@ -12,21 +12,17 @@
 import { componentForCode, kindForCode, type KindId } from '../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
 import { fhirBundle, measurementToFhir, type MarkForFhir } from '../../shared/fhir/export.ts';
+import { operationOutcome } from '../../shared/fhir/outcome.ts';
+import { problem, ProblemError } from '../../shared/problem.ts';
 import type { StoredMeasurement } from '../../shared/measurement/index.ts';
 import type { AccessReport } from '../engine/engine.ts';
 import { osloMidnight } from '../engine/params.ts';
 
-export const FHIR_JSON = 'application/fhir+json';
-
-export class FhirSearchError extends Error {
+/** A search the FHIR routes refuse; `code` is the OperationOutcome issue code. */
+export class FhirSearchError extends ProblemError {
   constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = 'FhirSearchError';
+    super(problem(status, status === 404 ? 'not-found' : 'invalid-search', status === 404 ? 'Not found' : 'The FHIR search is not valid', message, { fhirIssueCode: code }), message);
   }
-}
-
-export function operationOutcome(issues: { severity: 'fatal' | 'error' | 'warning' | 'information'; code: string; diagnostics: string }[]) {
-  return { resourceType: 'OperationOutcome', issue: issues };
 }
 
 /** What this server can do (GET /fhir/metadata), for `fhirBase` (its /fhir URL). */

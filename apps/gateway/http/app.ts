@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
-import { invalidInput, problem, PROBLEM_CONTENT_TYPE, type Problem } from '../../shared/problem.ts';
+import { problemHandler, sendProblem } from '../../shared/http-errors.ts';
+import { invalidInput, problem } from '../../shared/problem.ts';
 import { ENROLMENT_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
 import { isWithin } from '../../shared/same-origin.ts';
 import type { Delivery } from '../delivery.ts';
@@ -41,15 +42,11 @@ export const OPENAPI_PATH = new URL('../openapi.json', import.meta.url);
 const READING_ID = /^[0-9a-f]{24}$/;
 const STATES = ['pending', 'delivered', 'refused', 'failed'] as const;
 
-function send(res: Response, p: Problem): void {
-  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
-}
-
 /** Answers 415 unless the body is one of `types` (before the body is parsed). */
 function requireContentType(types: string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.is(types)) return next();
-    send(res, problem(415, 'unsupported-media-type', 'Unsupported content type',
+    sendProblem(res, problem(415, 'unsupported-media-type', 'Unsupported content type',
       `send the body as ${types.join(' or ')} (got ${req.get('content-type') ?? 'no Content-Type'})`));
   };
 }
@@ -57,7 +54,7 @@ function requireContentType(types: string[]) {
 function methodNotAllowed(allowed: string[]) {
   return (req: Request, res: Response) => {
     res.set('allow', allowed.join(', '));
-    send(res, problem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}`));
+    sendProblem(res, problem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}`));
   };
 }
 
@@ -112,11 +109,11 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       const result = await parse(req.body, deps.intake);
       if (!result.ok) {
         const n = result.errors.length;
-        return send(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
+        return sendProblem(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
       }
       const outcome = outbox.accept(result.readings.map(({ field: _field, ...entry }) => entry));
       if (!outcome.ok) {
-        return send(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
+        return sendProblem(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
           'a reading with the same patient, device, kind and time was already accepted with other values; nothing was stored', {
             errors: outcome.conflicts.map((c) => ({
               field: result.readings[c.index]?.field ?? '',
@@ -128,7 +125,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       try {
         stored = await outcome.durable;
       } catch {
-        return send(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
+        return sendProblem(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
           'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'));
       }
       const fieldOf = new Map<string, string>();
@@ -171,7 +168,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     const state = String(req.query.state ?? 'refused');
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
     if (!(STATES as readonly string[]).includes(state)) {
-      return send(res, invalidInput([{ field: 'state', message: `must be one of ${STATES.join(', ')}` }], 'unknown state'));
+      return sendProblem(res, invalidInput([{ field: 'state', message: `must be one of ${STATES.join(', ')}` }], 'unknown state'));
     }
     const list = state === 'pending'
       ? outbox.pendingEntries().slice(0, limit).map((e) => outbox.status(e.id)!)
@@ -183,7 +180,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     const id = String(req.params.id);
     const status = READING_ID.test(id) ? outbox.status(id) : undefined;
     if (!status) {
-      return send(res, problem(404, 'unknown-reading', 'No such reading',
+      return sendProblem(res, problem(404, 'unknown-reading', 'No such reading',
         `the gateway knows no reading ${id}: ids are the 24 hex digits POST /readings answered with, and settled readings are remembered only for a while`));
     }
     res.json(describe(status));
@@ -232,37 +229,9 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.all('/enrolments', methodNotAllowed(['GET', 'POST']));
 
   app.use((req: Request, res: Response) => {
-    send(res, problem(404, 'not-found', 'Not found', `there is nothing at ${req.method} ${req.path}; see /openapi.json`));
+    sendProblem(res, problem(404, 'not-found', 'Not found', `there is nothing at ${req.method} ${req.path}; see /openapi.json`));
   });
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    send(res, problemFor(error));
-  });
+  app.use(problemHandler({ service: 'gateway', internalDetail: 'something went wrong in the gateway; nothing was acknowledged by this request' }));
   return app;
-}
-
-/** Errors thrown by body parsing and handlers, as problems; unknown errors say nothing of their insides. */
-function problemFor(error: unknown): Problem {
-  if (error instanceof EnrolmentError) {
-    return error.status === 422
-      ? invalidInput([{ field: error.field, message: error.message }], 'the enrolment was not made')
-      : problem(error.status, error.status === 409 ? 'enrolment-conflict' : 'profile-unavailable', 'The enrolment was not made', error.message);
-  }
-  const e = error as { type?: string; status?: number; limit?: number };
-  switch (e.type) {
-    case 'entity.parse.failed':
-      return problem(400, 'malformed-json', 'The body is not valid JSON', 'the request body could not be parsed as a JSON object or array; check quotes, commas and brackets');
-    case 'entity.too.large':
-      return problem(413, 'body-too-large', 'The body is too large', `requests may be at most ${e.limit ?? 'the configured'} bytes; split the batch`);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return problem(415, 'unsupported-media-type', 'Unsupported encoding', 'send the body as UTF-8 JSON');
-    case 'request.aborted':
-      return problem(400, 'request-aborted', 'The request was aborted', 'the body ended before it was complete');
-  }
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return problem(e.status, 'bad-request', 'Bad request', 'the request could not be read');
-  }
-  console.error(`gateway: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-  return problem(500, 'internal-error', 'Internal error', 'something went wrong in the gateway; nothing was acknowledged by this request');
 }
