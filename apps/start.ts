@@ -13,6 +13,8 @@
  *
  * Ctrl-C stops everything, apps first, pod server last.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { POD_SERVER_OPTIONS } from '../pod-server/config.ts';
 import { startPodServer } from '../pod-server/start.ts';
 import { registrationKeyPath } from '../pod-server/registration.ts';
@@ -62,7 +64,7 @@ const USAGE = `npm start -- [--port 3000] [--data-dir .data] [--registration ope
 The whole Helsevev demo: the pod server, then the gateway, the consent page and the clinician API.`;
 
 /** Everything npm start reads: the pod server's options, and each app's demo port from that app's table (environment only). */
-const START_OPTIONS = {
+export const START_OPTIONS = {
   ...POD_SERVER_OPTIONS,
   gatewayPort: envOnly(GATEWAY_OPTIONS.port),
   consentPort: envOnly(CONSENT_OPTIONS.port),
@@ -132,4 +134,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Only when run (npm start), not when docs/configuration.md's generator reads START_OPTIONS.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) void main();
