@@ -14,10 +14,10 @@
  * Our CSS extensions (pod-server/css/extensions, docs/access-log.md and
  * docs/pod-server.md) are on by default: the access log (journal in
  * `{dataDir}/access-log-journal/`) and cached, allow-listed group checks.
- * Their knobs are options here, or environment variables for `npm start`:
- * HELSEVEV_GROUP_CACHE_SECONDS, HELSEVEV_GROUP_CACHE_MAX_ENTRIES,
- * HELSEVEV_GROUP_ALLOWED_HOSTS (comma-separated), HELSEVEV_GROUP_FETCH_TIMEOUT_MS,
- * HELSEVEV_GROUP_MAX_BYTES, HELSEVEV_ACCESS_LOG_FLUSH_MS.
+ * Their knobs are options here, or the environment variables declared in
+ * config.ts (EXTENSION_OPTIONS: HELSEVEV_GROUP_*, HELSEVEV_ACCESS_LOG_FLUSH_MS;
+ * docs/configuration.md). This is the one place the pod server reads them, so
+ * a server started by `npm start`, a test or a benchmark honours them alike.
  * Registration of new accounts is closed unless `registration: 'open'`
  * (pod-server/registration.ts: the operator's key in `{dataDir}/registration-key`).
  *

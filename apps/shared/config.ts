@@ -35,7 +35,7 @@ export interface Option<T> {
 
 export type Table = Readonly<Record<string, Option<unknown>>>;
 export type Config<T extends Table> = { readonly [K in keyof T]: T[K] extends Option<infer V> ? V : never };
-export type ConfigResult<T extends Table> = { readonly config: Config<T>; readonly errors?: undefined } | { readonly errors: readonly string[] };
+export type ConfigResult<T extends Table> = { readonly config: Config<T>; readonly errors?: undefined } | { readonly config?: undefined; readonly errors: readonly string[] };
 type Spec<T> = { flag?: string; env?: string; description: string; parse: Parse<T> };
 
 /** An option with a default: always a value. */
