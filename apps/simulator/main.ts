@@ -3,6 +3,7 @@
  *
  *   npm run simulate -- --devices 50 --patients 3 --rate 20 --duration 30
  *       [--gateway http://localhost:3001/] [--format json|fhir] [--seed 1] [--no-wait]
+ *   (every option, with its environment variable and default: --help, config.ts)
  *
  * N devices (oximeters, BP monitors, scales, ...) spread over the first M
  * patients enrolled with the gateway send readings at `rate` readings/s in
