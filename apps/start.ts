@@ -4,7 +4,8 @@
  * apps, and prints where everything is and how to log in.
  *
  *   npm start -- [--port 3000] [--data-dir .data] [--registration open|closed]
- *   (or HELSEVEV_POD_PORT / HELSEVEV_DATA_DIR / HELSEVEV_REGISTRATION)
+ *   (or HELSEVEV_POD_PORT / HELSEVEV_DATA_DIR / HELSEVEV_REGISTRATION; `npm start -- --help`
+ *   lists every option, docs/configuration.md too)
  *
  * Registration of new accounts is open here (a visitor may register a
  * stranger to try things), and the banner says so; a real deployment keeps
@@ -12,15 +13,19 @@
  *
  * Ctrl-C stops everything, apps first, pod server last.
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { POD_SERVER_OPTIONS } from '../pod-server/config.ts';
 import { startPodServer } from '../pod-server/start.ts';
-import { registrationKeyPath, type Registration } from '../pod-server/registration.ts';
+import { registrationKeyPath } from '../pod-server/registration.ts';
+import { GATEWAY_OPTIONS } from './gateway/config.ts';
 import { startDemoGateway } from './gateway/demo.ts';
 import { startDemoClinicianApi } from './clinician/service.ts';
 import { startDemoConsent } from './consent/server.ts';
+import { CONSENT_OPTIONS } from './consent/config.ts';
+import { CLINICIAN_API_OPTIONS } from './clinician/config.ts';
+import { envOnly, loadConfig, type Config } from './shared/config.ts';
 import { credentialsPath } from './shared/credentials.ts';
-import { DEFAULT_POD_PORT } from './shared/defaults.ts';
 import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
 import { provisionWorld, type WorldContext } from '../pod-server/world/world.ts';
@@ -32,13 +37,13 @@ interface Running {
 }
 
 /** An app started after the pod server and the demo world: one entry per app. */
-type AppStarter = (world: { podBaseUrl: string; dataDir: string }) => Promise<Running>;
+type AppStarter = (world: { podBaseUrl: string; dataDir: string }, config: Config<typeof START_OPTIONS>) => Promise<Running>;
 
 // One line per app.
 const APPS: AppStarter[] = [
-  (w) => startDemoGateway(w),
-  (w) => startDemoConsent(w),
-  (w) => startDemoClinicianApi(w),
+  (w, c) => startDemoGateway({ ...w, port: c.gatewayPort }),
+  (w, c) => startDemoConsent({ ...w, port: c.consentPort }),
+  (w, c) => startDemoClinicianApi({ ...w, port: c.clinicianPort }),
 ];
 
 /**
@@ -55,22 +60,16 @@ async function seedMeasurements(ctx: WorldContext): Promise<void> {
   ctx.log(`measurements: ${measurements} readings in ${documents} month documents`);
 }
 
-function options() {
-  const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, registration: { type: 'string' } },
-  });
-  const registration = values.registration ?? process.env.HELSEVEV_REGISTRATION ?? 'open';
-  if (registration !== 'open' && registration !== 'closed') {
-    throw new Error(`Registration must be "open" or "closed", not "${registration}"`);
-  }
-  const portText = values.port ?? process.env.HELSEVEV_POD_PORT ?? String(DEFAULT_POD_PORT);
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
-    throw new Error(`The pod server port must be a number between 1 and 65535, not "${portText}"`);
-  }
-  const dataDir = resolve(values['data-dir'] ?? process.env.HELSEVEV_DATA_DIR ?? '.data');
-  return { port, dataDir, registration: registration as Registration };
-}
+const USAGE = `npm start -- [--port 3000] [--data-dir .data] [--registration open|closed]
+The whole Helsevev demo: the pod server, then the gateway, the consent page and the clinician API.`;
+
+/** Everything npm start reads: the pod server's options, and each app's demo port from that app's table (environment only). */
+export const START_OPTIONS = {
+  ...POD_SERVER_OPTIONS,
+  gatewayPort: envOnly(GATEWAY_OPTIONS.port),
+  consentPort: envOnly(CONSENT_OPTIONS.port),
+  clinicianPort: envOnly(CLINICIAN_API_OPTIONS.port),
+};
 
 function table(rows: string[][]): string {
   const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
@@ -80,7 +79,8 @@ function table(rows: string[][]): string {
 async function main(): Promise<void> {
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  const { port, dataDir, registration } = options();
+  const config = loadConfig(USAGE, START_OPTIONS);
+  const { port, dataDir, registration } = config;
   const log = (line: string) => console.log(line);
   const running: Running[] = [];
 
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       registration,
       // CSS warns about things provisioning does on purpose (logging in to learn
       // whether an account exists); show errors only, unless asked.
-      loggingLevel: process.env.HELSEVEV_POD_LOG_LEVEL ?? 'error',
+      loggingLevel: config.logLevel,
       log: (line) => {
         if (!line.startsWith('pod server')) log(line);
       },
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     console.log(`pod server ready in ${(pods.startMs / 1000).toFixed(1)} s`);
 
     const world = await provisionWorld({ baseUrl: pods.baseUrl, dataDir, log, seedMeasurements });
-    for (const start of APPS) running.push(await start({ podBaseUrl: pods.baseUrl, dataDir }));
+    for (const start of APPS) running.push(await start({ podBaseUrl: pods.baseUrl, dataDir }, config));
 
     console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD})`);
     console.log(table(Object.values(world.accounts).map((a) => [a.name, a.role, a.displayName, a.email, a.webId])));
@@ -134,4 +134,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Only when run (npm start), not when docs/configuration.md's generator reads START_OPTIONS.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) void main();

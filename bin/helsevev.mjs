@@ -4,4 +4,4 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { run } = await import('../apps/clinician/cli.ts');
-await run(process.argv.slice(2));
+await run(process.argv.slice(2), process.env);

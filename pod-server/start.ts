@@ -14,10 +14,10 @@
  * Our CSS extensions (pod-server/css/extensions, docs/access-log.md and
  * docs/pod-server.md) are on by default: the access log (journal in
  * `{dataDir}/access-log-journal/`) and cached, allow-listed group checks.
- * Their knobs are options here, or environment variables for `npm start`:
- * HELSEVEV_GROUP_CACHE_SECONDS, HELSEVEV_GROUP_CACHE_MAX_ENTRIES,
- * HELSEVEV_GROUP_ALLOWED_HOSTS (comma-separated), HELSEVEV_GROUP_FETCH_TIMEOUT_MS,
- * HELSEVEV_GROUP_MAX_BYTES, HELSEVEV_ACCESS_LOG_FLUSH_MS.
+ * Their knobs are options here, or the environment variables declared in
+ * config.ts (EXTENSION_OPTIONS: HELSEVEV_GROUP_*, HELSEVEV_ACCESS_LOG_FLUSH_MS;
+ * docs/configuration.md). This is the one place the pod server reads them, so
+ * a server started by `npm start`, a test or a benchmark honours them alike.
  * Registration of new accounts is closed unless `registration: 'open'`
  * (pod-server/registration.ts: the operator's key in `{dataDir}/registration-key`).
  *
@@ -30,6 +30,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POD_PORT } from '../apps/shared/defaults.ts';
 import { checkPrivate, makePrivateFolder } from '../apps/shared/private-files.ts';
+import { configOrThrow } from '../apps/shared/config.ts';
+import { EXTENSION_OPTIONS } from './config.ts';
 import { ensureRegistrationKey, type Registration } from './registration.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -176,18 +178,21 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   };
 }
 
-/** run.mjs's options for our CSS extensions, from the options, else the environment, else its defaults. */
-export function extensionArguments(options: PodServerOptions, dataDir: string, env: NodeJS.ProcessEnv): string[] {
-  const number = (value: number | undefined, variable: string, min: number): string[] => {
-    const text = value === undefined ? env[variable] : String(value);
-    if (text === undefined || text === '') return [];
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) {
-      throw new Error(`${value === undefined ? variable : 'The pod server option'} must be a whole number of at least ${min}, not "${text}"`);
+/**
+ * run.mjs's options for our CSS extensions, from the options, else the environment (`env`, read with
+ * EXTENSION_OPTIONS of config.ts), else run.mjs's defaults. Both are checked by the same parse functions.
+ */
+export function extensionArguments(options: PodServerOptions, dataDir: string, env: Readonly<Record<string, string | undefined>>): string[] {
+  const fromEnv = configOrThrow(EXTENSION_OPTIONS, [], env);
+  const checked = (key: keyof typeof EXTENSION_OPTIONS, value: number | readonly string[] | undefined) => {
+    if (value === undefined) return fromEnv[key];
+    try {
+      return EXTENSION_OPTIONS[key].parse(Array.isArray(value) ? value.join(',') : String(value)) as number | string[];
+    } catch (error) {
+      throw new Error(`The pod server option ${key} ${(error as Error).message}`);
     }
-    return [String(n)];
   };
-  const flag = (name: string, values: string[]) => (values.length > 0 ? [`--${name}`, ...values] : []);
+  const flag = (name: string, value: number | string[] | undefined) => (value === undefined ? [] : [`--${name}`, String(value)]);
 
   const args: string[] = [];
   const accessLog = options.accessLog ?? true;
@@ -195,26 +200,17 @@ export function extensionArguments(options: PodServerOptions, dataDir: string, e
   if (accessLog !== false) {
     const log = accessLog === true ? {} : accessLog;
     args.push('--accessLogJournal', join(dataDir, 'access-log-journal'));
-    args.push(...flag('accessLogFlushMs', number(log.flushMs, 'HELSEVEV_ACCESS_LOG_FLUSH_MS', 50)));
+    args.push(...flag('accessLogFlushMs', checked('accessLogFlushMs', log.flushMs)));
   }
   const groupCache = options.groupCache ?? true;
   args.push('--groupCache', groupCache === false ? 'off' : 'on');
   if (groupCache !== false) {
     const groups = groupCache === true ? {} : groupCache;
-    args.push(...flag('groupCacheSeconds', number(groups.seconds, 'HELSEVEV_GROUP_CACHE_SECONDS', 0)));
-    args.push(...flag('groupCacheMaxEntries', number(groups.maxEntries, 'HELSEVEV_GROUP_CACHE_MAX_ENTRIES', 1)));
-    args.push(...flag('groupFetchTimeoutMs', number(groups.fetchTimeoutMs, 'HELSEVEV_GROUP_FETCH_TIMEOUT_MS', 1)));
-    args.push(...flag('groupMaxBytes', number(groups.maxBytes, 'HELSEVEV_GROUP_MAX_BYTES', 1)));
-    const hosts = groups.allowedHosts ?? (env.HELSEVEV_GROUP_ALLOWED_HOSTS ?? '').split(/[\s,]+/u).filter(Boolean);
-    for (const host of hosts) {
-      let url: URL;
-      try {
-        url = new URL(host);
-      } catch {
-        throw new Error(`Allowed group host "${host}" is not a URL; give an origin such as https://groups.example`);
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Allowed group host "${host}" must be http(s)`);
-    }
+    args.push(...flag('groupCacheSeconds', checked('groupCacheSeconds', groups.seconds)));
+    args.push(...flag('groupCacheMaxEntries', checked('groupCacheMaxEntries', groups.maxEntries)));
+    args.push(...flag('groupFetchTimeoutMs', checked('groupFetchTimeoutMs', groups.fetchTimeoutMs)));
+    args.push(...flag('groupMaxBytes', checked('groupMaxBytes', groups.maxBytes)));
+    const hosts = (checked('groupAllowedHosts', groups.allowedHosts) ?? []) as string[];
     if (hosts.length > 0) args.push('--groupAllowedHosts', hosts.join(','));
   }
   return args;

@@ -14,9 +14,8 @@
  * on stderr after the results.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
+import { helpText, readConfig, type Config } from '../shared/config.ts';
 import { credentialsPath, readCredentials } from '../shared/credentials.ts';
 import { NS } from '../../vocab/terms.ts';
 import { openPodSession, type PodSession } from '../shared/pod-session.ts';
@@ -24,22 +23,17 @@ import { ProblemError } from '../shared/problem.ts';
 import { ClinicianQueryEngine, type AccessReport, type Gathered, type Progress } from './engine/engine.ts';
 import { ParameterError, parseKindList, parsePatient, parseTime } from './engine/params.ts';
 import { writeBoolean, writeSolutions, type Row } from './engine/results.ts';
+import { CLI_OPTIONS } from './config.ts';
 
 const USAGE = `Usage:
   helsevev query --team TEAM (--file Q.rq | --query SPARQL | --file -) [options]
   helsevev measurements --team TEAM [--kind KIND]... [--from T] [--to T] [options]
   helsevev teams [options]
 
-Options:
-  --as NAME            log in as the demo account NAME (credentials from --data-dir)
-  --data-dir DIR       where credentials.json is (default .data, or HELSEVEV_DATA_DIR)
-  --pod-base-url URL   the pod server (default: the credentials' issuer)
-  --patient WEBID      only this patient of the team
-  --kind KIND          declare the kinds (repeatable or comma-separated)
-  --from T, --to T     declare the window: 2026-02-01, 2026-02-01T08:00:00+01:00, or PT48H / P14D back from now
-  --format F           table (default on a terminal), csv, tsv, json, xml
-  --quiet              no progress line
+${helpText(CLI_OPTIONS)}
 Without --as: HELSEVEV_CLIENT_ID and HELSEVEV_CLIENT_SECRET (and --pod-base-url).`;
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 const PREFIXES: [string, string][] = [
   ['sct:', NS.snomed], ['sosa:', NS.sosa], ['hv:', NS.hv], ['qudt:', NS.qudt], ['unit:', NS.unit], ['xsd:', NS.xsd],
@@ -99,43 +93,36 @@ function unreadable(access: AccessReport): string[] {
   return access.unreadable.map((u) => `  could not read ${u.patient}${u.category ? ` ${u.category}` : ''}: ${u.reason}${u.httpStatus ? ` (HTTP ${u.httpStatus})` : ''}`);
 }
 
-async function session(values: Record<string, unknown>): Promise<PodSession> {
-  const dataDir = resolve(String(values['data-dir'] ?? process.env.HELSEVEV_DATA_DIR ?? '.data'));
-  const as = values.as as string | undefined;
+async function session(config: Config<typeof CLI_OPTIONS>): Promise<PodSession> {
+  const { dataDir, as, clientId, clientSecret } = config;
   if (as) {
     const all = await readCredentials(dataDir);
     const c = all[as];
     if (!c) throw new Error(`No credentials for "${as}" in ${credentialsPath(dataDir)}; known: ${Object.keys(all).join(', ') || 'none (run npm start once)'}`);
     return openPodSession(c);
   }
-  const clientId = process.env.HELSEVEV_CLIENT_ID;
-  const clientSecret = process.env.HELSEVEV_CLIENT_SECRET;
-  const issuer = (values['pod-base-url'] as string | undefined) ?? process.env.HELSEVEV_OIDC_ISSUER;
+  const issuer = config.podBaseUrl ?? config.oidcIssuer;
   if (!clientId || !clientSecret || !issuer) {
     throw new Error('Say who you are: --as NAME (a demo account), or HELSEVEV_CLIENT_ID, HELSEVEV_CLIENT_SECRET and --pod-base-url');
   }
   return openPodSession({ clientId, clientSecret, oidcIssuer: issuer });
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], env: Env): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === 'help') {
+  if (!command || command === '--help' || command === 'help' || rest.includes('--help')) {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      as: { type: 'string' }, 'data-dir': { type: 'string' }, 'pod-base-url': { type: 'string' },
-      team: { type: 'string' }, patient: { type: 'string' }, file: { type: 'string' }, query: { type: 'string' },
-      kind: { type: 'string', multiple: true }, from: { type: 'string' }, to: { type: 'string' },
-      format: { type: 'string' }, quiet: { type: 'boolean' },
-    },
-  });
+  const read = readConfig(CLI_OPTIONS, rest, env);
+  if (read.errors) {
+    console.error(`${read.errors.map((e) => `error: ${e}`).join('\n')}\n(helsevev --help lists the options)`);
+    return 2;
+  }
+  const values = read.config;
   const format = values.format ?? (process.stdout.isTTY ? 'table' : 'csv');
-  if (!['table', 'csv', 'tsv', 'json', 'xml'].includes(format)) throw new ParameterError('format', `--format must be table, csv, tsv, json or xml, not "${format}"`);
   const me = await session(values);
-  const podBaseUrl = (values['pod-base-url'] as string | undefined) ?? new URL('/', me.webId).href;
+  const podBaseUrl = values.podBaseUrl ?? new URL('/', me.webId).href;
   const engine = new ClinicianQueryEngine({ podServers: [podBaseUrl] });
   const progress = progressLine(values.quiet ?? false);
   try {
@@ -210,9 +197,10 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
-export async function run(argv: string[]): Promise<void> {
+/** The command line, with its environment (bin/helsevev.mjs passes the process's). */
+export async function run(argv: string[], env: Env): Promise<void> {
   try {
-    process.exitCode = await main(argv);
+    process.exitCode = await main(argv, env);
   } catch (error) {
     // A parameter error's message already says which parameter and what to give.
     if (error instanceof ProblemError && !(error instanceof ParameterError)) console.error(`error: ${error.problem.title}: ${error.problem.detail ?? ''}`);

@@ -99,10 +99,10 @@ export async function startClinicianApi(options: ClinicianApiOptions): Promise<C
   };
 }
 
-/** The clinician API in the demo (`npm start`): http://localhost:3003/ (or HELSEVEV_CLINICIAN_PORT), reading the demo pod server. */
+/** The clinician API in the demo (`npm start`): http://localhost:3003/ (or the port apps/start.ts read, config.ts), reading the demo pod server. */
 export async function startDemoClinicianApi(world: { podBaseUrl: string; port?: number }) {
   const api = await startClinicianApi({
-    port: world.port ?? Number(process.env.HELSEVEV_CLINICIAN_PORT ?? DEFAULT_CLINICIAN_PORT),
+    port: world.port ?? DEFAULT_CLINICIAN_PORT,
     podBaseUrl: world.podBaseUrl,
   });
   return { name: 'clinician', url: `http://localhost:${api.port}/`, stop: api.stop };

@@ -159,8 +159,8 @@ export async function startConsentApp(options: ConsentAppOptions): Promise<Conse
   };
 }
 
-/** `npm start`: the consent page on :3002 (or HELSEVEV_CONSENT_PORT) for the demo's pod server. */
-export async function startDemoConsent(world: { podBaseUrl: string }) {
-  const app = await startConsentApp({ port: Number(process.env.HELSEVEV_CONSENT_PORT ?? DEFAULT_CONSENT_PORT), podBaseUrl: world.podBaseUrl });
+/** `npm start`: the consent page on :3002 (or the port apps/start.ts read, config.ts) for the demo's pod server. */
+export async function startDemoConsent(world: { podBaseUrl: string; port?: number }) {
+  const app = await startConsentApp({ port: world.port ?? DEFAULT_CONSENT_PORT, podBaseUrl: world.podBaseUrl });
   return { name: 'consent', url: app.url, stop: app.stop };
 }

@@ -1,7 +1,7 @@
 /**
  * The gateway in the demo (`npm start`): writes as the demo vendor's WebID,
- * with the demo patients enrolled, on http://localhost:3001/ (or
- * HELSEVEV_GATEWAY_PORT).
+ * with the demo patients enrolled, on http://localhost:3001/ (or the port
+ * apps/start.ts read: HELSEVEV_GATEWAY_PORT, config.ts).
  */
 import { credentialsPath, readCredentials } from '../shared/credentials.ts';
 import { DEVICE_VENDOR } from '../../pod-server/world/demo-world.ts';
@@ -11,7 +11,7 @@ export async function startDemoGateway(world: { podBaseUrl: string; dataDir: str
   const credentials = (await readCredentials(world.dataDir))[DEVICE_VENDOR];
   if (!credentials) throw new Error(`No client credentials for the vendor in ${credentialsPath(world.dataDir)}`);
   const gateway = await startGateway({
-    port: world.port ?? Number(process.env.HELSEVEV_GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT),
+    port: world.port ?? DEFAULT_GATEWAY_PORT,
     dataDir: world.dataDir,
     credentials,
     demoPodBaseUrl: world.podBaseUrl,

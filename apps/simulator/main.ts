@@ -3,6 +3,7 @@
  *
  *   npm run simulate -- --devices 50 --patients 3 --rate 20 --duration 30
  *       [--gateway http://localhost:3001/] [--format json|fhir] [--seed 1] [--no-wait]
+ *   (every option, with its environment variable and default: --help, config.ts)
  *
  * N devices (oximeters, BP monitors, scales, ...) spread over the first M
  * patients enrolled with the gateway send readings at `rate` readings/s in
@@ -11,54 +12,13 @@
  * waits until the gateway has delivered everything (unless --no-wait) and
  * prints acknowledgement latencies.
  */
-import { parseArgs } from 'node:util';
+import { loadConfig } from '../shared/config.ts';
 import { NO_NATIONAL_ID_SYSTEM } from '../shared/fhir/identifiers.ts';
 import { deviceReadings, makeDevices, toFhirObservation, type SimPatient } from './devices.ts';
 import { seededRandom } from '../shared/prng.ts';
 import { progressBar } from './progress.ts';
 import { summarise } from './stats.ts';
-
-interface Options {
-  gateway: string;
-  devices: number;
-  patients: number;
-  rate: number;
-  duration: number;
-  format: 'json' | 'fhir';
-  seed: number;
-  wait: boolean;
-}
-
-function options(): Options {
-  const { values } = parseArgs({
-    options: {
-      gateway: { type: 'string', default: process.env.HELSEVEV_GATEWAY_URL ?? 'http://localhost:3001/' },
-      devices: { type: 'string', default: '10' },
-      patients: { type: 'string', default: '3' },
-      rate: { type: 'string', default: '10' },
-      duration: { type: 'string', default: '30' },
-      format: { type: 'string', default: 'json' },
-      seed: { type: 'string', default: '1' },
-      'no-wait': { type: 'boolean', default: false },
-    },
-  });
-  const positive = (name: 'devices' | 'patients' | 'rate' | 'duration' | 'seed') => {
-    const n = Number(values[name]);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not "${values[name]}"`);
-    return n;
-  };
-  if (values.format !== 'json' && values.format !== 'fhir') throw new Error('--format must be json or fhir');
-  return {
-    gateway: values.gateway!,
-    devices: Math.round(positive('devices')),
-    patients: Math.round(positive('patients')),
-    rate: positive('rate'),
-    duration: positive('duration'),
-    format: values.format,
-    seed: positive('seed'),
-    wait: !values['no-wait'],
-  };
-}
+import { SIMULATOR_OPTIONS } from './config.ts';
 
 async function enrolledPatients(gateway: string, count: number): Promise<SimPatient[]> {
   let response: Response;
@@ -85,7 +45,8 @@ async function status(gateway: string): Promise<Record<string, number>> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const o = options();
+  const config = loadConfig('npm run simulate -- [options]: simulated devices sending readings to the gateway', SIMULATOR_OPTIONS);
+  const o = { ...config, devices: Math.round(config.devices), patients: Math.round(config.patients), wait: !config.noWait };
   const random = seededRandom(o.seed);
   const patients = await enrolledPatients(o.gateway, o.patients);
   const devices = makeDevices(o.devices, patients, random);

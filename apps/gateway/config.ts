@@ -1,0 +1,40 @@
+/**
+ * The gateway's options, declared once (apps/shared/config.ts): its own
+ * process (main.ts) reads them all; `npm start` reads its port from here.
+ */
+import { DATA_DIR, number, oneOf, option, optional, port, switchOption, text, httpUrl } from '../shared/config.ts';
+import { DEVICE_VENDOR } from '../shared/defaults.ts';
+import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
+import { DEFAULT_BACKOFF } from './backoff.ts';
+import { DEFAULT_COALESCE_MS } from './delivery.ts';
+import { DEFAULT_GATEWAY_PORT } from './gateway.ts';
+
+const count = number(0);
+
+export const GATEWAY_OPTIONS = {
+  port: option({
+    flag: 'port', env: 'HELSEVEV_GATEWAY_PORT', default: String(DEFAULT_GATEWAY_PORT), parse: port(),
+    description: 'the gateway\'s port (0: any free one)',
+  }),
+  host: optional({ flag: 'host', parse: text, defaultText: '127.0.0.1', description: 'the interface to listen on' }),
+  dataDir: DATA_DIR,
+  podBaseUrl: optional({
+    flag: 'pod-base-url', parse: httpUrl, defaultText: 'the account\'s credentials\' issuer',
+    description: 'the pod server the demo patients\' pods are on',
+  }),
+  account: option({
+    flag: 'account', default: DEVICE_VENDOR, parse: text, description: 'whose client credentials (in {data-dir}/credentials.json) the gateway writes with',
+  }),
+  defaultSetting: option<Setting>({
+    flag: 'default-setting', default: 'home-municipality', parse: oneOf(Object.keys(SETTINGS) as Setting[]),
+    description: 'the setting of a reading that does not say where it was taken',
+  }),
+  coalesceMs: option({ flag: 'coalesce-ms', default: String(DEFAULT_COALESCE_MS), parse: count, description: 'how long readings for one document wait to be written together, in ms' }),
+  maxPerPatch: option({ flag: 'max-per-patch', default: '100', parse: count, description: 'most readings in one PATCH to a pod' }),
+  maxInFlight: option({ flag: 'max-in-flight', default: '4', parse: count, description: 'most writes to pods at once' }),
+  backoffMaxMs: option({ flag: 'backoff-max-ms', default: String(DEFAULT_BACKOFF.maxMs), parse: count, description: 'longest wait between retries of a failed write, in ms' }),
+  outboxCompactAtBytes: optional({
+    flag: 'outbox-compact-at-bytes', parse: count, defaultText: 'the outbox\'s own', description: 'the outbox log size at which it is compacted, in bytes',
+  }),
+  quiet: switchOption({ flag: 'quiet', description: 'no log lines (only "gateway ready at ...")' }),
+} as const;
