@@ -1,7 +1,10 @@
 /**
  * Where readings enter the gateway: a JSON reading (or a batch of them) or a
  * FHIR R4 Observation / Bundle becomes typed measurements bound for a month
- * document, or the list of everything wrong with it. Nothing here writes.
+ * document, or the list of everything wrong with it; valid ones go to the
+ * outbox and are acknowledged (202) only once it has them on disk
+ * (`acceptReadings`, the handler of POST /readings and POST /fhir). Nothing
+ * here writes to a pod: delivery does, later.
  *
  * Every reading goes through the one mapping (parseMeasurementInput; FHIR
  * through apps/shared/fhir first), its patient through the enrolment
@@ -11,6 +14,9 @@
  * and the whole request is refused, every bad field named with its index.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Request, Response } from 'express';
+import { sendProblem } from '../shared/http-errors.ts';
+import { invalidInput, problem } from '../shared/problem.ts';
 import { fhirToMeasurementInputs, type FhirSubject } from '../shared/fhir/index.ts';
 import {
   identityHash, isSafeHttpIri, measurementDocument, measurementIri, measurementToQuads, parseMeasurementInput, validateShapes,
@@ -18,7 +24,8 @@ import {
 } from '../shared/measurement/index.ts';
 import { kindSpec, type KindId } from '../../vocab/catalogue.ts';
 import { snomedIri } from '../../vocab/terms.ts';
-import { entryTriples, fingerprintOf, type OutboxEntry } from './outbox/outbox.ts';
+import type { LatencyWindow } from './metrics.ts';
+import { entryTriples, fingerprintOf, type Outbox, type OutboxEntry } from './outbox/outbox.ts';
 import type { EnrolmentRegistry, Enrolment } from './registry.ts';
 
 export interface IntakeContext {
@@ -194,3 +201,59 @@ async function checkShapes(m: Measurement, enrolment: Enrolment, field: string, 
     field,
   };
 }
+
+/** What the intake's handler needs: the outbox it hands readings to, and where its processing time is recorded. */
+export interface AcceptDeps {
+  readonly outbox: Outbox;
+  readonly intake: IntakeContext;
+  readonly processing: LatencyWindow;
+}
+
+/**
+ * The handler of POST /readings and POST /fhir, from the parsed body to the
+ * 202: every reading checked (all or nothing), handed to the outbox, and
+ * acknowledged only once the outbox has it on disk.
+ */
+export const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>, deps: AcceptDeps) =>
+  async (req: Request, res: Response) => {
+    const { outbox, processing } = deps;
+    const started = performance.now();
+    const result = await parse(req.body, deps.intake);
+    if (!result.ok) {
+      const n = result.errors.length;
+      return sendProblem(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
+    }
+    const outcome = outbox.accept(result.readings.map(({ field: _field, ...entry }) => entry));
+    if (!outcome.ok) {
+      return sendProblem(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
+        'a reading with the same patient, device, kind and time was already accepted with other values; nothing was stored', {
+          errors: outcome.conflicts.map((c) => ({
+            field: result.readings[c.index]?.field ?? '',
+            message: `conflicts with reading ${c.id} (${c.existing.state}) from the same device at the same time with other values; a device reports each instant once`,
+          })),
+        }));
+    }
+    let stored: Awaited<typeof outcome.durable>;
+    try {
+      stored = await outcome.durable;
+    } catch {
+      return sendProblem(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
+        'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'));
+    }
+    const fieldOf = new Map<string, string>();
+    for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
+    const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
+    processing.record(performance.now() - started);
+    res.status(202).json({
+      accepted: stored.length,
+      duplicates: stored.filter((s) => s.duplicate).length,
+      readings: stored.map((s) => ({
+        id: s.id,
+        field: fieldOf.get(s.id),
+        state: s.state,
+        duplicate: s.duplicate,
+        document: documentOf.get(s.id),
+        status: `/readings/${s.id}`,
+      })),
+    });
+  };

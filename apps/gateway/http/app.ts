@@ -14,7 +14,7 @@ import { ENROLMENT_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/ra
 import { isWithin } from '../../shared/same-origin.ts';
 import type { Delivery } from '../delivery.ts';
 import { LatencyWindow } from '../metrics.ts';
-import { readingsFromFhir, readingsFromJson, type IntakeContext, type IntakeResult } from '../intake.ts';
+import { acceptReadings, readingsFromFhir, readingsFromJson, type IntakeContext } from '../intake.ts';
 import type { EntryStatus, Outbox, SettledState } from '../outbox/outbox.ts';
 import { discoverStorage, EnrolmentError, parseEnrolmentRequest, type EnrolmentRegistry } from '../registry.ts';
 
@@ -103,48 +103,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
 
   // From the parsed body to the 202: validation and the outbox flush only.
   const processing = new LatencyWindow();
-  const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>) =>
-    async (req: Request, res: Response) => {
-      const started = performance.now();
-      const result = await parse(req.body, deps.intake);
-      if (!result.ok) {
-        const n = result.errors.length;
-        return sendProblem(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
-      }
-      const outcome = outbox.accept(result.readings.map(({ field: _field, ...entry }) => entry));
-      if (!outcome.ok) {
-        return sendProblem(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
-          'a reading with the same patient, device, kind and time was already accepted with other values; nothing was stored', {
-            errors: outcome.conflicts.map((c) => ({
-              field: result.readings[c.index]?.field ?? '',
-              message: `conflicts with reading ${c.id} (${c.existing.state}) from the same device at the same time with other values; a device reports each instant once`,
-            })),
-          }));
-      }
-      let stored: Awaited<typeof outcome.durable>;
-      try {
-        stored = await outcome.durable;
-      } catch {
-        return sendProblem(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
-          'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'));
-      }
-      const fieldOf = new Map<string, string>();
-      for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
-      const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
-      processing.record(performance.now() - started);
-      res.status(202).json({
-        accepted: stored.length,
-        duplicates: stored.filter((s) => s.duplicate).length,
-        readings: stored.map((s) => ({
-          id: s.id,
-          field: fieldOf.get(s.id),
-          state: s.state,
-          duplicate: s.duplicate,
-          document: documentOf.get(s.id),
-          status: `/readings/${s.id}`,
-        })),
-      });
-    };
+  const intakeDeps = { outbox, intake: deps.intake, processing };
 
   // Acknowledgement time as the gateway sees it: from the request's headers to the last byte of the 202.
   const acknowledgements = new LatencyWindow();
@@ -163,7 +122,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     res.type('application/json').send(openapi);
   });
 
-  app.post('/readings', ...jsonBody(['application/json']), acceptReadings(readingsFromJson));
+  app.post('/readings', ...jsonBody(['application/json']), acceptReadings(readingsFromJson, intakeDeps));
   app.get('/readings', (req, res) => {
     const state = String(req.query.state ?? 'refused');
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
@@ -186,7 +145,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     res.json(describe(status));
   });
 
-  app.post('/fhir', ...jsonBody(['application/fhir+json', 'application/json']), acceptReadings(readingsFromFhir));
+  app.post('/fhir', ...jsonBody(['application/fhir+json', 'application/json']), acceptReadings(readingsFromFhir, intakeDeps));
   app.all('/fhir', methodNotAllowed(['POST']));
 
   app.get('/status', (_req, res) => {
