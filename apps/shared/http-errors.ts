@@ -15,13 +15,13 @@ export function sendProblem(res: Response, p: Problem): void {
 }
 
 /** The problem for an error body-parser raised (it marks them with `type`); undefined for any other error. */
-export function bodyParserProblem(error: unknown): Problem | undefined {
+export function bodyParserProblem(error: unknown, tooLargeHint = 'split the request'): Problem | undefined {
   const e = error as { type?: unknown; status?: unknown; limit?: unknown } | null;
   switch (e?.type) {
     case 'entity.parse.failed':
       return problem(400, 'malformed-json', 'The body is not valid JSON', 'the request body could not be parsed as a JSON object or array; check quotes, commas and brackets');
     case 'entity.too.large':
-      return problem(413, 'body-too-large', 'The body is too large', `requests may be at most ${typeof e.limit === 'number' ? e.limit : 'the configured'} bytes; split the batch`);
+      return problem(413, 'body-too-large', 'The body is too large', `requests may be at most ${typeof e.limit === 'number' ? e.limit : 'the configured'} bytes; ${tooLargeHint}`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return problem(415, 'unsupported-media-type', 'Unsupported encoding', 'send the body as UTF-8');
@@ -39,12 +39,14 @@ export interface ProblemHandlerOptions {
   readonly service: string;
   /** The detail of a 500: what the client may assume happened (never what went wrong inside). */
   readonly internalDetail: string;
+  /** What to do about a body over the limit, in this service's terms (the gateway: split the batch). */
+  readonly tooLargeHint?: string;
 }
 
 /** The problem for anything thrown: a domain error's own, a body-parser error's, else a silent 500. */
 export function problemFor(error: unknown, options: ProblemHandlerOptions): Problem {
   if (error instanceof ProblemError) return error.problem;
-  const parser = bodyParserProblem(error);
+  const parser = bodyParserProblem(error, options.tooLargeHint);
   if (parser) return parser;
   console.error(`${options.service}: unexpected error: ${(error as Error)?.stack ?? String(error)}`);
   return problem(500, 'internal-error', 'Internal error', options.internalDetail);

@@ -52,4 +52,5 @@ export function one(source: unknown, name: string): string | undefined {
 export const problemFor = (error: unknown): Problem => anyProblemFor(error, {
   service: 'clinician api',
   internalDetail: 'something went wrong in the clinician API; try again, and tell the operators if it persists',
+  tooLargeHint: 'a query may be at most 200 kB and a mark 16 kB',
 });

@@ -191,6 +191,6 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     sendProblem(res, problem(404, 'not-found', 'Not found', `there is nothing at ${req.method} ${req.path}; see /openapi.json`));
   });
 
-  app.use(problemHandler({ service: 'gateway', internalDetail: 'something went wrong in the gateway; nothing was acknowledged by this request' }));
+  app.use(problemHandler({ service: 'gateway', internalDetail: 'something went wrong in the gateway; nothing was acknowledged by this request', tooLargeHint: 'split the batch' }));
   return app;
 }
