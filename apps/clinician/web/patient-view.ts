@@ -8,9 +8,9 @@ import uPlot from 'uplot';
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { api } from './api.ts';
-import { main, status, type Page } from './context.ts';
+import { main, status, type Page, type Tr } from './context.ts';
 import { sourceLink, thresholdText } from './format.ts';
-import { kindName, num, when, type Lang, type t } from './i18n.ts';
+import { kindName, num, when, type Lang } from './i18n.ts';
 import { followPatient } from './live.ts';
 import { openMark, placeMarkDialog } from './mark-dialog.ts';
 import { SETTINGS, STYLE, type Mark, type PatientData, type Point, type Setting, type Threshold } from './model.ts';
@@ -115,7 +115,7 @@ function kindSection(page: Page, data: PatientData, kind: KindId, points: Point[
 interface ChartView {
   readonly lang: Lang;
   readonly hidden: ReadonlySet<Setting>;
-  readonly tr: (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => string;
+  readonly tr: Tr;
 }
 
 function isoWeek(seconds: number): number {
