@@ -9,8 +9,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './problem.ts';
 
-export function sendProblem(res: Response, p: Problem): void {
+/** A 429 says when to come back (Retry-After), whichever format the body is in. */
+export function setRetryAfter(res: Response, p: Problem): void {
   if (p.status === 429 && typeof p.retryAfterSeconds === 'number') res.set('retry-after', String(p.retryAfterSeconds));
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  setRetryAfter(res, p);
   res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
 }
 

@@ -4,6 +4,7 @@
  * once for every FHIR route.
  */
 import type { Response } from 'express';
+import { setRetryAfter } from '../http-errors.ts';
 import { PROBLEM_BASE, type Problem } from '../problem.ts';
 
 export const FHIR_JSON = 'application/fhir+json';
@@ -33,5 +34,6 @@ export function operationOutcomeFor(p: Problem) {
 
 /** sendProblem's twin for FHIR routes: `p` as an OperationOutcome, with `p.status`. */
 export function sendOperationOutcome(res: Response, p: Problem): void {
+  setRetryAfter(res, p);
   res.status(p.status).type(FHIR_JSON).send(JSON.stringify(operationOutcomeFor(p)));
 }

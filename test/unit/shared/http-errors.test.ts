@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FhirSearchError } from '../../../apps/clinician/http/fhir.ts';
 import { ParameterError } from '../../../apps/clinician/engine/params.ts';
 import { EnrolmentError } from '../../../apps/gateway/registry.ts';
-import { operationOutcomeFor } from '../../../apps/shared/fhir/outcome.ts';
+import { operationOutcomeFor, sendOperationOutcome } from '../../../apps/shared/fhir/outcome.ts';
 import { problemFor, problemHandler } from '../../../apps/shared/http-errors.ts';
 import { PROBLEM_BASE, problem, ProblemError } from '../../../apps/shared/problem.ts';
 
@@ -78,6 +78,9 @@ describe('problemHandler behind a real body parser', () => {
   beforeAll(async () => {
     const app = express();
     app.post('/', express.json({ limit: 100 }), (_req, res) => { res.sendStatus(204); });
+    app.get('/fhir/busy', (_req, res) => {
+      sendOperationOutcome(res, problem(429, 'too-many-queries', 'Too many queries at once', 'wait', { retryAfterSeconds: 7 }));
+    });
     app.use(problemHandler(options));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,5 +96,12 @@ describe('problemHandler behind a real body parser', () => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(((await response.json()) as { type: string }).type).toBe(`${PROBLEM_BASE}${kind}`);
+  });
+
+  it('a 429 OperationOutcome says when to come back, as a 429 problem does', async () => {
+    const response = await fetch(`${url}fhir/busy`);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+    expect(response.headers.get('retry-after')).toBe('7');
   });
 });
