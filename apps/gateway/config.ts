@@ -5,6 +5,7 @@
 import { DATA_DIR, number, oneOf, option, optional, port, switchOption, text, httpUrl } from '../shared/config.ts';
 import { DEVICE_VENDOR } from '../shared/defaults.ts';
 import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
+import { checkClientId } from './auth/platforms.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { DEFAULT_COALESCE_MS } from './delivery.ts';
 import { DEFAULT_GATEWAY_PORT } from './gateway.ts';
@@ -37,4 +38,12 @@ export const GATEWAY_OPTIONS = {
     flag: 'outbox-compact-at-bytes', parse: count, defaultText: 'the outbox\'s own', description: 'the outbox log size at which it is compacted, in bytes',
   }),
   quiet: switchOption({ flag: 'quiet', description: 'no log lines (only "gateway ready at ...")' }),
+} as const;
+
+/** `tsx apps/gateway/register-platform.ts`: the operator registers a vendor platform (auth/platforms.ts); all three are required. */
+export const REGISTER_PLATFORM_OPTIONS = {
+  dataDir: DATA_DIR,
+  clientId: optional({ flag: 'client-id', parse: checkClientId, defaultText: '(required)', description: 'the platform\'s client_id (the iss and sub of its client assertions)' }),
+  name: optional({ flag: 'name', parse: text, defaultText: '(required)', description: 'the platform\'s name, as patients see it when it asks to pair a device' }),
+  jwks: optional({ flag: 'jwks', parse: text, defaultText: '(required)', description: 'a file with the platform\'s public keys as a JWKS ({ "keys": [...] }); private keys are refused' }),
 } as const;

@@ -16,7 +16,7 @@
  * their own modes, so the check looks at the folders and secret files named,
  * not at every file under them (a pod server's data may hold millions).
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, open, rename, stat } from 'node:fs/promises';
 
 export const PRIVATE_FOLDER_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -60,4 +60,21 @@ export async function checkPrivate(paths: readonly string[]): Promise<void> {
 export async function makePrivateFolder(path: string): Promise<void> {
   await mkdir(path, { recursive: true, mode: PRIVATE_FOLDER_MODE });
   await checkPrivate([path]);
+}
+
+/**
+ * Replaces `path` with `value` as JSON, private (0600) and atomically: a
+ * temporary file, fsync'd, then renamed over it, so a reader (or a crash)
+ * sees the old file or the new one, never half of one.
+ */
+export async function writePrivateJson(path: string, value: unknown): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const file = await open(temporary, 'w', PRIVATE_FILE_MODE);
+  try {
+    await file.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
 }
