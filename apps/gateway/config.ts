@@ -2,13 +2,14 @@
  * The gateway's options, declared once (apps/shared/config.ts): its own
  * process (main.ts) reads them all; `npm start` reads its port from here.
  */
-import { DATA_DIR, number, oneOf, option, optional, port, switchOption, text, httpUrl } from '../shared/config.ts';
+import { DATA_DIR, listOption, number, oneOf, option, optional, port, switchOption, text, httpUrl } from '../shared/config.ts';
 import { DEVICE_VENDOR } from '../shared/defaults.ts';
 import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
 import { checkClientId } from './auth/platforms.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { DEFAULT_COALESCE_MS } from './delivery.ts';
 import { DEFAULT_GATEWAY_PORT } from './gateway.ts';
+import { DEFAULT_CONSENT_ORIGIN, parseOrigin, parsePublicHost } from './http/edge.ts';
 
 const count = number(0);
 
@@ -17,7 +18,23 @@ export const GATEWAY_OPTIONS = {
     flag: 'port', env: 'HELSEVEV_GATEWAY_PORT', default: String(DEFAULT_GATEWAY_PORT), parse: port(),
     description: 'the gateway\'s port (0: any free one)',
   }),
-  host: optional({ flag: 'host', parse: text, defaultText: '127.0.0.1', description: 'the interface to listen on' }),
+  host: optional({
+    flag: 'host', parse: text, defaultText: '127.0.0.1',
+    description: 'the interface to listen on; any but loopback needs --behind-tls-proxy or --tls-cert and --tls-key',
+  }),
+  publicHost: listOption({
+    flag: 'public-host', parse: parsePublicHost,
+    description: 'a name clients reach the gateway by (gateway.example.no[:port]); requests naming any other host than these and localhost get 421',
+  }),
+  behindTlsProxy: switchOption({
+    flag: 'behind-tls-proxy', description: 'a TLS-terminating proxy on this host forwards to the gateway: it may listen beyond loopback, and believes X-Forwarded-* from loopback',
+  }),
+  tlsCert: optional({ flag: 'tls-cert', parse: text, defaultText: '(plain HTTP)', description: 'a PEM certificate (chain) file: the gateway serves HTTPS itself (with --tls-key)' }),
+  tlsKey: optional({ flag: 'tls-key', parse: text, defaultText: '(plain HTTP)', description: 'the PEM private key file of --tls-cert' }),
+  consentOrigin: listOption({
+    flag: 'consent-origin', parse: parseOrigin, defaultText: DEFAULT_CONSENT_ORIGIN,
+    description: 'the consent page\'s origin: the only one browsers may call the gateway from (CORS)',
+  }),
   dataDir: DATA_DIR,
   podBaseUrl: optional({
     flag: 'pod-base-url', parse: httpUrl, defaultText: 'the account\'s credentials\' issuer',

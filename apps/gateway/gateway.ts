@@ -8,6 +8,9 @@
  * The gateway never reads a patient's pod: it cannot (it has Append only),
  * and it needs not (deterministic IRIs make a redelivery a no-op).
  */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appendQuads } from '../shared/append.ts';
@@ -18,6 +21,8 @@ import { makePrivateFolder } from '../shared/private-files.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { Delivery, type AppendFn } from './delivery.ts';
 import { demoEnrolments } from './demo-enrolments.ts';
+import { PlatformClients, platformsPath } from './auth/platforms.ts';
+import { allowedHosts, checkListenSafety, type EdgeOptions } from './http/edge.ts';
 import { createGatewayApp } from './http/app.ts';
 import { lockOutbox } from './outbox/lock.ts';
 import { Outbox } from './outbox/outbox.ts';
@@ -28,8 +33,12 @@ export const DEFAULT_GATEWAY_PORT = 3001;
 export interface GatewayOptions {
   /** TCP port; default 3001, 0 for any free port. */
   port?: number;
-  /** Interface to listen on; default 127.0.0.1 (the API has no device authentication yet). */
+  /** Interface to listen on; default 127.0.0.1. Any other needs `edge.behindTlsProxy` or `tls` (http/edge.ts). */
   host?: string;
+  /** Host allow-list, CORS and proxy trust (http/edge.ts). */
+  edge?: EdgeOptions;
+  /** PEM files: the gateway serves HTTPS itself. */
+  tls?: { certFile: string; keyFile: string };
   /** Helsevev data folder; the gateway keeps its outbox and registry in `{dataDir}/gateway/`. */
   dataDir: string;
   /** The vendor's client credentials (CSS account API). */
@@ -57,6 +66,8 @@ export interface Gateway {
   readonly outbox: Outbox;
   readonly delivery: Delivery;
   readonly registry: EnrolmentRegistry;
+  /** Registered vendor platforms: their token grant and access tokens (auth/platforms.ts). */
+  readonly platforms: PlatformClients;
   /** Stops taking requests, lets PATCHes in flight finish, closes the outbox. */
   stop(): Promise<void>;
 }
@@ -105,8 +116,20 @@ async function warmUpValidation(): Promise<void> {
   }
 }
 
+/** The certificate and key, read before anything starts; an error names the file. */
+async function readTls(tls: GatewayOptions['tls']): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (!tls) return undefined;
+  const read = (file: string, what: string) => readFile(file).catch((error: Error) => {
+    throw new Error(`the gateway could not read its TLS ${what} ${file}: ${error.message}`);
+  });
+  return { cert: await read(tls.certFile, 'certificate'), key: await read(tls.keyFile, 'private key') };
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? (() => {});
+  const host = options.host ?? '127.0.0.1';
+  checkListenSafety(host, { behindTlsProxy: options.edge?.behindTlsProxy, tls: options.tls !== undefined });
+  const tls = await readTls(options.tls);
   const dir = join(options.dataDir, 'gateway');
   // Outbox and registry hold patients' identifiers: 0700, files 0600; refuses to start if others can read it.
   await makePrivateFolder(dir);
@@ -143,7 +166,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (recovered.length > 0) log(`gateway: ${recovered.length} reading(s) in the outbox from before; delivering them`);
   delivery.enqueue(recovered, { immediately: true });
 
+  const platforms = new PlatformClients(platformsPath(options.dataDir));
+  let hosts: ReadonlySet<string> = new Set();
   const app = createGatewayApp({
+    edge: { ...options.edge, allowedHosts: () => hosts },
     outbox,
     delivery,
     registry,
@@ -158,8 +184,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
 
-  const host = options.host ?? '127.0.0.1';
-  const server = app.listen(options.port ?? DEFAULT_GATEWAY_PORT, host);
+  const server: Server = tls ? (createHttpsServer(tls, app) as unknown as Server) : createServer(app);
+  server.listen(options.port ?? DEFAULT_GATEWAY_PORT, host);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -174,7 +200,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Devices send many small requests over few connections: keep them open a while.
   hardenServer(server, { keepAliveTimeoutMs: 30_000 });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host === '127.0.0.1' || host === '::1' || host === 'localhost' ? 'localhost' : host}:${port}/`;
+  hosts = allowedHosts(port, host, options.edge?.publicHosts);
+  const url = `${tls ? 'https' : 'http'}://${host === '127.0.0.1' || host === '::1' || host === 'localhost' ? 'localhost' : host}:${port}/`;
   if (recovery.tornBytes > 0 || recovery.skippedLines > 0) {
     log(`gateway: outbox recovered ${recovery.records} record(s), cut ${recovery.tornBytes} torn byte(s), skipped ${recovery.skippedLines} line(s)`);
   }
@@ -187,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     outbox,
     delivery,
     registry,
+    platforms,
     stop: () => {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,6 +4,8 @@
  *   tsx apps/gateway/main.ts [--port 3001] [--data-dir .data] [--pod-base-url http://localhost:3000/]
  *       [--account vendor] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
  *       [--backoff-max-ms 15000] [--outbox-compact-at-bytes 8388608]
+ *       [--host 127.0.0.1] [--public-host gateway.example.no ...] [--behind-tls-proxy | --tls-cert FILE --tls-key FILE]
+ *       [--consent-origin http://localhost:3002 ...]
  *   (every option, with its environment variable and default: --help, apps/gateway/config.ts)
  *
  * Logs in with the client credentials of `--account` from
@@ -23,6 +25,9 @@ const USAGE = 'tsx apps/gateway/main.ts [options]: the device gateway as its own
 async function main(): Promise<void> {
   const config = loadConfig(USAGE, GATEWAY_OPTIONS);
   const { dataDir, account } = config;
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new Error('--tls-cert and --tls-key go together: give both to serve HTTPS, or neither');
+  }
   const credentials = (await readCredentials(dataDir))[account];
   if (!credentials) {
     throw new Error(`No client credentials for "${account}" in ${credentialsPath(dataDir)}; start the pod server once (npm start) to provision the demo world`);
@@ -33,6 +38,12 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     port: config.port,
     host: config.host,
+    edge: {
+      behindTlsProxy: config.behindTlsProxy,
+      ...(config.publicHost ? { publicHosts: config.publicHost } : {}),
+      ...(config.consentOrigin ? { consentOrigins: config.consentOrigin } : {}),
+    },
+    ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
     dataDir,
     credentials,
     demoPodBaseUrl: podBaseUrl,

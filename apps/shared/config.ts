@@ -53,8 +53,8 @@ export function switchOption(spec: { flag: string; description: string }): Optio
   return { ...spec, kind: 'switch', parse: () => true };
 }
 
-/** A repeatable flag (`--kind a --kind b`); undefined when not given. */
-export function listOption<T>(spec: Spec<T> & { flag: string }): Option<T[] | undefined> {
+/** A repeatable flag (`--kind a --kind b`); undefined when not given (`defaultText` says what happens then). */
+export function listOption<T>(spec: Spec<T> & { flag: string; defaultText?: string }): Option<T[] | undefined> {
   return { ...spec, kind: 'list' };
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { markdownTable, type Table } from '../../apps/shared/config.ts';
 import { CLI_OPTIONS, CLINICIAN_API_OPTIONS } from '../../apps/clinician/config.ts';
 import { CONSENT_OPTIONS } from '../../apps/consent/config.ts';
-import { GATEWAY_OPTIONS } from '../../apps/gateway/config.ts';
+import { GATEWAY_OPTIONS, REGISTER_PLATFORM_OPTIONS } from '../../apps/gateway/config.ts';
 import { SIMULATOR_OPTIONS } from '../../apps/simulator/config.ts';
 import { START_OPTIONS } from '../../apps/start.ts';
 
@@ -20,6 +20,7 @@ const SECTIONS: [title: string, intro: string, table: Table][] = [
     'The pod server and the demo. The apps\' ports below are read from the environment only (their `--port` is their own process\'s).',
     START_OPTIONS],
   ['The gateway (apps/gateway/main.ts, config.ts)', '`tsx apps/gateway/main.ts [options]`', GATEWAY_OPTIONS],
+  ['Registering a vendor platform (apps/gateway/register-platform.ts, config.ts)', '`npm run register-platform -- [options]`', REGISTER_PLATFORM_OPTIONS],
   ['The consent page (apps/consent/config.ts)', 'Runs inside `npm start`.', CONSENT_OPTIONS],
   ['The clinician API (apps/clinician/main.ts, config.ts)', '`tsx apps/clinician/main.ts [options]`', CLINICIAN_API_OPTIONS],
   ['The `helsevev` command line (apps/clinician/cli.ts, config.ts)', '`npx helsevev query|measurements|teams [options]`', CLI_OPTIONS],

@@ -13,12 +13,18 @@ import { invalidInput, problem } from '../../shared/problem.ts';
 import { ENROLMENT_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
 import { isWithin } from '../../shared/same-origin.ts';
 import type { Delivery } from '../delivery.ts';
+import { gatewayEdge, type EdgeOptions } from './edge.ts';
+import { platformRoutes, type PlatformRoutesDeps } from './platform-routes.ts';
 import { LatencyWindow } from '../metrics.ts';
 import { acceptReadings, readingsFromFhir, readingsFromJson, type IntakeContext } from '../intake.ts';
 import type { EntryStatus, Outbox, SettledState } from '../outbox/outbox.ts';
 import { discoverStorage, EnrolmentError, parseEnrolmentRequest, type EnrolmentRegistry } from '../registry.ts';
 
 export interface GatewayAppDeps {
+  /** Host allow-list, CORS, proxy trust (edge.ts); startGateway always gives it. */
+  readonly edge?: EdgeOptions & { allowedHosts: () => ReadonlySet<string> };
+  /** POST /patients/lookup for platforms (platform-routes.ts). */
+  readonly platformLookup?: PlatformRoutesDeps;
   readonly outbox: Outbox;
   readonly delivery: Delivery;
   readonly registry: EnrolmentRegistry;
@@ -79,6 +85,9 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(apiSecurityHeaders);
+  if (deps.edge?.behindTlsProxy) app.set('trust proxy', 'loopback');
+  if (deps.edge) app.use(gatewayEdge(deps.edge));
+  if (deps.platformLookup) app.use(platformRoutes(deps.platformLookup));
   const openapi = readFileSync(OPENAPI_PATH, 'utf8');
   const jsonBody = (types: string[]) => [
     requireContentType(types),
