@@ -8,8 +8,8 @@ import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
 import { checkClientId } from './auth/platforms.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { DEFAULT_COALESCE_MS } from './delivery.ts';
-import { DEFAULT_GATEWAY_PORT } from './gateway.ts';
-import { DEFAULT_CONSENT_ORIGIN, parseOrigin, parsePublicHost } from './http/edge.ts';
+import { DEFAULT_CONSENT_URL, DEFAULT_GATEWAY_PORT, DEFAULT_VENDOR_NAME } from './gateway.ts';
+import { parseOrigin, parsePublicHost } from './http/edge.ts';
 
 const count = number(0);
 
@@ -22,6 +22,10 @@ export const GATEWAY_OPTIONS = {
     flag: 'host', parse: text, defaultText: '127.0.0.1',
     description: 'the interface to listen on; any but loopback needs --behind-tls-proxy or --tls-cert and --tls-key',
   }),
+  publicUrl: optional({
+    flag: 'public-url', parse: (value) => (httpUrl(value).endsWith('/') ? value : `${value}/`), defaultText: 'the address it listens on',
+    description: 'the gateway\'s URL as clients reach it (https://gateway.example.no/ behind a proxy): platforms\' assertions are addressed to its /token, patients\' DPoP proofs to it; its host is allowed',
+  }),
   publicHost: listOption({
     flag: 'public-host', parse: parsePublicHost,
     description: 'a name clients reach the gateway by (gateway.example.no[:port]); requests naming any other host than these and localhost get 421',
@@ -32,14 +36,19 @@ export const GATEWAY_OPTIONS = {
   tlsCert: optional({ flag: 'tls-cert', parse: text, defaultText: '(plain HTTP)', description: 'a PEM certificate (chain) file: the gateway serves HTTPS itself (with --tls-key)' }),
   tlsKey: optional({ flag: 'tls-key', parse: text, defaultText: '(plain HTTP)', description: 'the PEM private key file of --tls-cert' }),
   consentOrigin: listOption({
-    flag: 'consent-origin', parse: parseOrigin, defaultText: DEFAULT_CONSENT_ORIGIN,
-    description: 'the consent page\'s origin: the only one browsers may call the gateway from (CORS)',
+    flag: 'consent-origin', parse: parseOrigin, defaultText: 'the origin of --consent-url',
+    description: 'an origin of the consent page: the only ones browsers may call the gateway from (CORS)',
   }),
   dataDir: DATA_DIR,
   podBaseUrl: optional({
     flag: 'pod-base-url', parse: httpUrl, defaultText: 'the account\'s credentials\' issuer',
     description: 'the pod server the demo patients\' pods are on',
   }),
+  consentUrl: option({
+    flag: 'consent-url', env: 'HELSEVEV_CONSENT_URL', default: DEFAULT_CONSENT_URL, parse: httpUrl,
+    description: 'the consent page, where patients enter the codes of devices asking to pair',
+  }),
+  vendorName: option({ flag: 'vendor-name', default: DEFAULT_VENDOR_NAME, parse: text, description: 'the vendor\'s name, shown to a patient asked to pair a device' }),
   account: option({
     flag: 'account', default: DEVICE_VENDOR, parse: text, description: 'whose client credentials (in {data-dir}/credentials.json) the gateway writes with',
   }),

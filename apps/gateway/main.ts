@@ -2,7 +2,7 @@
  * The gateway as its own process:
  *
  *   tsx apps/gateway/main.ts [--port 3001] [--data-dir .data] [--pod-base-url http://localhost:3000/]
- *       [--account vendor] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
+ *       [--account vendor] [--consent-url http://localhost:3002/] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
  *       [--backoff-max-ms 15000] [--outbox-compact-at-bytes 8388608]
  *       [--host 127.0.0.1] [--public-host gateway.example.no ...] [--behind-tls-proxy | --tls-cert FILE --tls-key FILE]
  *       [--consent-origin http://localhost:3002 ...]
@@ -43,10 +43,13 @@ async function main(): Promise<void> {
       ...(config.publicHost ? { publicHosts: config.publicHost } : {}),
       ...(config.consentOrigin ? { consentOrigins: config.consentOrigin } : {}),
     },
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
     dataDir,
     credentials,
     demoPodBaseUrl: podBaseUrl,
+    consentUrl: config.consentUrl,
+    vendorName: config.vendorName,
     defaultSetting: config.defaultSetting,
     delivery: {
       coalesceMs: config.coalesceMs,

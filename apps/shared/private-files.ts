@@ -63,15 +63,15 @@ export async function makePrivateFolder(path: string): Promise<void> {
 }
 
 /**
- * Replaces `path` with `value` as JSON, private (0600) and atomically: a
- * temporary file, fsync'd, then renamed over it, so a reader (or a crash)
- * sees the old file or the new one, never half of one.
+ * Replaces a small private file whole: a temporary file (0600), fsync, rename,
+ * so a crash leaves either the old content or the new, never half of one.
+ * Callers serialise their own writes (one temporary name per file).
  */
-export async function writePrivateJson(path: string, value: unknown): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
+export async function writePrivateFileAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.tmp`;
   const file = await open(temporary, 'w', PRIVATE_FILE_MODE);
   try {
-    await file.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+    await file.writeFile(content);
     await file.sync();
   } finally {
     await file.close();

@@ -20,7 +20,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { JWT_BEARER_ASSERTION } from '../../shared/pairing.ts';
-import { writePrivateJson } from '../../shared/private-files.ts';
+import { writePrivateFileAtomically } from '../../shared/private-files.ts';
 import { assertionIssuer, invalidClient, JtiCache, verifyClientAssertion } from './client-assertion.ts';
 
 export interface Platform {
@@ -97,7 +97,7 @@ export async function registerPlatform(path: string, platform: Omit<Platform, 'r
   const entry: Platform = { ...platform, registeredAt: now.toISOString() };
   if (index >= 0) platforms[index] = entry;
   else platforms.push(entry);
-  await writePrivateJson(path, { version: 1, platforms } satisfies PlatformsFile);
+  await writePrivateFileAtomically(path, `${JSON.stringify({ version: 1, platforms } satisfies PlatformsFile, null, 2)}\n`);
   return index >= 0 ? 'replaced' : 'added';
 }
 

@@ -22,7 +22,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendProblem } from '../../shared/http-errors.ts';
 import { problem } from '../../shared/problem.ts';
 
-export const DEFAULT_CONSENT_ORIGIN = 'http://localhost:3002';
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const CORS_METHODS = 'GET, POST, DELETE';
 const CORS_HEADERS = 'Authorization, DPoP, Content-Type';
@@ -32,7 +31,7 @@ const CORS_EXPOSED = 'WWW-Authenticate, Retry-After, Location';
 export interface EdgeOptions {
   /** Public names (host or host:port) clients reach the gateway by, e.g. gateway.kommune.no. */
   readonly publicHosts?: readonly string[];
-  /** Origins of the consent page; default [DEFAULT_CONSENT_ORIGIN]. */
+  /** Origins of the consent page (startGateway: that of its consentUrl); none: no CORS at all. */
   readonly consentOrigins?: readonly string[];
   /** A TLS-terminating proxy on this host stands in front: believe X-Forwarded-* from loopback peers. */
   readonly behindTlsProxy?: boolean;
@@ -95,7 +94,7 @@ export function requireAllowedHost(allowed: () => ReadonlySet<string>, behindTls
 }
 
 /** CORS for the consent page's origins only; tokens, not cookies, so never Allow-Credentials. */
-export function consentCors(origins: readonly string[] = [DEFAULT_CONSENT_ORIGIN]) {
+export function consentCors(origins: readonly string[]) {
   const allowed = new Set(origins.map((o) => new URL(o).origin));
   return (req: Request, res: Response, next: NextFunction): void => {
     const origin = req.get('origin');
@@ -119,7 +118,7 @@ export function consentCors(origins: readonly string[] = [DEFAULT_CONSENT_ORIGIN
 
 /** Everything the edge puts before the routes, in order: Host check, then CORS. */
 export function gatewayEdge(options: EdgeOptions & { allowedHosts: () => ReadonlySet<string> }) {
-  return [requireAllowedHost(options.allowedHosts, options.behindTlsProxy), consentCors(options.consentOrigins)];
+  return [requireAllowedHost(options.allowedHosts, options.behindTlsProxy), consentCors(options.consentOrigins ?? [])];
 }
 
 /** `--public-host`: a host name, or host:port, as clients put it in Host. */
