@@ -5,9 +5,11 @@
  * client may burst `capacity` requests, then `refillPerSecond`; past that it
  * gets 429 problem+json with Retry-After, and nothing is done for it.
  *
- * The client is the TCP peer (req.socket.remoteAddress): our services do not
- * sit behind a proxy that could vouch for X-Forwarded-For, so that header is
- * never believed. In memory only; a restart forgets every bucket.
+ * The client is `clientAddress(req)`: the TCP peer, unless the server was
+ * told that a proxy on this host stands in front (the gateway's
+ * --behind-tls-proxy sets express's 'trust proxy' to loopback), when it is
+ * the address that proxy vouches for in X-Forwarded-For; otherwise that
+ * header is never believed. In memory only; a restart forgets every bucket.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { sendProblem } from './http-errors.ts';
@@ -60,6 +62,13 @@ export class TokenBuckets {
   }
 }
 
+/**
+ * Who is asking, for limits and lockouts: express's req.ip, which is the TCP
+ * peer unless 'trust proxy' is set. Behind a proxy the peer is the proxy for
+ * everyone, and one client's guesses would lock every other client out.
+ */
+export const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
 const tooMany = (what: string, wait: number): Problem =>
   problem(429, 'too-many-requests', 'Too many requests', `too many ${what} from your address; wait ${wait} s and try again`, { retryAfterSeconds: wait });
 
@@ -67,7 +76,7 @@ const tooMany = (what: string, wait: number): Problem =>
 export function rateLimit(limit: RateLimit, what: string, now?: () => number) {
   const buckets = new TokenBuckets(limit, now);
   return (req: Request, res: Response, next: NextFunction) => {
-    const wait = buckets.take(req.socket.remoteAddress ?? 'unknown');
+    const wait = buckets.take(clientAddress(req));
     if (wait === 0) return next();
     sendProblem(res, tooMany(what, wait));
   };
@@ -82,7 +91,7 @@ export function rateLimiter(limit: RateLimit, what: string, now?: () => number):
   const buckets = new TokenBuckets(limit, now);
   return {
     take(req) {
-      const wait = buckets.take(req.socket.remoteAddress ?? 'unknown');
+      const wait = buckets.take(clientAddress(req));
       if (wait !== 0) throw new ProblemError(tooMany(what, wait));
     },
   };

@@ -16,7 +16,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { sendProblem } from '../../shared/http-errors.ts';
 import { DEVICE_CODE_GRANT, formatUserCode, normaliseUserCode, type DeviceAuthorization, type DeviceToken } from '../../shared/pairing.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
-import { rateLimit, PAIRING_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
+import { clientAddress, rateLimit, PAIRING_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
 import { isWithin } from '../../shared/same-origin.ts';
 import type { PatientVerifier } from '../auth/patient.ts';
 import { inPairing } from '../auth/scope.ts';
@@ -125,7 +125,7 @@ export function pairingRoutes(deps: PairingRoutesDeps): express.Router {
   /** The patient, then their code, past the lockout: the pending authorization, or a ProblemError. */
   const patientAndCode = async (req: Request) => {
     const webId = await deps.verifyPatient(req);
-    const keys = [`webid ${webId}`, `ip ${req.socket.remoteAddress ?? 'unknown'}`];
+    const keys = [`webid ${webId}`, `ip ${clientAddress(req)}`];
     const wait = guesses.lockedFor(keys);
     if (wait > 0) {
       throw new ProblemError(problem(429, 'too-many-wrong-codes', 'Too many wrong codes',

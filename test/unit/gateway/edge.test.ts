@@ -8,6 +8,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { rateLimit } from '../../../apps/shared/rate-limit.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../../apps/gateway/gateway.ts';
 import { allowedHosts, checkListenSafety, gatewayEdge, isLoopback, parseOrigin, parsePublicHost } from '../../../apps/gateway/http/edge.ts';
@@ -87,6 +88,26 @@ describe('Host allow-list', () => {
     expect([...allowedHosts(8443, '0.0.0.0', ['gw.example.no'])]).toEqual(expect.arrayContaining(['gw.example.no', 'gw.example.no:443', 'gw.example.no:8443']));
     expect(() => parsePublicHost('evil.example/path')).toThrow(/must be a host name/);
     expect(parsePublicHost('GW.example.no:8443')).toBe('gw.example.no:8443');
+  });
+});
+
+describe('client addresses behind a proxy', () => {
+  it('limits and lockouts count the client the proxy vouches for, not the proxy; without --behind-tls-proxy X-Forwarded-For is ignored', async () => {
+    const statuses = async (trust: boolean) => {
+      const app = express();
+      if (trust) app.set('trust proxy', 'loopback');
+      app.use(rateLimit({ capacity: 1, refillPerSecond: 0.001 }, 'probes'));
+      app.get('/', (_req, res) => void res.send('ok'));
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const p = (server.address() as AddressInfo).port;
+      const result = [];
+      for (const client of ['203.0.113.1', '203.0.113.2']) result.push((await call(p, '/', { host: 'x', 'x-forwarded-for': client })).status);
+      server.close();
+      return result;
+    };
+    expect(await statuses(true)).toEqual([200, 200]);
+    expect(await statuses(false)).toEqual([200, 429]);
   });
 });
 
