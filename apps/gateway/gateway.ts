@@ -48,6 +48,10 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** Replaces device authentication (the benchmark's allow-all baseline, in-process only). */
   authenticate?: Authenticator;
+  /** Replaces the patients' Solid-OIDC verification (unit tests without a pod server, in-process only). */
+  verifyPatient?: GatewayAppDeps['verifyPatient'];
+  /** Replaces reading a patient's pod from their public profile (unit tests without a pod server). */
+  discoverStorage?: GatewayAppDeps['discoverStorage'];
   /** Platform authentication (auth/platforms.ts), when platforms are registered. */
   platforms?: Pick<GatewayAppDeps, 'verifyPlatformToken' | 'clientCredentials'>;
   /** Setting of readings that name none; default home-municipality. */
@@ -162,6 +166,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     consentUrl: options.consentUrl ?? DEFAULT_CONSENT_URL,
     publicUrl: () => publicUrl!,
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    ...(options.verifyPatient ? { verifyPatient: options.verifyPatient } : {}),
+    ...(options.discoverStorage ? { discoverStorage: options.discoverStorage } : {}),
     ...options.platforms,
     ...(options.podServers ?? options.demoPodBaseUrl ? { podServers: options.podServers ?? [options.demoPodBaseUrl!] } : {}),
     intake: {
