@@ -57,6 +57,10 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** Replaces device authentication (the benchmark's allow-all baseline, in-process only). */
   authenticate?: Authenticator;
+  /** Replaces the patients' Solid-OIDC verification (unit tests without a pod server, in-process only). */
+  verifyPatient?: GatewayAppDeps['verifyPatient'];
+  /** Replaces reading a patient's pod from their public profile (unit tests without a pod server). */
+  discoverStorage?: GatewayAppDeps['discoverStorage'];
   /** Platform authentication (auth/platforms.ts), when platforms are registered. */
   platforms?: Pick<GatewayAppDeps, 'verifyPlatformToken' | 'clientCredentials'>;
   /** Setting of readings that name none; default home-municipality. */
@@ -195,6 +199,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     consentUrl,
     publicUrl: () => publicUrl!,
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    ...(options.verifyPatient ? { verifyPatient: options.verifyPatient } : {}),
+    ...(options.discoverStorage ? { discoverStorage: options.discoverStorage } : {}),
     ...platformAuth,
     ...(options.podServers ?? options.demoPodBaseUrl ? { podServers: options.podServers ?? [options.demoPodBaseUrl!] } : {}),
     intake: {

@@ -122,9 +122,9 @@ export const readingsFromFhir: ParseReadings = async (body, ctx, scope) => {
     maxEntries: ctx.maxReadings,
   });
   if (!imported.ok) {
-    // An identifier not among the caller's pairings is a patient it may not write for.
-    const unpaired = (e: FieldError) => e.message === UNRESOLVED_SUBJECT && e.field.endsWith('subject/identifier');
-    return { ok: false, errors: imported.errors.filter((e) => !unpaired(e)), forbidden: imported.errors.filter(unpaired).map(notPairedIdentifier) };
+    // A subject not among the caller's pairings is a patient it may not write for.
+    const unpaired = (e: FieldError) => e.message === UNRESOLVED_SUBJECT && /subject\/(?:identifier|reference)$/.test(e.field);
+    return { ok: false, errors: imported.errors.filter((e) => !unpaired(e)), forbidden: imported.errors.filter(unpaired).map(notPairedSubject) };
   }
   const errors: FieldError[] = [];
   const forbidden: FieldError[] = [];
@@ -150,8 +150,10 @@ export const readingsFromFhir: ParseReadings = async (body, ctx, scope) => {
 
 const notPaired = (webId: string) =>
   `this credential is not paired with the patient ${webId}; only the patient can pair a device with their pod (POST /pairings)`;
-const notPairedIdentifier = (e: FieldError): FieldError =>
-  ({ field: e.field, message: 'no patient paired with this credential has this identifier; only the patient can pair a device with their pod (POST /pairings)' });
+const notPairedSubject = (e: FieldError): FieldError => ({
+  field: e.field,
+  message: `no patient paired with this credential has this ${e.field.endsWith('identifier') ? 'identifier' : 'WebID'}; only the patient can pair a device with their pod (POST /pairings)`,
+});
 
 /** The kind must be one the patient approved for the caller. */
 function mayWrite(patient: PairedPatient, m: Measurement, field: string, forbidden: FieldError[]): boolean {
@@ -163,16 +165,12 @@ function mayWrite(patient: PairedPatient, m: Measurement, field: string, forbidd
   return false;
 }
 
-/**
- * A FHIR subject's WebID: by identifier among the caller's pairings, or the
- * reference itself when it is a WebID (whether the caller may write for it is
- * checked with the rest of the reading).
- */
+/** A FHIR subject's WebID among the caller's pairings: by identifier (keyed hash), or a reference that is a paired patient's WebID. */
 export function resolveSubject(subject: FhirSubject, scope: CallerScope): string | undefined {
   if (subject.identifier?.system && subject.identifier.value) {
     return scope.identified(subject.identifier.system, subject.identifier.value)?.webId;
   }
-  if (subject.reference && isSafeHttpIri(subject.reference)) return subject.reference;
+  if (subject.reference && isSafeHttpIri(subject.reference)) return scope.patient(subject.reference)?.webId;
   return undefined;
 }
 

@@ -21,6 +21,14 @@ export type PatientVerifier = (req: Request) => Promise<string>;
 const unauthenticated = (detail: string) =>
   new ProblemError(problem(401, 'unauthenticated', 'Log in as the patient', detail));
 
+const notServed = (webId: string, podServers: readonly string[]) => new ProblemError(problem(403, 'not-served', 'Not a patient of this gateway',
+  `this gateway serves patients of ${podServers.join(', ')}; ${webId} is not one of them, so nothing of it is fetched`));
+
+/** Throws 403 unless the WebID is on one of the pod servers (absent: any). */
+export function checkServed(webId: string, podServers: readonly string[] | undefined): void {
+  if (podServers && !isWithin(webId, podServers)) throw notServed(webId, podServers);
+}
+
 /** The unverified claims of a JWT, only to decide whether it may be verified at all. */
 function claimsOf(token: string): Record<string, unknown> {
   try {
@@ -42,10 +50,8 @@ export function solidPatientVerifier(options: { publicUrl: () => string; podServ
     const claims = claimsOf(authorization.slice(5));
     const { webid, iss } = claims;
     if (typeof webid !== 'string' || typeof iss !== 'string') throw unauthenticated('the access token names no WebID or issuer');
-    if (options.podServers && !(isWithin(webid, options.podServers) && isWithin(iss, options.podServers))) {
-      throw new ProblemError(problem(403, 'not-served', 'Not a patient of this gateway',
-        `this gateway serves patients of ${options.podServers.join(', ')}; ${webid} is not one of them`));
-    }
+    if (options.podServers && !isWithin(iss, options.podServers)) throw notServed(webid, options.podServers);
+    checkServed(webid, options.podServers);
     // The proof is bound to the URL the patient's client called: the gateway's public URL for this path.
     const url = new URL(req.originalUrl.replace(/^\/+/, '').replace(/[?#].*$/, ''), options.publicUrl()).href;
     try {

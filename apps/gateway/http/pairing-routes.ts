@@ -18,7 +18,7 @@ import { DEVICE_CODE_GRANT, formatUserCode, normaliseUserCode, type DeviceAuthor
 import { problem, ProblemError } from '../../shared/problem.ts';
 import { clientAddress, rateLimit, PAIRING_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
 import { isWithin } from '../../shared/same-origin.ts';
-import type { PatientVerifier } from '../auth/patient.ts';
+import { checkServed, type PatientVerifier } from '../auth/patient.ts';
 import { inPairing } from '../auth/scope.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 import { WrongGuesses } from '../pairing/guesses.ts';
@@ -153,6 +153,7 @@ export function pairingRoutes(deps: PairingRoutesDeps): express.Router {
         pending.decide(authorization, 'refused');
         return res.json({ refused: true });
       }
+      checkServed(webId, deps.podServers);
       const storage = await (deps.discoverStorage ?? discoverStorage)(webId);
       if (!served(storage)) throw new ProfileError(`your profile names a pod at ${storage}, which is not on a pod server this gateway delivers to`);
       const { pairing, credential } = await store.pair({

@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Request } from 'express';
+import { problem, ProblemError } from '../../../apps/shared/problem.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurementDocument, measurementToQuads, parseMeasurementInput, type Measurement } from '../../../apps/shared/measurement/index.ts';
@@ -60,3 +62,22 @@ export async function demoPairings(dir: string, base = BASE): Promise<{ store: P
   }
   return { store, scope: scopeOf(store, { type: 'unchecked' }) };
 }
+
+/**
+ * Unit tests run the gateway without a pod server, so without Solid logins:
+ * the patient's calls carry their WebID in this header instead, and the
+ * gateway is started with `verifyPatient: testPatientVerifier`. (The real
+ * verification is proven against CSS in test/integration/pairing.test.ts.)
+ */
+const TEST_PATIENT_HEADER = 'x-test-patient';
+
+export const testPatientVerifier = async (req: Request): Promise<string> => {
+  const webId = req.get(TEST_PATIENT_HEADER);
+  if (!webId) throw new ProblemError(problem(401, 'unauthenticated', 'Log in as the patient', 'no test patient'));
+  return webId;
+};
+
+/** A "session" of the patient for support/pairing.ts's pairDevice. */
+export const testPatient = (webId: string): { fetch: typeof fetch } => ({
+  fetch: (input, init = {}) => fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), [TEST_PATIENT_HEADER]: webId } }),
+});

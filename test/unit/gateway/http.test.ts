@@ -2,6 +2,8 @@
  * The gateway's HTTP API in-process, over a fake pod (no CSS): answers,
  * problem+json for every kind of bad request, all-or-nothing batches,
  * idempotency, refused readings in the status API, and the OpenAPI file.
+ * Readings are sent with the credentials of devices the patients paired
+ * (test patients: see fixtures.ts; the real login is proven against CSS).
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +11,16 @@ import { startGateway, type Gateway } from '../../../apps/gateway/gateway.ts';
 import { VENDOR_PATIENT_ID_SYSTEM } from '../../../apps/gateway/demo-enrolments.ts';
 import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/shared/fhir/identifiers.ts';
 import { OPENAPI_PATH } from '../../../apps/gateway/http/app.ts';
-import { BASE, PATIENT, VENDOR, tempDir } from './fixtures.ts';
+import type { DeviceToken } from '../../../apps/shared/pairing.ts';
+import { CATEGORIES } from '../../../vocab/catalogue.ts';
+import { bearer, pairDevice } from '../../support/pairing.ts';
+import { BASE, PATIENT, VENDOR, tempDir, testPatient, testPatientVerifier } from './fixtures.ts';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let gateway: Gateway;
 const patches: { document: string; quads: number }[] = [];
+/** hans: every kind, known to the vendor as HM-1001; ola: heart rate, by national identity number; kari: SpO2. */
+const devices: Record<'hans' | 'ola' | 'kari', DeviceToken> = {} as never;
 
 beforeAll(async () => {
   dir = await tempDir();
@@ -23,6 +30,8 @@ beforeAll(async () => {
     credentials: { webId: VENDOR, clientId: 'id', clientSecret: 'secret', oidcIssuer: BASE },
     demoPodBaseUrl: BASE,
     delivery: { coalesceMs: 5 },
+    verifyPatient: testPatientVerifier,
+    discoverStorage: async (webId) => webId.replace(/profile\/card#me$/, ''),
     append: async (document, quads) => {
       patches.push({ document, quads: quads.length });
       return document.startsWith(`${BASE}kari/`)
@@ -30,6 +39,11 @@ beforeAll(async () => {
         : { ok: true, status: 205 };
     },
   });
+  const pair = (name: string, kinds: typeof CATEGORIES, patientIdentifier?: { system: string; value: string }) =>
+    pairDevice({ gatewayUrl: gateway.url, patient: testPatient(`${BASE}${name}/profile/card#me`), kinds, ...(patientIdentifier ? { patientIdentifier } : {}) });
+  devices.hans = await pair('hans', CATEGORIES, { system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-1001' });
+  devices.ola = await pair('ola', ['heart-rate'], { system: NO_NATIONAL_ID_SYSTEM, value: '21715510097' });
+  devices.kari = await pair('kari', ['oxygen-saturation']);
 });
 afterAll(async () => {
   await gateway.stop();
@@ -40,16 +54,16 @@ const spo2 = (overrides: Record<string, unknown> = {}) => ({
   patient: PATIENT, kind: 'oxygen-saturation', value: 94, unit: '%', effectiveTime: '2026-01-05T08:30:00+01:00', device: 'oxi-7', ...overrides,
 });
 
-async function post(path: string, body: unknown, type = 'application/json') {
+async function post(path: string, body: unknown, type = 'application/json', device = devices.hans) {
   const response = await fetch(new URL(path, gateway.url), {
     method: 'POST',
-    headers: { 'content-type': type },
+    headers: { 'content-type': type, ...bearer(device) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() as any };
 }
-const get = async (path: string) => {
-  const response = await fetch(new URL(path, gateway.url));
+const get = async (path: string, device = devices.hans) => {
+  const response = await fetch(new URL(path, gateway.url), { headers: bearer(device) });
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() as any };
 };
 
@@ -72,7 +86,14 @@ describe('POST /readings', () => {
     expect(again.body.readings[0]).toMatchObject({ id: r.body.readings[0].id, duplicate: true });
   });
 
-  it('finds the patient by an enrolled identifier', async () => {
+  it('takes a device\'s reading that names no patient as its patient\'s', async () => {
+    const { patient: _, ...rest } = spo2({ device: 'oxi-own' });
+    const r = await post('/readings', rest);
+    expect(r.status).toBe(202);
+    expect(r.body.readings[0].document).toBe(`${BASE}hans/health/measurements/oxygen-saturation/2026-01.ttl`);
+  });
+
+  it('finds the patient by the identifier the pairing named', async () => {
     const { patient: _, ...rest } = spo2({ device: 'oxi-8' });
     const r = await post('/readings', { ...rest, patientIdentifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-1001' } });
     expect(r.status).toBe(202);
@@ -85,14 +106,30 @@ describe('POST /readings', () => {
     const r = await post('/readings', { readings: [
       spo2({ device: 'batch-1' }),
       spo2({ device: 'batch-2', unit: 'mmHg', value: 140 }),
-      spo2({ device: 'batch-3', patient: `${BASE}nobody/profile/card#me` }),
+      spo2({ device: 'batch-3', value: 140 }),
       spo2({ device: 'batch-4', effectiveTime: '2026-01-05 08:30' }),
     ] });
     expectProblem(r, 422);
     const fields = r.body.errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['readings/1/unit', 'readings/2/patient', 'readings/3/effectiveTime']));
+    expect(fields).toEqual(expect.arrayContaining(['readings/1/unit', 'readings/2/value', 'readings/3/effectiveTime']));
     expect(fields.some((f: string) => f.startsWith('readings/0'))).toBe(false);
     expect(r.body.errors[0]).toMatchObject({ message: expect.any(String), pointer: expect.stringMatching(/^\/readings\//) });
+    expect(await known()).toBe(before);
+  });
+
+  it('refuses a whole batch with a reading for a patient or kind not paired (403), naming each, storing nothing', async () => {
+    const known = async () => Object.values((await get('/status')).body.readings as Record<string, number>).reduce((x, y) => x + y, 0);
+    const before = await known();
+    const r = await post('/readings', { readings: [
+      spo2({ device: 'pair-1' }),
+      spo2({ device: 'pair-2', patient: `${BASE}nobody/profile/card#me` }),
+      { ...spo2({ device: 'pair-3', patient: undefined }), patientIdentifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-1002' } },
+    ] }, 'application/json', devices.hans);
+    expectProblem(r, 403);
+    expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['readings/1/patient', 'readings/2/patientIdentifier']);
+    const kind = await post('/readings', spo2({ device: 'pair-4', patient: `${BASE}ola/profile/card#me` }), 'application/json', devices.ola);
+    expectProblem(kind, 403);
+    expect(kind.body.errors).toEqual([expect.objectContaining({ field: 'kind', message: expect.stringContaining('heart-rate') })]);
     expect(await known()).toBe(before);
   });
 
@@ -131,7 +168,7 @@ describe('POST /fhir', () => {
   });
 
   it('takes an Observation for a patient known by national identity number', async () => {
-    const r = await post('/fhir', observation(), 'application/fhir+json');
+    const r = await post('/fhir', observation(), 'application/fhir+json', devices.ola);
     expect(r.status).toBe(202);
     expect(r.body.readings[0].document).toBe(`${BASE}ola/health/measurements/heart-rate/2026-01.ttl`);
   });
@@ -142,24 +179,39 @@ describe('POST /fhir', () => {
       entry: [
         { resource: observation({ effectiveDateTime: '2026-01-06T09:00:00+01:00' }) },
         { resource: observation({ valueQuantity: { value: 72, system: 'http://unitsofmeasure.org', code: 'mmHg' } }) },
-        { resource: observation({ subject: { identifier: { system: NO_NATIONAL_ID_SYSTEM, value: '00000000000' } } }) },
+        { resource: observation({ effectiveDateTime: '2026-01-06' }) },
       ],
-    }, 'application/fhir+json');
+    }, 'application/fhir+json', devices.ola);
     expectProblem(r, 422);
     const fields = r.body.errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['entry/1/resource/valueQuantity/code', 'entry/2/resource/subject/identifier']));
+    expect(fields).toEqual(expect.arrayContaining(['entry/1/resource/valueQuantity/code', 'entry/2/resource/effectiveDateTime']));
+  });
+
+  it('refuses an Observation for a subject not paired with the sender (403), by identifier or by reference', async () => {
+    const r = await post('/fhir', {
+      resourceType: 'Bundle', type: 'collection',
+      entry: [
+        { resource: observation({ subject: { identifier: { system: NO_NATIONAL_ID_SYSTEM, value: '00000000000' } } }) },
+        { resource: observation({ subject: { reference: PATIENT } }) },
+      ],
+    }, 'application/fhir+json', devices.ola);
+    expectProblem(r, 403);
+    expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['entry/0/resource/subject/identifier', 'entry/1/resource/subject/reference']);
   });
 });
 
 describe('status', () => {
   it('shows a reading for a patient who has not granted Append as refused, with why', async () => {
-    const r = await post('/readings', spo2({ patient: `${BASE}kari/profile/card#me`, device: 'oxi-kari' }));
+    const r = await post('/readings', spo2({ patient: `${BASE}kari/profile/card#me`, device: 'oxi-kari' }), 'application/json', devices.kari);
     const id = r.body.readings[0].id;
     await gateway.delivery.whenIdle();
-    const status = await get(`/readings/${id}`);
+    const status = await get(`/readings/${id}`, devices.kari);
     expect(status.body).toMatchObject({ id, state: 'refused', httpStatus: 403, reason: expect.stringMatching(/has not granted the vendor Append/) });
-    const refused = await get('/readings?state=refused');
+    const refused = await get('/readings?state=refused', devices.kari);
     expect(refused.body.readings.map((x: { id: string }) => x.id)).toContain(id);
+    // Another patient's device sees neither.
+    expectProblem(await get(`/readings/${id}`, devices.ola), 404);
+    expect((await get('/readings?state=refused', devices.ola)).body.readings).toEqual([]);
     expect((await get('/status')).body.readings.refused).toBeGreaterThanOrEqual(1);
   });
 
@@ -177,6 +229,8 @@ describe('OpenAPI', () => {
     const served = await get('/openapi.json');
     const file = JSON.parse(await readFile(OPENAPI_PATH, 'utf8'));
     expect(served.body).toEqual(file);
-    expect(Object.keys(file.paths).sort()).toEqual(['/enrolments', '/fhir', '/health', '/openapi.json', '/readings', '/readings/{id}', '/status']);
+    expect(Object.keys(file.paths).sort()).toEqual([
+      '/devices', '/devices/{id}', '/fhir', '/health', '/openapi.json', '/pairings', '/pairings/{userCode}', '/readings', '/readings/{id}', '/status', '/token',
+    ]);
   });
 });
