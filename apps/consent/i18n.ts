@@ -3,9 +3,11 @@
  * English table must have exactly the keys of the Norwegian one (the type
  * says so, and a unit test checks that both are filled in with the same
  * {placeholders}). Category names come from the catalogue, organisation
- * names from the directory: both already carry nb and en.
+ * names from the directory: both already carry nb and en. "My devices" has
+ * its texts in i18n-devices.ts.
  */
 import type { Lang } from '../../vocab/catalogue.ts';
+import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -120,6 +122,7 @@ const nb = {
   'error.login': 'Logg inn igjen',
   'error.dismiss': 'Lukk',
   'error.noConfig': 'Siden mangler oppsett (config.json). Start den med «npm start».',
+  ...DEVICES_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -234,6 +237,7 @@ const en: Record<Key, string> = {
   'error.login': 'Log in again',
   'error.dismiss': 'Close',
   'error.noConfig': 'The page has no configuration (config.json). Start it with "npm start".',
+  ...DEVICES_EN,
 };
 
 export type MessageKey = Key;
