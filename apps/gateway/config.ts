@@ -7,7 +7,7 @@ import { DEVICE_VENDOR } from '../shared/defaults.ts';
 import { SETTINGS, type Setting } from '../shared/measurement/index.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { DEFAULT_COALESCE_MS } from './delivery.ts';
-import { DEFAULT_GATEWAY_PORT } from './gateway.ts';
+import { DEFAULT_CONSENT_URL, DEFAULT_GATEWAY_PORT, DEFAULT_VENDOR_NAME } from './gateway.ts';
 
 const count = number(0);
 
@@ -22,6 +22,11 @@ export const GATEWAY_OPTIONS = {
     flag: 'pod-base-url', parse: httpUrl, defaultText: 'the account\'s credentials\' issuer',
     description: 'the pod server the demo patients\' pods are on',
   }),
+  consentUrl: option({
+    flag: 'consent-url', env: 'HELSEVEV_CONSENT_URL', default: DEFAULT_CONSENT_URL, parse: httpUrl,
+    description: 'the consent page, where patients enter the codes of devices asking to pair',
+  }),
+  vendorName: option({ flag: 'vendor-name', default: DEFAULT_VENDOR_NAME, parse: text, description: 'the vendor\'s name, shown to a patient asked to pair a device' }),
   account: option({
     flag: 'account', default: DEVICE_VENDOR, parse: text, description: 'whose client credentials (in {data-dir}/credentials.json) the gateway writes with',
   }),

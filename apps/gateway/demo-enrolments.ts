@@ -1,18 +1,16 @@
 /**
- * The demo patients' enrolments with the demo vendor (Hjemmemåling AS):
+ * The demo patients' identifiers with the demo vendor (Hjemmemåling AS):
  * each patient is known by a *synthetic* Norwegian national identity number
  * (month + 80, the convention for test numbers, with valid check digits; no
- * real person has them) and by the vendor's own patient id. Seeded into the
- * registry on the gateway's first start for a data folder.
+ * real person has them) and by the vendor's own patient id. Nothing is seeded
+ * from them any more: the demo devices pair as any device does, naming these
+ * identifiers in their pairing requests, and the patients approve them.
  *
  * The ids are the vendor's knowledge, so they live in the gateway; the
  * patients' account names are the demo world's (pod-server/world/demo-world.ts),
  * which the gateway may not import: test/unit/gateway/demo-enrolments.test.ts
  * keeps the two in step.
  */
-import { NO_NATIONAL_ID_SYSTEM } from '../shared/fhir/identifiers.ts';
-import { podUrlOf, webIdOf } from '../shared/pod-urls.ts';
-import type { Enrolment } from './registry.ts';
 
 /** The demo vendor's own patient id system. */
 export const VENDOR_PATIENT_ID_SYSTEM = 'https://id.hjemmemaling.example/patient';
@@ -23,15 +21,3 @@ export const DEMO_PATIENT_IDS = {
   kari: { nationalId: '03916210085', vendorId: 'HM-1002' },
   ola: { nationalId: '21715510097', vendorId: 'HM-1003' },
 } as const satisfies Readonly<Record<string, { nationalId: string; vendorId: string }>>;
-
-export function demoEnrolments(podBaseUrl: string, enrolledAt = new Date().toISOString()): Enrolment[] {
-  return Object.entries(DEMO_PATIENT_IDS).map(([name, ids]) => ({
-    webId: webIdOf(podBaseUrl, name),
-    storage: podUrlOf(podBaseUrl, name),
-    identifiers: [
-      { system: NO_NATIONAL_ID_SYSTEM, value: ids.nationalId },
-      { system: VENDOR_PATIENT_ID_SYSTEM, value: ids.vendorId },
-    ],
-    enrolledAt,
-  }));
-}

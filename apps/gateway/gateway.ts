@@ -1,7 +1,7 @@
 /**
- * The device gateway, wired: enrolment registry + durable outbox + delivery
- * loop + HTTP API, writing into patients' pods as the vendor's WebID with
- * Append only. `startGateway` is used by `npm start` (apps/start.ts), by the
+ * The device gateway, wired: pairings + durable outbox + delivery loop + HTTP
+ * API, writing into patients' pods as the vendor's WebID with Append only,
+ * for the devices and kinds each patient paired. `startGateway` is used by `npm start` (apps/start.ts), by the
  * CLI (main.ts, which tests run as a child process so they can SIGKILL it)
  * and by the benchmark.
  *
@@ -17,27 +17,39 @@ import { openPodSession, type ClientCredentials, type PodSession } from '../shar
 import { makePrivateFolder } from '../shared/private-files.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { Delivery, type AppendFn } from './delivery.ts';
-import { demoEnrolments } from './demo-enrolments.ts';
-import { createGatewayApp } from './http/app.ts';
+import type { Authenticator } from './auth/authenticate.ts';
+import { createGatewayApp, type GatewayAppDeps } from './http/app.ts';
 import { lockOutbox } from './outbox/lock.ts';
 import { Outbox } from './outbox/outbox.ts';
-import { EnrolmentRegistry } from './registry.ts';
+import { PairingStore } from './pairing/store.ts';
 
 export const DEFAULT_GATEWAY_PORT = 3001;
+export const DEFAULT_VENDOR_NAME = 'Hjemmemåling AS';
+export const DEFAULT_CONSENT_URL = 'http://localhost:3002/';
 
 export interface GatewayOptions {
   /** TCP port; default 3001, 0 for any free port. */
   port?: number;
-  /** Interface to listen on; default 127.0.0.1 (the API has no device authentication yet). */
+  /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Helsevev data folder; the gateway keeps its outbox and registry in `{dataDir}/gateway/`. */
+  /** Helsevev data folder; the gateway keeps its outbox and pairings in `{dataDir}/gateway/`. */
   dataDir: string;
   /** The vendor's client credentials (CSS account API). */
   credentials: ClientCredentials;
-  /** When given, a new registry is seeded with the demo patients of the pod server at this URL. */
+  /** The pod server of the demo world (`npm start`): the default of podServers. */
   demoPodBaseUrl?: string;
-  /** Pod servers whose patients may be enrolled (POST /enrolments); default [demoPodBaseUrl] when given, else any. */
+  /** Pod servers whose patients may pair; default [demoPodBaseUrl] when given, else any. */
   podServers?: readonly string[];
+  /** The name patients see when a device asks to pair (who writes into their pod); default DEFAULT_VENDOR_NAME. */
+  vendorName?: string;
+  /** The consent page, where patients enter pairing codes; default http://localhost:3002/. */
+  consentUrl?: string;
+  /** The gateway's public base URL when it is not the address it listens on (behind a proxy). */
+  publicUrl?: string;
+  /** Replaces device authentication (the benchmark's allow-all baseline, in-process only). */
+  authenticate?: Authenticator;
+  /** Platform authentication (auth/platforms.ts), when platforms are registered. */
+  platforms?: Pick<GatewayAppDeps, 'verifyPlatformToken' | 'clientCredentials'>;
   /** Setting of readings that name none; default home-municipality. */
   defaultSetting?: Setting;
   /** Other `source` WebIDs a JSON reading may name (the vendor's own is always allowed). */
@@ -56,7 +68,7 @@ export interface Gateway {
   readonly port: number;
   readonly outbox: Outbox;
   readonly delivery: Delivery;
-  readonly registry: EnrolmentRegistry;
+  readonly store: PairingStore;
   /** Stops taking requests, lets PATCHes in flight finish, closes the outbox. */
   stop(): Promise<void>;
 }
@@ -108,19 +120,16 @@ async function warmUpValidation(): Promise<void> {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? (() => {});
   const dir = join(options.dataDir, 'gateway');
-  // Outbox and registry hold patients' identifiers: 0700, files 0600; refuses to start if others can read it.
+  // Outbox and pairings hold patients' WebIDs and keyed identifiers: 0700, files 0600; refuses to start if others can read it.
   await makePrivateFolder(dir);
   const vendorWebId = options.credentials.webId;
 
   await warmUpValidation();
   const unlock = await lockOutbox(join(dir, 'outbox.lock'));
-  let registry: EnrolmentRegistry;
+  let store: PairingStore;
   let opened: Awaited<ReturnType<typeof Outbox.open>>;
   try {
-    registry = await EnrolmentRegistry.open(
-      join(dir, 'enrolments.json'),
-      options.demoPodBaseUrl ? () => demoEnrolments(options.demoPodBaseUrl!) : undefined,
-    );
+    store = await PairingStore.open(dir);
     opened = await Outbox.open(join(dir, 'outbox.log'), { ...options.outbox, log });
   } catch (error) {
     await unlock();
@@ -143,14 +152,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (recovered.length > 0) log(`gateway: ${recovered.length} reading(s) in the outbox from before; delivering them`);
   delivery.enqueue(recovered, { immediately: true });
 
+  let publicUrl = options.publicUrl;
   const app = createGatewayApp({
     outbox,
     delivery,
-    registry,
+    store,
     startedAt: new Date(),
+    vendor: { webId: vendorWebId, name: options.vendorName ?? DEFAULT_VENDOR_NAME },
+    consentUrl: options.consentUrl ?? DEFAULT_CONSENT_URL,
+    publicUrl: () => publicUrl!,
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    ...options.platforms,
     ...(options.podServers ?? options.demoPodBaseUrl ? { podServers: options.podServers ?? [options.demoPodBaseUrl!] } : {}),
     intake: {
-      registry,
       vendorWebId,
       allowedSources: new Set(options.allowedSources ?? []),
       defaultSetting: options.defaultSetting ?? 'home-municipality',
@@ -168,6 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   } catch (error) {
     await delivery.stop();
     await outbox.close();
+    await store.close();
     await unlock();
     throw new Error(`The gateway could not listen on ${host}:${options.port ?? DEFAULT_GATEWAY_PORT}: ${(error as Error).message}`);
   }
@@ -175,6 +190,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   hardenServer(server, { keepAliveTimeoutMs: 30_000 });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host === '127.0.0.1' || host === '::1' || host === 'localhost' ? 'localhost' : host}:${port}/`;
+  publicUrl ??= url;
   if (recovery.tornBytes > 0 || recovery.skippedLines > 0) {
     log(`gateway: outbox recovered ${recovery.records} record(s), cut ${recovery.tornBytes} torn byte(s), skipped ${recovery.skippedLines} line(s)`);
   }
@@ -186,7 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port,
     outbox,
     delivery,
-    registry,
+    store,
     stop: () => {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -195,6 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await closed;
         await delivery.stop();
         await outbox.close();
+        await store.close();
         await unlock();
         await session.close();
       })();

@@ -3,33 +3,30 @@
  * FHIR R4 Observation / Bundle becomes typed measurements bound for a month
  * document, or the list of everything wrong with it; valid ones go to the
  * outbox and are acknowledged (202) only once it has them on disk
- * (`acceptReadings`, the handler of POST /readings and POST /fhir). Nothing
+ * (accept.ts, the handler of POST /readings and POST /fhir). Nothing
  * here writes to a pod: delivery does, later.
  *
  * Every reading goes through the one mapping (parseMeasurementInput; FHIR
- * through apps/shared/fhir first), its patient through the enrolment
- * registry, and its triples through the SHACL shapes: a reading that passes
+ * through apps/shared/fhir first), its patient through the caller's pairings
+ * (auth/scope.ts: a reading for a patient or kind the caller was not paired
+ * for is refused, 403, before anything is queued), and its triples through
+ * the SHACL shapes: a reading that passes
  * here is one the pod will take. This is the only place a reading is mapped:
  * the triples checked here go into the outbox entry, and delivery appends them. A batch is all or nothing: one bad reading
  * and the whole request is refused, every bad field named with its index.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Request, Response } from 'express';
-import { sendProblem } from '../shared/http-errors.ts';
-import { invalidInput, problem } from '../shared/problem.ts';
-import { fhirToMeasurementInputs, type FhirSubject } from '../shared/fhir/index.ts';
+import { fhirToMeasurementInputs, UNRESOLVED_SUBJECT, type FhirSubject } from '../shared/fhir/index.ts';
 import {
   identityHash, isSafeHttpIri, measurementDocument, measurementIri, measurementToQuads, parseMeasurementInput, validateShapes,
   type FieldError, type Measurement, type Setting,
 } from '../shared/measurement/index.ts';
 import { kindSpec, type KindId } from '../../vocab/catalogue.ts';
 import { snomedIri } from '../../vocab/terms.ts';
-import type { LatencyWindow } from './metrics.ts';
-import { entryTriples, fingerprintOf, type Outbox, type OutboxEntry } from './outbox/outbox.ts';
-import type { EnrolmentRegistry, Enrolment } from './registry.ts';
+import { entryTriples, fingerprintOf, type OutboxEntry } from './outbox/outbox.ts';
+import type { CallerScope, PairedPatient } from './auth/scope.ts';
 
 export interface IntakeContext {
-  readonly registry: EnrolmentRegistry;
   /** The vendor's WebID: what the gateway writes as, and the default `source` of a reading. */
   readonly vendorWebId: string;
   /** The `source` values a JSON reading may name (the vendor's WebID is always allowed). */
@@ -45,9 +42,17 @@ export interface IntakeContext {
 export type IntakeReading = Omit<OutboxEntry, 'acceptedAt'> & {
   /** Where it was in the request ('' for a single reading, `readings/3`, `entry/2/resource`). */
   readonly field: string;
+  /** The caller's pairings it was sent under (their lastReadingAt). */
+  readonly pairings: readonly string[];
 };
 
-export type IntakeResult = { ok: true; readings: IntakeReading[] } | { ok: false; errors: FieldError[] };
+/** `forbidden`: readings whose patient or kind the caller was not paired for (403); `errors`: everything else wrong (422). */
+export type IntakeResult = { ok: true; readings: IntakeReading[] } | { ok: false; errors: FieldError[]; forbidden: FieldError[] };
+
+export type ParseReadings = (body: unknown, ctx: IntakeContext, scope: CallerScope) => Promise<IntakeResult>;
+
+const result = (readings: IntakeReading[], errors: FieldError[], forbidden: FieldError[]): IntakeResult =>
+  errors.length > 0 || forbidden.length > 0 ? { ok: false, errors, forbidden } : { ok: true, readings };
 
 /** The outbox id of a reading: a digest of its measurement IRI, so the same reading always gets the same id. */
 export function readingId(storage: string, m: Measurement): string {
@@ -60,8 +65,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const YIELD_EVERY = 20;
 
 /** `POST /readings`: one reading object, or `{ "readings": [ ... ] }`. */
-export async function readingsFromJson(body: unknown, ctx: IntakeContext): Promise<IntakeResult> {
+export const readingsFromJson: ParseReadings = async (body, ctx, scope) => {
   const errors: FieldError[] = [];
+  const forbidden: FieldError[] = [];
   let items: { raw: unknown; field: string }[];
   if (isObject(body) && 'readings' in body) {
     for (const key of Object.keys(body)) {
@@ -69,10 +75,10 @@ export async function readingsFromJson(body: unknown, ctx: IntakeContext): Promi
     }
     const list = body.readings;
     if (!Array.isArray(list) || list.length === 0) {
-      return { ok: false, errors: [...errors, { field: 'readings', message: 'must be a non-empty list of readings' }] };
+      return { ok: false, errors: [...errors, { field: 'readings', message: 'must be a non-empty list of readings' }], forbidden };
     }
     if (list.length > ctx.maxReadings) {
-      return { ok: false, errors: [...errors, { field: 'readings', message: `at most ${ctx.maxReadings} readings per request (got ${list.length}); split the batch` }] };
+      return { ok: false, errors: [...errors, { field: 'readings', message: `at most ${ctx.maxReadings} readings per request (got ${list.length}); split the batch` }], forbidden };
     }
     items = list.map((raw, i) => ({ raw, field: `readings/${i}` }));
   } else {
@@ -89,7 +95,7 @@ export async function readingsFromJson(body: unknown, ctx: IntakeContext): Promi
       continue;
     }
     const { patientIdentifier, ...input } = raw;
-    const enrolment = enrolmentOf(input, patientIdentifier, ctx, fail);
+    const patient = patientOf(input, patientIdentifier, scope, fail, (f, message) => forbidden.push({ field: `${prefix}${f}`, message }));
     if (input.source === undefined) input.source = ctx.vendorWebId;
     else if (typeof input.source === 'string' && !ctx.allowedSources.has(input.source) && input.source !== ctx.vendorWebId) {
       fail('source', `this gateway writes as ${ctx.vendorWebId}; a reading may name that WebID as its source, or leave source out`);
@@ -99,58 +105,85 @@ export async function readingsFromJson(body: unknown, ctx: IntakeContext): Promi
       errors.push(...parsed.errors);
       continue;
     }
-    if (!enrolment) continue;
-    const reading = await checkShapes(parsed.value, enrolment, field, errors);
+    if (!patient || !mayWrite(patient, parsed.value, field, forbidden)) continue;
+    const reading = await checkShapes(parsed.value, patient, field, errors);
     if (reading) readings.push(reading);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, readings };
-}
+  return result(readings, errors, forbidden);
+};
 
 /** `POST /fhir`: an Observation or a Bundle of Observations (apps/shared/fhir does the mapping). */
-export async function readingsFromFhir(body: unknown, ctx: IntakeContext): Promise<IntakeResult> {
+export const readingsFromFhir: ParseReadings = async (body, ctx, scope) => {
   const imported = fhirToMeasurementInputs(body, {
-    resolveSubject: (subject) => resolveSubject(subject, ctx.registry)?.webId,
+    resolveSubject: (subject) => resolveSubject(subject, scope),
     source: ctx.vendorWebId,
     defaultSetting: ctx.defaultSetting,
     now: ctx.now?.(),
     maxEntries: ctx.maxReadings,
   });
-  if (!imported.ok) return imported;
+  if (!imported.ok) {
+    // An identifier not among the caller's pairings is a patient it may not write for.
+    const unpaired = (e: FieldError) => e.message === UNRESOLVED_SUBJECT && e.field.endsWith('subject/identifier');
+    return { ok: false, errors: imported.errors.filter((e) => !unpaired(e)), forbidden: imported.errors.filter(unpaired).map(notPairedIdentifier) };
+  }
   const errors: FieldError[] = [];
+  const forbidden: FieldError[] = [];
   const readings: IntakeReading[] = [];
   for (const [i, { input, field }] of imported.value.entries()) {
     if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
-    const enrolment = ctx.registry.byWebId(input.patient);
+    const patient = scope.patient(input.patient);
     const parsed = parseMeasurementInput(input, { fieldPrefix: field ? `${field}/` : '', defaultSetting: ctx.defaultSetting, now: ctx.now?.() });
+    if (!patient) {
+      forbidden.push({ field: field ? `${field}/subject` : 'subject', message: notPaired(input.patient) });
+      continue;
+    }
     if (!parsed.ok) {
       errors.push(...parsed.errors);
       continue;
     }
-    if (!enrolment) {
-      errors.push({ field: field ? `${field}/subject` : 'subject', message: 'no patient is enrolled with this subject; enrol the patient first' });
-      continue;
-    }
-    const reading = await checkShapes(parsed.value, enrolment, field, errors);
+    if (!mayWrite(patient, parsed.value, field, forbidden)) continue;
+    const reading = await checkShapes(parsed.value, patient, field, errors);
     if (reading) readings.push(reading);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, readings };
+  return result(readings, errors, forbidden);
+};
+
+const notPaired = (webId: string) =>
+  `this credential is not paired with the patient ${webId}; only the patient can pair a device with their pod (POST /pairings)`;
+const notPairedIdentifier = (e: FieldError): FieldError =>
+  ({ field: e.field, message: 'no patient paired with this credential has this identifier; only the patient can pair a device with their pod (POST /pairings)' });
+
+/** The kind must be one the patient approved for the caller. */
+function mayWrite(patient: PairedPatient, m: Measurement, field: string, forbidden: FieldError[]): boolean {
+  if (patient.pairingsByKind.has(m.kind)) return true;
+  forbidden.push({
+    field: field ? `${field}/kind` : 'kind',
+    message: `${patient.webId} has not approved ${m.kind} for this credential (approved: ${[...patient.pairingsByKind.keys()].join(', ')}); the patient can pair the device again with more kinds`,
+  });
+  return false;
 }
 
-/** A FHIR subject's enrolment: by identifier (system + value), or by a reference that is an enrolled WebID. */
-export function resolveSubject(subject: FhirSubject, registry: EnrolmentRegistry): Enrolment | undefined {
+/**
+ * A FHIR subject's WebID: by identifier among the caller's pairings, or the
+ * reference itself when it is a WebID (whether the caller may write for it is
+ * checked with the rest of the reading).
+ */
+export function resolveSubject(subject: FhirSubject, scope: CallerScope): string | undefined {
   if (subject.identifier?.system && subject.identifier.value) {
-    return registry.byIdentifier(subject.identifier.system, subject.identifier.value);
+    return scope.identified(subject.identifier.system, subject.identifier.value)?.webId;
   }
-  if (subject.reference && isSafeHttpIri(subject.reference)) return registry.byWebId(subject.reference);
+  if (subject.reference && isSafeHttpIri(subject.reference)) return subject.reference;
   return undefined;
 }
 
-function enrolmentOf(
+/** The patient a JSON reading is for: its `patient`, its `patientIdentifier`, or a device's own patient. */
+function patientOf(
   input: Record<string, unknown>,
   patientIdentifier: unknown,
-  ctx: IntakeContext,
+  scope: CallerScope,
   fail: (field: string, message: string) => void,
-): Enrolment | undefined {
+  forbid: (field: string, message: string) => void,
+): PairedPatient | undefined {
   if (patientIdentifier !== undefined) {
     if (input.patient !== undefined) {
       fail('patientIdentifier', 'send either patient (a WebID) or patientIdentifier, not both');
@@ -161,18 +194,22 @@ function enrolmentOf(
       fail('patientIdentifier', 'must be { "system": identifier system URI, "value": the patient\'s identifier }');
       return undefined;
     }
-    const enrolment = ctx.registry.byIdentifier(id.system, id.value);
-    if (!enrolment) {
-      fail('patientIdentifier', `no patient is enrolled with ${id.system} ${id.value}; enrol the patient first (POST /enrolments)`);
+    const patient = scope.identified(id.system, id.value);
+    if (!patient) {
+      forbid('patientIdentifier', 'no patient paired with this credential has this identifier; only the patient can pair a device with their pod (POST /pairings)');
       return undefined;
     }
-    input.patient = enrolment.webId;
-    return enrolment;
+    input.patient = patient.webId;
+    return patient;
+  }
+  if (input.patient === undefined && scope.ownPatient) {
+    input.patient = scope.ownPatient.webId;
+    return scope.ownPatient;
   }
   if (!isSafeHttpIri(input.patient)) return undefined; // parseMeasurementInput says what is wrong with it
-  const enrolment = ctx.registry.byWebId(input.patient);
-  if (!enrolment) fail('patient', 'this WebID is not enrolled with the gateway, so it does not know the patient\'s pod; enrol the patient first (POST /enrolments)');
-  return enrolment;
+  const patient = scope.patient(input.patient);
+  if (!patient) forbid('patient', notPaired(input.patient));
+  return patient;
 }
 
 /** The SNOMED CT concepts a measurement of `kind` is stored with (the panel's and its components'). */
@@ -186,74 +223,19 @@ function conceptsOf(kind: KindId): string[] {
  * shapes, narrowed to its kind (same verdict, a third of the cost: see
  * shapes/validate.ts). The entry keeps those triples for delivery.
  */
-async function checkShapes(m: Measurement, enrolment: Enrolment, field: string, errors: FieldError[]): Promise<IntakeReading | undefined> {
-  const quads = measurementToQuads(m, enrolment.storage);
+async function checkShapes(m: Measurement, patient: PairedPatient, field: string, errors: FieldError[]): Promise<IntakeReading | undefined> {
+  const quads = measurementToQuads(m, patient.storage);
   const report = await validateShapes(quads, { observedProperties: conceptsOf(m.kind) });
   if (!report.conforms) {
     for (const v of report.violations) errors.push({ field, message: `the stored measurement would not conform to its shape: ${v.message}` });
     return undefined;
   }
   return {
-    id: readingId(enrolment.storage, m),
-    document: measurementDocument(enrolment.storage, m.kind, m.effectiveTime),
+    id: readingId(patient.storage, m),
+    document: measurementDocument(patient.storage, m.kind, m.effectiveTime),
     triples: entryTriples(quads),
     fingerprint: fingerprintOf(m),
     field,
+    pairings: patient.pairingsByKind.get(m.kind) ?? [],
   };
 }
-
-/** What the intake's handler needs: the outbox it hands readings to, and where its processing time is recorded. */
-export interface AcceptDeps {
-  readonly outbox: Outbox;
-  readonly intake: IntakeContext;
-  readonly processing: LatencyWindow;
-}
-
-/**
- * The handler of POST /readings and POST /fhir, from the parsed body to the
- * 202: every reading checked (all or nothing), handed to the outbox, and
- * acknowledged only once the outbox has it on disk.
- */
-export const acceptReadings = (parse: (body: unknown, ctx: IntakeContext) => Promise<IntakeResult>, deps: AcceptDeps) =>
-  async (req: Request, res: Response) => {
-    const { outbox, processing } = deps;
-    const started = performance.now();
-    const result = await parse(req.body, deps.intake);
-    if (!result.ok) {
-      const n = result.errors.length;
-      return sendProblem(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
-    }
-    const outcome = outbox.accept(result.readings.map(({ field: _field, ...entry }) => entry));
-    if (!outcome.ok) {
-      return sendProblem(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
-        'a reading with the same patient, device, kind and time was already accepted with other values; nothing was stored', {
-          errors: outcome.conflicts.map((c) => ({
-            field: result.readings[c.index]?.field ?? '',
-            message: `conflicts with reading ${c.id} (${c.existing.state}) from the same device at the same time with other values; a device reports each instant once`,
-          })),
-        }));
-    }
-    let stored: Awaited<typeof outcome.durable>;
-    try {
-      stored = await outcome.durable;
-    } catch {
-      return sendProblem(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
-        'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'));
-    }
-    const fieldOf = new Map<string, string>();
-    for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
-    const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
-    processing.record(performance.now() - started);
-    res.status(202).json({
-      accepted: stored.length,
-      duplicates: stored.filter((s) => s.duplicate).length,
-      readings: stored.map((s) => ({
-        id: s.id,
-        field: fieldOf.get(s.id),
-        state: s.state,
-        duplicate: s.duplicate,
-        document: documentOf.get(s.id),
-        status: `/readings/${s.id}`,
-      })),
-    });
-  };

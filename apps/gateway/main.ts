@@ -2,7 +2,7 @@
  * The gateway as its own process:
  *
  *   tsx apps/gateway/main.ts [--port 3001] [--data-dir .data] [--pod-base-url http://localhost:3000/]
- *       [--account vendor] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
+ *       [--account vendor] [--consent-url http://localhost:3002/] [--coalesce-ms 1000] [--max-per-patch 100] [--max-in-flight 4]
  *       [--backoff-max-ms 15000] [--outbox-compact-at-bytes 8388608]
  *   (every option, with its environment variable and default: --help, apps/gateway/config.ts)
  *
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     dataDir,
     credentials,
     demoPodBaseUrl: podBaseUrl,
+    consentUrl: config.consentUrl,
+    vendorName: config.vendorName,
     defaultSetting: config.defaultSetting,
     delivery: {
       coalesceMs: config.coalesceMs,

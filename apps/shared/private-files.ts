@@ -16,7 +16,7 @@
  * their own modes, so the check looks at the folders and secret files named,
  * not at every file under them (a pod server's data may hold millions).
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, open, rename, stat } from 'node:fs/promises';
 
 export const PRIVATE_FOLDER_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -60,4 +60,21 @@ export async function checkPrivate(paths: readonly string[]): Promise<void> {
 export async function makePrivateFolder(path: string): Promise<void> {
   await mkdir(path, { recursive: true, mode: PRIVATE_FOLDER_MODE });
   await checkPrivate([path]);
+}
+
+/**
+ * Replaces a small private file whole: a temporary file (0600), fsync, rename,
+ * so a crash leaves either the old content or the new, never half of one.
+ * Callers serialise their own writes (one temporary name per file).
+ */
+export async function writePrivateFileAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.tmp`;
+  const file = await open(temporary, 'w', PRIVATE_FILE_MODE);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
 }

@@ -1,7 +1,7 @@
 /**
  * A token bucket per client IP for the endpoints where guessing is cheap and
  * each try costs us (or the pod server) real work: logins (a token request
- * at the identity provider), enrolments (a fetch of a public profile). A
+ * at the identity provider), pairing requests (a code kept in memory). A
  * client may burst `capacity` requests, then `refillPerSecond`; past that it
  * gets 429 problem+json with Retry-After, and nothing is done for it.
  *
@@ -90,5 +90,5 @@ export function rateLimiter(limit: RateLimit, what: string, now?: () => number):
 
 /** Logins (clinician POST /session, /login, /login/callback): 30 at once, then one every 2 s. */
 export const LOGIN_RATE_LIMIT: RateLimit = { capacity: 30, refillPerSecond: 0.5 };
-/** Enrolments (gateway POST /enrolments): a vendor enrolling a ward at once, then 5 a second. */
-export const ENROLMENT_RATE_LIMIT: RateLimit = { capacity: 300, refillPerSecond: 5 };
+/** Pairing requests (gateway POST /pairings): a vendor pairing a ward at once, then 5 a second. */
+export const PAIRING_RATE_LIMIT: RateLimit = { capacity: 300, refillPerSecond: 5 };

@@ -74,11 +74,14 @@ beforeAll(async () => {
     credentials: { webId: VENDOR, clientId: 'id', clientSecret: 'secret', oidcIssuer: BASE },
     append: async () => ({ ok: true, status: 205 }),
   });
-  // The gateway's app with a small enrolment limit, and a profile lookup that fails with internals in its message.
+  // The gateway's app with a small pairing limit, a patient already logged in (no pod server here),
+  // and a profile lookup that fails with internals in its message.
   gatewayUrl = await listen(createGatewayApp({
-    outbox: gateway.outbox, delivery: gateway.delivery, registry: gateway.registry, startedAt: new Date(),
-    intake: { registry: gateway.registry, vendorWebId: VENDOR, allowedSources: new Set(), defaultSetting: 'home-municipality', maxReadings: 10 },
-    enrolmentRateLimit: { capacity: 3, refillPerSecond: 0.001 },
+    outbox: gateway.outbox, delivery: gateway.delivery, store: gateway.store, startedAt: new Date(),
+    vendor: { webId: VENDOR, name: 'Hjemmemåling AS' }, consentUrl: 'http://localhost:3002/', publicUrl: () => gatewayUrl,
+    intake: { vendorWebId: VENDOR, allowedSources: new Set(), defaultSetting: 'home-municipality', maxReadings: 10 },
+    pairingRateLimit: { capacity: 3, refillPerSecond: 0.001 },
+    verifyPatient: async () => `${BASE}newcomer/profile/card#me`,
     podServers: [BASE],
     discoverStorage: async () => { throw new Error(`profile lookup failed at ${SECRET_PATH}`); },
   }));
@@ -157,18 +160,18 @@ describe('rate limits on login-adjacent endpoints', () => {
     expect((await call(clinicianUrl, '/teams', { headers: { authorization: basic('guess-6') }, from: '127.0.0.5' })).status).toBe(401);
   });
 
-  it('gateway: POST /enrolments is limited per client IP', async () => {
-    const enrol = (from?: string) => call(gatewayUrl, '/enrolments', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webId: 'http://evil.example/me#i', identifiers: [] }), ...(from ? { from } : {}),
+  it('gateway: POST /pairings is limited per client IP', async () => {
+    const ask = (from?: string) => call(gatewayUrl, '/pairings', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device: { id: 'x' }, kinds: [] }), ...(from ? { from } : {}),
     });
-    expect([(await enrol()).status, (await enrol()).status, (await enrol()).status]).toEqual([422, 422, 422]);
-    const limited = await enrol();
+    expect([(await ask()).status, (await ask()).status, (await ask()).status]).toEqual([422, 422, 422]);
+    const limited = await ask();
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
     expect(problemOf(limited).status).toBe(429);
-    expect((await enrol('127.0.0.3')).status).toBe(422);
-    // Readings are not limited by it.
-    expect((await call(gatewayUrl, '/readings/000000000000000000000000')).status).toBe(404);
+    expect((await ask('127.0.0.3')).status).toBe(422);
+    // Readings are not limited by it (they need a credential).
+    expect((await call(gatewayUrl, '/readings/000000000000000000000000')).status).toBe(401);
   });
 });
 
@@ -246,8 +249,12 @@ describe('timeouts and requests Node refuses itself', () => {
 });
 
 describe('no stack traces or internal paths in error bodies', () => {
-  it('gateway: an unexpected error while enrolling is a 500 that says nothing of its insides', async () => {
-    const r = await call(gatewayUrl, '/enrolments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ webId: `${BASE}newcomer/profile/card#me`, identifiers: [] }), from: '127.0.0.4' });
+  it('gateway: an unexpected error while pairing is a 500 that says nothing of its insides', async () => {
+    const json = { 'content-type': 'application/json' };
+    const asked = await call(gatewayUrl, '/pairings', { method: 'POST', headers: json, body: JSON.stringify({ device: { id: 'OX-1', model: 'PulseOx' }, kinds: ['oxygen-saturation'] }), from: '127.0.0.4' });
+    expect(asked.status).toBe(200);
+    const code = (JSON.parse(asked.text) as { user_code: string }).user_code;
+    const r = await call(gatewayUrl, `/pairings/${code}`, { method: 'POST', headers: json, body: JSON.stringify({ decision: 'approve', kinds: ['oxygen-saturation'] }), from: '127.0.0.4' });
     expect(r.status).toBe(500);
     expect(problemOf(r).detail).toMatch(/nothing was acknowledged/);
     expect(r.text).not.toContain('/work/');

@@ -98,21 +98,25 @@ export interface Acknowledgement {
   readings: { id: string; state: string; duplicate: boolean; document: string }[];
 }
 
-/** POSTs a JSON body to the gateway; returns status, content type and parsed body. */
+/** POSTs a JSON body to the gateway (with a device's credential: `bearer(token)` of support/pairing.ts); returns status, content type and parsed body. */
 export async function postJson(
   baseUrl: string,
   path: string,
   body: unknown,
   contentType = 'application/json',
-): Promise<{ status: number; type: string; body: any; ms: number }> {
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: any; ms: number; headers: Headers }> {
   const started = performance.now();
   const response = await fetch(new URL(path, baseUrl), {
     method: 'POST',
-    headers: { 'content-type': contentType },
+    headers: { 'content-type': contentType, ...headers },
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return {
+    status: response.status, type: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined,
+    ms: performance.now() - started, headers: response.headers,
+  };
 }
 
 export async function gatewayStatus(baseUrl: string): Promise<{ readings: Record<string, number>; delivery: Record<string, unknown> }> {

@@ -1,8 +1,10 @@
 /**
- * The gateway's HTTP API (described in apps/gateway/openapi.json). Readings
- * are validated in full, then stored in the durable outbox, and only then
- * acknowledged with 202 Accepted: delivery to the pods happens afterwards and
- * its progress can be asked for by id. Every error is RFC 9457 problem+json.
+ * The gateway's HTTP API (described in apps/gateway/openapi.json). Every
+ * reading comes with a credential from a pairing the patient approved
+ * (pairing-routes.ts, auth/); readings are validated in full, then stored in
+ * the durable outbox, and only then acknowledged with 202 Accepted: delivery
+ * to the pods happens afterwards and its progress can be asked for by id, by
+ * the caller only. Every error is RFC 9457 problem+json.
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -10,53 +12,56 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
 import { problemHandler, sendProblem } from '../../shared/http-errors.ts';
 import { invalidInput, problem } from '../../shared/problem.ts';
-import { ENROLMENT_RATE_LIMIT, rateLimit, type RateLimit } from '../../shared/rate-limit.ts';
-import { isWithin } from '../../shared/same-origin.ts';
+import type { RateLimit } from '../../shared/rate-limit.ts';
+import { acceptReadings } from '../accept.ts';
+import { bearerAuthenticator, principalOf, requireCredential, type Authenticator } from '../auth/authenticate.ts';
+import { solidPatientVerifier, type PatientVerifier } from '../auth/patient.ts';
+import { scopeOf } from '../auth/scope.ts';
 import type { Delivery } from '../delivery.ts';
 import { LatencyWindow } from '../metrics.ts';
-import { acceptReadings, readingsFromFhir, readingsFromJson, type IntakeContext } from '../intake.ts';
+import { readingsFromFhir, readingsFromJson, type IntakeContext } from '../intake.ts';
 import type { EntryStatus, Outbox, SettledState } from '../outbox/outbox.ts';
-import { discoverStorage, EnrolmentError, parseEnrolmentRequest, type EnrolmentRegistry } from '../registry.ts';
+import type { PairingStore, Party, Platform } from '../pairing/store.ts';
+import { methodNotAllowed, requireContentType } from './middleware.ts';
+import { pairingRoutes, type PairingRoutesDeps } from './pairing-routes.ts';
 
 export interface GatewayAppDeps {
   readonly outbox: Outbox;
   readonly delivery: Delivery;
-  readonly registry: EnrolmentRegistry;
+  readonly store: PairingStore;
   readonly intake: IntakeContext;
+  /** The gateway's WebID and the name the patient sees when asked to pair. */
+  readonly vendor: Party;
+  /** The consent page's URL (where patients enter pairing codes). */
+  readonly consentUrl: string;
+  /** The gateway's public base URL, ending in a slash (patients' DPoP proofs are bound to it). */
+  readonly publicUrl: () => string;
   /** Largest request body; default 2 MB. */
   readonly bodyLimit?: string;
-  /** Finds a WebID's pod at enrolment (the public profile's pim:storage). */
+  /** Finds a WebID's pod when its patient approves a pairing (the public profile's pim:storage). */
   readonly discoverStorage?: (webId: string) => Promise<string>;
   readonly startedAt: Date;
-  /** POST /enrolments per client IP (each makes the gateway fetch a profile); default ENROLMENT_RATE_LIMIT. */
-  readonly enrolmentRateLimit?: RateLimit;
+  /** POST /pairings per client IP; default PAIRING_RATE_LIMIT. */
+  readonly pairingRateLimit?: RateLimit;
   /**
-   * Pod servers (base URLs) whose patients may be enrolled: the gateway fetches
-   * a WebID's profile only there, and delivers only to pods there. Absent: any.
+   * Pod servers (base URLs) whose patients may pair: the gateway fetches a
+   * WebID's profile only there, and delivers only to pods there. Absent: any.
    */
   readonly podServers?: readonly string[];
+  /** Who sent an intake request; default: device credentials (and platform tokens, with verifyPlatformToken). The benchmark injects allowAllForBenchmark. */
+  readonly authenticate?: Authenticator;
+  /** Who the patient is on their calls; default: their Solid-OIDC token, verified (auth/patient.ts). Unit tests inject one. */
+  readonly verifyPatient?: PatientVerifier;
+  /** A platform's access token -> the platform (auth/platforms.ts). */
+  readonly verifyPlatformToken?: (token: string) => Platform | undefined;
+  /** POST /token grant_type=client_credentials (auth/platforms.ts). */
+  readonly clientCredentials?: PairingRoutesDeps['clientCredentials'];
 }
 
 export const OPENAPI_PATH = new URL('../openapi.json', import.meta.url);
 
 const READING_ID = /^[0-9a-f]{24}$/;
 const STATES = ['pending', 'delivered', 'refused', 'failed'] as const;
-
-/** Answers 415 unless the body is one of `types` (before the body is parsed). */
-function requireContentType(types: string[]) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.is(types)) return next();
-    sendProblem(res, problem(415, 'unsupported-media-type', 'Unsupported content type',
-      `send the body as ${types.join(' or ')} (got ${req.get('content-type') ?? 'no Content-Type'})`));
-  };
-}
-
-function methodNotAllowed(allowed: string[]) {
-  return (req: Request, res: Response) => {
-    res.set('allow', allowed.join(', '));
-    sendProblem(res, problem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}`));
-  };
-}
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -74,7 +79,7 @@ function eventLoopMonitor(): () => { p50: number; p99: number; max: number } {
 
 export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   const loopDelay = eventLoopMonitor();
-  const { outbox, delivery, registry } = deps;
+  const { outbox, delivery, store } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -103,7 +108,9 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
 
   // From the parsed body to the 202: validation and the outbox flush only.
   const processing = new LatencyWindow();
-  const intakeDeps = { outbox, intake: deps.intake, processing };
+  const intakeDeps = { outbox, store, intake: deps.intake, processing };
+  const authenticate = deps.authenticate ?? bearerAuthenticator({ store, ...(deps.verifyPlatformToken ? { verifyPlatformToken: deps.verifyPlatformToken } : {}) });
+  const credential = requireCredential(authenticate);
 
   // Acknowledgement time as the gateway sees it: from the request's headers to the last byte of the 202.
   const acknowledgements = new LatencyWindow();
@@ -122,30 +129,43 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     res.type('application/json').send(openapi);
   });
 
-  app.post('/readings', ...jsonBody(['application/json']), acceptReadings(readingsFromJson, intakeDeps));
-  app.get('/readings', (req, res) => {
+  app.use(pairingRoutes({
+    store, outbox, vendor: deps.vendor, consentUrl: deps.consentUrl, publicUrl: deps.publicUrl,
+    verifyPatient: deps.verifyPatient ?? solidPatientVerifier({ publicUrl: deps.publicUrl, ...(deps.podServers ? { podServers: deps.podServers } : {}) }),
+    ...(deps.podServers ? { podServers: deps.podServers } : {}),
+    ...(deps.discoverStorage ? { discoverStorage: deps.discoverStorage } : {}),
+    ...(deps.clientCredentials ? { clientCredentials: deps.clientCredentials } : {}),
+    ...(deps.verifyPlatformToken ? { verifyPlatformToken: deps.verifyPlatformToken } : {}),
+    ...(deps.pairingRateLimit ? { pairingRateLimit: deps.pairingRateLimit } : {}),
+  }));
+
+  app.post('/readings', credential, ...jsonBody(['application/json']), acceptReadings(readingsFromJson, intakeDeps));
+  app.get('/readings', credential, (req, res) => {
     const state = String(req.query.state ?? 'refused');
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
     if (!(STATES as readonly string[]).includes(state)) {
       return sendProblem(res, invalidInput([{ field: 'state', message: `must be one of ${STATES.join(', ')}` }], 'unknown state'));
     }
+    // Only the caller's: its pairings' patients and kinds (the document says both).
+    const scope = scopeOf(store, principalOf(res));
     const list = state === 'pending'
-      ? outbox.pendingEntries().slice(0, limit).map((e) => outbox.status(e.id)!)
-      : outbox.settledEntries(state as SettledState, limit);
+      ? outbox.pendingEntries().filter((e) => scope.covers(e.document)).slice(0, limit).map((e) => outbox.status(e.id)!)
+      : outbox.settledEntries(state as SettledState, Number.MAX_SAFE_INTEGER).filter((e) => scope.covers(e.document)).slice(0, limit);
     res.json({ state, readings: list.map(describe) });
   });
   app.all('/readings', methodNotAllowed(['GET', 'POST']));
-  app.get('/readings/:id', (req, res) => {
+  app.get('/readings/:id', credential, (req, res) => {
     const id = String(req.params.id);
-    const status = READING_ID.test(id) ? outbox.status(id) : undefined;
+    const found = READING_ID.test(id) ? outbox.status(id) : undefined;
+    const status = found && scopeOf(store, principalOf(res)).covers(found.document) ? found : undefined;
     if (!status) {
       return sendProblem(res, problem(404, 'unknown-reading', 'No such reading',
-        `the gateway knows no reading ${id}: ids are the 24 hex digits POST /readings answered with, and settled readings are remembered only for a while`));
+        `the gateway knows no reading ${id} of yours: ids are the 24 hex digits POST /readings answered with, and settled readings are remembered only for a while`));
     }
     res.json(describe(status));
   });
 
-  app.post('/fhir', ...jsonBody(['application/fhir+json', 'application/json']), acceptReadings(readingsFromFhir, intakeDeps));
+  app.post('/fhir', credential, ...jsonBody(['application/fhir+json', 'application/json']), acceptReadings(readingsFromFhir, intakeDeps));
   app.all('/fhir', methodNotAllowed(['POST']));
 
   app.get('/status', (_req, res) => {
@@ -168,24 +188,11 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     });
   });
 
-  app.get('/enrolments', (_req, res) => {
-    res.json({ enrolments: registry.list() });
+  // Enrolment was first come, first served; the patient decides now.
+  app.all('/enrolments', (_req, res) => {
+    sendProblem(res, problem(404, 'enrolments-replaced', 'Enrolments are gone',
+      'pairing replaced enrolment: a device asks to pair (POST /pairings) and the patient approves its code on their consent page; see /openapi.json'));
   });
-  app.post('/enrolments', rateLimit(deps.enrolmentRateLimit ?? ENROLMENT_RATE_LIMIT, 'enrolments'), ...jsonBody(['application/json']), async (req, res) => {
-    const request = parseEnrolmentRequest(req.body);
-    const served = (iri: string) => !deps.podServers || isWithin(iri, deps.podServers);
-    if (!served(request.webId)) {
-      throw new EnrolmentError('webId', `this gateway delivers to pods on ${deps.podServers!.join(', ')}; it does not fetch a profile or write anywhere else`);
-    }
-    const existing = registry.byWebId(request.webId);
-    const storage = existing?.storage ?? (await (deps.discoverStorage ?? discoverStorage)(request.webId));
-    if (!served(storage)) {
-      throw new EnrolmentError('webId', `the profile names a pod at ${storage}, which is not on a pod server this gateway delivers to (${deps.podServers!.join(', ')})`);
-    }
-    const enrolment = await registry.enrol({ ...request, storage, enrolledAt: new Date().toISOString() });
-    res.status(existing ? 200 : 201).json(enrolment);
-  });
-  app.all('/enrolments', methodNotAllowed(['GET', 'POST']));
 
   app.use((req: Request, res: Response) => {
     sendProblem(res, problem(404, 'not-found', 'Not found', `there is nothing at ${req.method} ${req.path}; see /openapi.json`));

@@ -25,7 +25,7 @@ export { SETTING_EXTENSION };
 export interface FhirSubject { reference?: string; identifier?: { system?: string; value?: string } }
 
 export interface FhirImportOptions {
-  /** Finds the patient's WebID for a FHIR subject (enrolment registry); undefined if unknown. */
+  /** Finds the patient's WebID for a FHIR subject (the gateway: among the sender's pairings); undefined if unknown. */
   resolveSubject(subject: FhirSubject): string | undefined;
   /** WebID of the organisation sending the readings. */
   source: string;
@@ -217,9 +217,12 @@ function panel(
   return { components: { systolic: values.systolic, diastolic: values.diastolic }, unit: [...units][0] };
 }
 
+/** What a subject the sender's resolveSubject did not know is told (the gateway answers it as not paired). */
+export const UNRESOLVED_SUBJECT = 'no patient paired with this sender has this identifier or reference; only the patient can pair a device with their pod';
+
 function subjectOf(subject: unknown, options: FhirImportOptions, fail: (f: string, m: string) => void): string | undefined {
   if (!isObject(subject)) {
-    fail('subject', 'subject is required: a reference to the patient\'s WebID or an identifier { system, value } the patient is enrolled with');
+    fail('subject', 'subject is required: a reference to the patient\'s WebID or an identifier { system, value } the patient was paired with');
     return undefined;
   }
   const identifier = isObject(subject.identifier) ? subject.identifier : undefined;
@@ -233,7 +236,7 @@ function subjectOf(subject: unknown, options: FhirImportOptions, fail: (f: strin
   }
   const webId = options.resolveSubject(ref);
   if (!webId) {
-    fail(ref.identifier ? 'subject/identifier' : 'subject/reference', 'no patient is enrolled with this identifier or reference; enrol the patient first');
+    fail(ref.identifier ? 'subject/identifier' : 'subject/reference', UNRESOLVED_SUBJECT);
   }
   return webId;
 }

@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurementDocument, measurementToQuads, parseMeasurementInput, type Measurement } from '../../../apps/shared/measurement/index.ts';
 import { readingId } from '../../../apps/gateway/intake.ts';
+import { scopeOf, type CallerScope } from '../../../apps/gateway/auth/scope.ts';
+import { DEMO_PATIENT_IDS, VENDOR_PATIENT_ID_SYSTEM } from '../../../apps/gateway/demo-enrolments.ts';
+import { PairingStore } from '../../../apps/gateway/pairing/store.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/shared/fhir/identifiers.ts';
+import { podUrlOf, webIdOf } from '../../../apps/shared/pod-urls.ts';
+import { CATEGORIES } from '../../../vocab/catalogue.ts';
 import { entryTriples, fingerprintOf, type OutboxEntry } from '../../../apps/gateway/outbox/outbox.ts';
 
 export const BASE = 'http://localhost:3000/';
@@ -35,4 +41,22 @@ export function outboxEntry(minutes = 0, overrides: Record<string, unknown> = {}
 export async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'helsevev-gw-'));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A pairing store in `dir` where each demo patient paired two devices for
+ * every kind, one naming their national identity number and one the vendor's
+ * patient id (as the demo devices do), and the scope of a caller over them all.
+ */
+export async function demoPairings(dir: string, base = BASE): Promise<{ store: PairingStore; scope: CallerScope }> {
+  const store = await PairingStore.open(dir);
+  for (const [name, ids] of Object.entries(DEMO_PATIENT_IDS)) {
+    for (const patientIdentifier of [{ system: NO_NATIONAL_ID_SYSTEM, value: ids.nationalId }, { system: VENDOR_PATIENT_ID_SYSTEM, value: ids.vendorId }]) {
+      await store.pair({
+        vendor: { webId: VENDOR, name: 'Hjemmemåling AS' }, request: { device: { id: `${name}-device`, model: 'test' }, kinds: CATEGORIES, patientIdentifier },
+        patient: webIdOf(base, name), storage: podUrlOf(base, name), kinds: CATEGORIES,
+      });
+    }
+  }
+  return { store, scope: scopeOf(store, { type: 'unchecked' }) };
 }

@@ -8,13 +8,12 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoEnrolments } from '../../../apps/gateway/demo-enrolments.ts';
 import { Delivery } from '../../../apps/gateway/delivery.ts';
 import { readingsFromJson, type IntakeContext } from '../../../apps/gateway/intake.ts';
 import { Outbox } from '../../../apps/gateway/outbox/outbox.ts';
-import { EnrolmentRegistry } from '../../../apps/gateway/registry.ts';
+import type { CallerScope } from '../../../apps/gateway/auth/scope.ts';
 import { insertOnlyPatch } from '../../../apps/shared/n3-patch.ts';
-import { BASE, VENDOR, tempDir } from './fixtures.ts';
+import { demoPairings, VENDOR, tempDir } from './fixtures.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/gateway/outbox-v1');
 const fixture = async (name: string) => JSON.parse(await readFile(join(FIXTURE, name), 'utf8'));
@@ -35,10 +34,10 @@ async function openOutbox(path: string) {
   return outbox;
 }
 
-/** The context the fixture was recorded with. */
-async function intakeContext(): Promise<IntakeContext> {
-  const registry = await EnrolmentRegistry.open(join(dir.path, 'enrolments.json'), () => demoEnrolments(BASE, '2026-01-01T00:00:00Z'));
-  return { registry, vendorWebId: VENDOR, allowedSources: new Set(), defaultSetting: 'home-municipality', maxReadings: 1000, now: () => new Date('2026-06-01T00:00:00Z') };
+/** The context the fixture was recorded with (the demo patients enrolled then; paired now). */
+async function intakeContext(): Promise<{ ctx: IntakeContext; scope: CallerScope }> {
+  const { scope } = await demoPairings(dir.path);
+  return { scope, ctx: { vendorWebId: VENDOR, allowedSources: new Set(), defaultSetting: 'home-municipality', maxReadings: 1000, now: () => new Date('2026-06-01T00:00:00Z') } };
 }
 
 /** Delivers the outbox's pending entries to a fake pod; the N3 Patch body sent per document. */
@@ -57,12 +56,12 @@ async function deliver(outbox: Outbox): Promise<Record<string, string>> {
   return bodies;
 }
 
-async function acceptRequests(outbox: Outbox, ctx: IntakeContext) {
+async function acceptRequests(outbox: Outbox, { ctx, scope }: { ctx: IntakeContext; scope: CallerScope }) {
   const answers = [];
   for (const body of await fixture('requests.json')) {
-    const intake = await readingsFromJson(body, ctx);
-    if (!intake.ok) throw new Error(JSON.stringify(intake.errors));
-    const outcome = outbox.accept(intake.readings.map(({ field: _, ...entry }) => entry));
+    const intake = await readingsFromJson(body, ctx, scope);
+    if (!intake.ok) throw new Error(JSON.stringify(intake));
+    const outcome = outbox.accept(intake.readings.map(({ field: _, pairings: _p, ...entry }) => entry));
     if (!outcome.ok) throw new Error(`conflict: ${JSON.stringify(outcome.conflicts)}`);
     answers.push(await outcome.durable);
   }

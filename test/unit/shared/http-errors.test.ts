@@ -9,10 +9,20 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FhirSearchError } from '../../../apps/clinician/http/fhir.ts';
 import { ParameterError } from '../../../apps/clinician/engine/params.ts';
-import { EnrolmentError } from '../../../apps/gateway/registry.ts';
+import { ProfileError } from '../../../apps/gateway/pairing/profile.ts';
+import { parsePairingRequest } from '../../../apps/gateway/pairing/requests.ts';
 import { operationOutcomeFor, sendOperationOutcome } from '../../../apps/shared/fhir/outcome.ts';
 import { problemFor, problemHandler } from '../../../apps/shared/http-errors.ts';
 import { PROBLEM_BASE, problem, ProblemError } from '../../../apps/shared/problem.ts';
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected it to throw');
+}
 
 const options = { service: 'test', internalDetail: 'something went wrong; nothing was stored' };
 /** What body-parser throws (an http-errors error with a `type`). */
@@ -29,9 +39,9 @@ describe('problemFor', () => {
     ['another 4xx from a parser', parserError('stream.not.readable', 400), 400, 'bad-request'],
     ['a domain ProblemError', new ProblemError(problem(422, 'query-too-large', 'Too large', 'read fewer')), 422, 'query-too-large'],
     ['a parameter error', new ParameterError('team', 'team: say which team'), 400, 'invalid-parameter'],
-    ['an invalid enrolment field', new EnrolmentError('webId', 'must be a WebID'), 422, 'invalid-input'],
-    ['a conflicting enrolment', new EnrolmentError('identifiers/0', 'already enrolled', 409), 409, 'enrolment-conflict'],
-    ['an unreadable profile', new EnrolmentError('webId', 'could not read it', 502), 502, 'profile-unavailable'],
+    ['an invalid pairing request', thrownBy(() => parsePairingRequest({ kinds: [] })), 422, 'invalid-input'],
+    ['a profile naming no pod', new ProfileError('the profile names no pod'), 422, 'profile-without-pod'],
+    ['an unreadable profile', new ProfileError('could not read it', 502), 502, 'profile-unavailable'],
     ['a refused FHIR search', new FhirSearchError(400, 'required', 'give subject='), 400, 'invalid-search'],
     ['a plain Error', new Error('secret /etc/passwd at line 3'), 500, 'internal-error'],
     ['a thrown string', 'boom', 500, 'internal-error'],
@@ -54,8 +64,9 @@ describe('problemFor', () => {
     expect(p.detail).toBe(options.internalDetail);
   });
 
-  it('keeps the field errors of an enrolment', () => {
-    expect(problemFor(new EnrolmentError('webId', 'must be a WebID'), options).errors).toEqual([{ field: 'webId', message: 'must be a WebID', pointer: '/webId' }]);
+  it('keeps the field errors of a pairing request', () => {
+    const error = thrownBy(() => parsePairingRequest({ device: { id: 'OX-1', model: 'PulseOx' }, kinds: ['oxygen-saturation', 'x-ray'] }));
+    expect(problemFor(error, options).errors).toEqual([{ field: 'kinds/1', message: expect.stringContaining('is not a kind'), pointer: '/kinds/1' }]);
   });
 });
 
