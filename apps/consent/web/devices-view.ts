@@ -189,7 +189,7 @@ function requestPanel(ctx: ViewContext, request: PairingRequestView): HTMLElemen
   const none = state.chosen.size === 0;
   const row = (term: string, ...value: (string | HTMLElement)[]) => [h('dt', {}, term), h('dd', {}, ...value)];
   return h('section', { class: 'panel request', 'aria-labelledby': 'request-h' },
-    h('h3', { id: 'request-h', tabindex: -1 }, ctx.t('devices.request.heading', { code: formatUserCode(request.userCode) })),
+    h('h3', { id: 'request-h', tabindex: -1 }, ctx.t('devices.request.heading', { code: formatUserCode(normaliseUserCode(request.userCode) ?? request.userCode) })),
     h('dl', { class: 'facts' },
       row(ctx.t('devices.request.vendor'), request.vendor.name, h('br', {}), h('span', { class: 'iri' }, request.vendor.webId)),
       request.platform ? row(ctx.t('devices.request.platform'), `${request.platform.name} (${request.platform.clientId})`) : null,
