@@ -23,6 +23,7 @@ import { healthContainers, type HealthContainer } from './health-layout.ts';
 import type { ConsentRecord } from './measurement/consent.ts';
 import { toOsloIso } from './measurement/identity.ts';
 import { isSafeHttpIri } from './measurement/iri.ts';
+import { appendersByKind, listMyDevices, type PairedDevice, type PairingRequestView } from './pairing.ts';
 import { withSlash } from './pod-urls.ts';
 
 /** Who may append to which kind: what appendersByKind (pairing.ts) gives. */
@@ -139,4 +140,36 @@ export async function syncDeviceAccess(
       if (!(error instanceof PodResponseError && error.status === 412 && attempt < 2)) throw error;
     }
   }
+}
+
+/** The patient, as the pod side of pairing needs them: their session's fetch, their pod, their WebID. */
+export interface PatientPod {
+  readonly fetch: typeof fetch;
+  /** The pod root (pim:storage). */
+  readonly storage: string;
+  readonly webId: string;
+}
+
+/** A pairing about to be approved: what the patient saw (GET /pairings/{code}) and the kinds they chose. */
+export interface ComingPairing {
+  readonly asked: PairingRequestView;
+  readonly kinds: readonly KindId[];
+}
+
+/**
+ * The one way the pod side follows the gateway: the patient's pairings
+ * (GET /devices, as the patient) and, when given, the one about to be
+ * approved, made the pod's appenders by syncDeviceAccess. Call it with
+ * `coming` BEFORE sending the approval (a device may send at once, and its
+ * readings must not meet a 403 at delivery), and without it after a revoke,
+ * after a failed approval, and whenever the patient's devices are shown.
+ * Used by the consent page and by Node callers (pairWithPatient's hook).
+ */
+export async function reconcileDeviceAccess(gatewayUrl: string, patient: PatientPod, coming?: ComingPairing): Promise<{ devices: PairedDevice[]; sync: DeviceAccessSync }> {
+  const devices = await listMyDevices(gatewayUrl, patient.fetch);
+  const pending: PairedDevice[] = coming ? [{
+    id: '', vendor: coming.asked.vendor, device: coming.asked.device, kinds: coming.kinds, pairedAt: new Date().toISOString(), pendingReadings: 0,
+  }] : [];
+  const sync = await syncDeviceAccess(patient.fetch, patient.storage, patient.webId, appendersByKind([...pending, ...devices]));
+  return { devices, sync };
 }

@@ -11,9 +11,9 @@
  * match what it still delivers; on every load the ACLs are reconciled.
  */
 import { kindSpec, type KindId } from '../../../vocab/catalogue.ts';
-import { DeviceAccessError, syncDeviceAccess } from '../../shared/device-access.ts';
+import { DeviceAccessError, reconcileDeviceAccess, type ComingPairing } from '../../shared/device-access.ts';
 import {
-  appendersByKind, decidePairing, formatUserCode, GatewayError, listMyDevices, lookUpPairing, normaliseUserCode, revokeDevice,
+  decidePairing, formatUserCode, GatewayError, lookUpPairing, normaliseUserCode, revokeDevice,
   type DeviceDescription, type PairedDevice, type PairingRequestView,
 } from '../../shared/pairing.ts';
 import { h } from '../../shared/web/dom.ts';
@@ -58,11 +58,10 @@ export function resetDevices(): void {
   state.busy = false;
 }
 
-/** The devices the gateway knows, and the pod's ACLs made to match them. */
-async function reconcile(ctx: ViewContext, extra: readonly PairedDevice[] = []): Promise<void> {
-  const devices = await listMyDevices(ctx.config.gatewayUrl, ctx.fetch);
-  state.devices = devices;
-  await syncDeviceAccess(ctx.fetch, ctx.patient.pod, ctx.patient.webId, appendersByKind([...extra, ...devices]));
+/** The devices the gateway knows, and the pod's ACLs made to match them (and `coming`, about to be approved). */
+async function reconcile(ctx: ViewContext, coming?: ComingPairing): Promise<void> {
+  const patient = { fetch: ctx.fetch, storage: ctx.patient.pod, webId: ctx.patient.webId };
+  state.devices = (await reconcileDeviceAccess(ctx.config.gatewayUrl, patient, coming)).devices;
 }
 
 export async function loadDevices(ctx: ViewContext): Promise<void> {
@@ -126,11 +125,7 @@ function approve(ctx: ViewContext, request: PairingRequestView): void {
   if (kinds.length === 0) return;
   void busy(ctx, async () => {
     // The pod first: the new device's Append, as if already paired.
-    const coming: PairedDevice = {
-      id: '', vendor: request.vendor, device: request.device, kinds, pairedAt: new Date().toISOString(), pendingReadings: 0,
-      ...(request.platform ? { platform: request.platform } : {}),
-    };
-    await reconcile(ctx, [coming]);
+    await reconcile(ctx, { asked: request, kinds });
     try {
       await decidePairing(ctx.config.gatewayUrl, request.userCode, { decision: 'approve', kinds }, ctx.fetch);
     } catch (error) {

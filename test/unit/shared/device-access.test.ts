@@ -11,7 +11,10 @@ import { Parser } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, type KindId } from '../../../vocab/catalogue.ts';
 import { aclQuads, aclTurtle } from '../../../apps/shared/acl.ts';
-import { DeviceAccessError, planDeviceAccess, syncDeviceAccess, type AppendersByKind } from '../../../apps/shared/device-access.ts';
+import {
+  DeviceAccessError, planDeviceAccess, reconcileDeviceAccess, syncDeviceAccess, type AppendersByKind,
+} from '../../../apps/shared/device-access.ts';
+import type { PairedDevice, PairingRequestView } from '../../../apps/shared/pairing.ts';
 import {
   healthAclQuads, parseAclTurtle, readContainerAccess, type ContainerAccess, type Grantee, type HealthAccess,
 } from '../../../apps/shared/health-acl.ts';
@@ -24,6 +27,7 @@ const VENDOR = 'http://pods.example/vendor/profile/card#me';
 const OTHER = 'http://pods.example/vendor2/profile/card#me';
 const GPS: Grantee = { group: 'http://pods.example/legekontor/groups/fastleger#group' };
 const NOW = new Date('2026-05-12T08:43:00Z');
+const GATEWAY = 'http://gateway.example/';
 const categoryContainers = healthContainers(POD).filter((c) => c.kind === 'category');
 const containerOf = (k: KindId) => categoryContainers.find((c) => c.category === k)!;
 const aclOf = (url: string) => `${url}.acl`;
@@ -109,7 +113,7 @@ describe('planDeviceAccess', () => {
 });
 
 /** A pod in memory that answers the way CSS does for what syncDeviceAccess sends. */
-async function memoryPod(access: HealthAccess) {
+async function memoryPod(access: HealthAccess, gatewayDevices: PairedDevice[] = []) {
   const documents = new Map<string, { body: string; version: number }>();
   for (const c of categoryContainers) documents.set(aclOf(c.url), { body: await aclTurtle(healthAclQuads(c, access, aclOf(c.url))), version: 1 });
   const puts: string[] = [];
@@ -120,6 +124,7 @@ async function memoryPod(access: HealthAccess) {
     const url = String(input);
     const method = init.method ?? 'GET';
     const headers = new Headers(init.headers);
+    if (url === `${GATEWAY}devices`) return Response.json({ devices: gatewayDevices });
     if (url.endsWith('/') && (method === 'HEAD' || method === 'GET')) {
       const response = new Response(null, { status: 200, headers: { link: `<${aclOf(url)}>; rel="acl"`, 'content-type': 'text/turtle' } });
       return Object.defineProperty(response, 'url', { value: url }); // as fetch sets it (solid-client resolves the Link against it)
@@ -182,5 +187,39 @@ describe('syncDeviceAccess', () => {
     expect(result.changes).toEqual([{ category: 'blood-glucose', added: [VENDOR], removed: [] }]);
     expect(pod.appendersOf('blood-glucose')).toEqual([VENDOR]);
     expect(pod.records()).toHaveLength(1);
+  });
+});
+
+describe('reconcileDeviceAccess', () => {
+  const vendor = { webId: VENDOR, name: 'Hjemmemåling AS' };
+  const device = (id: string, kinds: KindId[], more: Partial<PairedDevice> = {}): PairedDevice =>
+    ({ id, vendor, device: { id, model: 'M' }, kinds, pairedAt: '2026-05-01T08:00:00Z', pendingReadings: 0, ...more });
+  const devices = [
+    device('active', ['body-weight']),
+    device('revoked-delivering', ['heart-rate'], { revokedAt: '2026-05-02T08:00:00Z', pendingReadings: 3 }),
+    device('revoked-done', ['blood-glucose'], { revokedAt: '2026-05-02T08:00:00Z' }),
+  ];
+  const patient = (fetchFn: typeof fetch) => ({ fetch: fetchFn, storage: POD, webId: OWNER });
+
+  it('makes the pod follow the gateway: active pairings and revoked ones still delivering keep Append, the rest lose it', async () => {
+    const pod = await memoryPod({ ...kari, appenders: { 'blood-glucose': [VENDOR] } }, devices);
+    const { devices: listed } = await reconcileDeviceAccess(GATEWAY, patient(pod.fetchFn));
+    expect(listed.map((d) => d.id)).toEqual(['active', 'revoked-delivering', 'revoked-done']);
+    expect(pod.appendersOf('body-weight')).toEqual([VENDOR]);
+    expect(pod.appendersOf('heart-rate')).toEqual([VENDOR]);
+    expect(pod.appendersOf('blood-glucose')).toEqual([]);
+  });
+
+  it('before an approval, grants the coming pairing\'s chosen kinds too (the device may send at once)', async () => {
+    const pod = await memoryPod(kari, devices.slice(0, 1));
+    const asked: PairingRequestView = {
+      userCode: 'BCDFGHJK', vendor: { webId: OTHER, name: 'Other AS' }, device: { id: 'x', model: 'M' },
+      kinds: ['oxygen-saturation', 'body-temperature'], expiresAt: '2026-05-12T08:53:00Z',
+    };
+    const { sync } = await reconcileDeviceAccess(GATEWAY, patient(pod.fetchFn), { asked, kinds: ['oxygen-saturation'] });
+    expect(sync.changes).toEqual([{ category: 'oxygen-saturation', added: [OTHER], removed: [] }]);
+    expect(pod.appendersOf('oxygen-saturation')).toEqual([OTHER]);
+    expect(pod.appendersOf('body-temperature')).toEqual([]);
+    expect(pod.appendersOf('body-weight')).toEqual([VENDOR]);
   });
 });
