@@ -117,7 +117,7 @@ function lookUp(ctx: ViewContext): void {
     state.request = await lookUpPairing(ctx.config.gatewayUrl, code, ctx.fetch);
     state.chosen = new Set(state.request.kinds);
     ctx.status('');
-  });
+  }).then(() => document.getElementById('request-h')?.focus()); // read out next: who asks, for what
 }
 
 function approve(ctx: ViewContext, request: PairingRequestView): void {

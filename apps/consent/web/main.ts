@@ -10,7 +10,9 @@
 import type { Directory } from '../../shared/directory.ts';
 import { PlanError } from '../access.ts';
 import { LANGS, translate, type Lang, type MessageKey } from '../i18n.ts';
-import { PodError, readDirectory, readPatient, type Patient } from '../pod.ts';
+import { PodError, readDirectory, readPatient, toPodError, type Patient } from '../pod.ts';
+import { PodResponseError } from '../../shared/health-acl-pod.ts';
+import { GatewayError } from '../../shared/pairing.ts';
 import type { PageConfig, ViewContext } from './context.ts';
 import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
 import { h, replace } from '../../shared/web/dom.ts';
@@ -62,7 +64,12 @@ function podServer(): string {
 function describe(error: unknown, retry?: () => void): NonNullable<typeof page.error> {
   const again = retry ? { label: t('error.retry'), run: retry } : undefined;
   const device = describeDeviceError(t, page.config?.gatewayUrl ?? '', error);
-  if (device) return { text: device, ...(again ? { action: again } : {}) };
+  if (device) {
+    const relogin = error instanceof GatewayError && error.status === 401;
+    return { text: device, ...(relogin ? { action: { label: t('error.login'), run: () => void startLogin() } } : again ? { action: again } : {}) };
+  }
+  // The pod side of pairing (apps/shared) reports the pod's answers as they are; said here like the page's own.
+  if (error instanceof PodResponseError) error = toPodError(error, error.url);
   if (error instanceof PodError) {
     const what = error.url.replace(page.patient?.pod ?? '', '') || error.url;
     switch (error.kind) {
