@@ -42,7 +42,7 @@ type AppStarter = (world: { podBaseUrl: string; dataDir: string }, config: Confi
 // One line per app.
 const APPS: AppStarter[] = [
   (w, c) => startDemoGateway({ ...w, port: c.gatewayPort }),
-  (w, c) => startDemoConsent({ ...w, port: c.consentPort }),
+  (w, c) => startDemoConsent({ ...w, port: c.consentPort, gatewayUrl: c.consentGatewayUrl ?? `http://localhost:${c.gatewayPort}/` }),
   (w, c) => startDemoClinicianApi({ ...w, port: c.clinicianPort }),
 ];
 
@@ -68,6 +68,7 @@ export const START_OPTIONS = {
   ...POD_SERVER_OPTIONS,
   gatewayPort: envOnly(GATEWAY_OPTIONS.port),
   consentPort: envOnly(CONSENT_OPTIONS.port),
+  consentGatewayUrl: envOnly(CONSENT_OPTIONS.gatewayUrl),
   clinicianPort: envOnly(CLINICIAN_API_OPTIONS.port),
 };
 

@@ -52,7 +52,7 @@ export async function prepare(world: TestWorld, category: KindId, grantee: Grant
   const pod = world.accounts.hans!.podUrl;
   const container = categoryContainer(pod, category);
   const acl = await aclUrlOf(hans, container);
-  const access = { owner: world.accounts.hans!.webId, deviceWriters: [world.accounts.vendor!.webId], readers: { [category]: [grantee] } };
+  const access = { owner: world.accounts.hans!.webId, appenders: { [category]: [world.accounts.vendor!.webId] }, readers: { [category]: [grantee] } };
   await putTurtle(hans, acl, await healthAclTurtle({ kind: 'category', url: container, category }, access, acl));
   const document = `${container}${MONTH}.ttl`;
   const quads = Array.from({ length: READINGS }, (_, i) => {

@@ -104,7 +104,7 @@ export async function buildPanel(options: {
     sessions.set(p.name, session);
     const access: HealthAccess = {
       owner: p.webId,
-      deviceWriters: [vendor],
+      appenders: {}, // the month documents are written whole as the patient: no device appends here
       readers: Object.fromEntries(PANEL_KINDS.map((k) => [k, [{ group }]])),
     };
     // Not access-log/: the pod server makes it, with its own ACL.

@@ -8,86 +8,26 @@
  * The documents are always produced by healthAclQuads, the builder the demo
  * world uses, so the page and provisioning write identical ACLs. A plan
  * rewrites only the reader rules: it keeps each container's device writers
- * (the vendor's Append) exactly as found and always writes the patient's
+ * (the vendor's Append; planDeviceAccess changes those) exactly as found and always writes the patient's
  * Read/Write/Control; it refuses to rewrite a document holding rules it does
  * not understand, and refuses to make the patient a "reader" of their own
  * data. Pure: no fetch, no DOM.
  */
-import { Parser, Store, type Quad } from 'n3';
 import { isKindId, type KindId } from '../../vocab/catalogue.ts';
-import { ACL, NS, RDF } from '../../vocab/terms.ts';
-import { healthAclQuads, type Grantee, type HealthAccess } from '../shared/health-acl.ts';
-import type { HealthContainer } from '../shared/health-layout.ts';
+import {
+  granteeKey, healthAclQuads, readContainerAccess, sameGrantee, type AclWrite, type ContainerAccess, type Grantee, type HealthAccess,
+} from '../shared/health-acl.ts';
 import type { ConsentRecord } from '../shared/measurement/consent.ts';
 import { toOsloIso } from '../shared/measurement/identity.ts';
 import { isSafeHttpIri } from '../shared/measurement/iri.ts';
 
-/** A container's ACL document as read from the pod. */
-export interface AclDocument {
-  readonly container: HealthContainer;
-  readonly aclUrl: string;
-  /** The document's ETag, for a conditional write (If-Match). */
-  readonly etag?: string;
-  readonly quads: readonly Quad[];
-}
+// Reading ACL documents back has its home beside the builder (apps/shared/health-acl.ts): syncDeviceAccess reads them too.
+export {
+  granteeKey, parseAclTurtle, readContainerAccess, sameGrantee, type AclDocument, type AclWrite, type ContainerAccess,
+} from '../shared/health-acl.ts';
+export { planDeviceAccess } from '../shared/device-access.ts';
 
-/** What the page understood of one ACL document. */
-export interface ContainerAccess {
-  readonly document: AclDocument;
-  /** The patient has Read, Write and Control on the container and everything in it. */
-  readonly ownerHasControl: boolean;
-  /** Agents with Append only (device writers). */
-  readonly deviceWriters: readonly string[];
-  /** Read-only grantees (category containers), or Read + Append grantees (notes/). */
-  readonly readers: readonly Grantee[];
-  /** Rules the page does not manage (public access, Write for others ...): it never rewrites such a document. */
-  readonly unknownRules: readonly string[];
-}
-
-export const granteeKey = (g: Grantee): string => ('group' in g ? `group ${g.group}` : `agent ${g.agent}`);
-export const sameGrantee = (a: Grantee, b: Grantee): boolean => granteeKey(a) === granteeKey(b);
 const granteeIri = (g: Grantee): string => ('group' in g ? g.group : g.agent);
-
-export function parseAclTurtle(turtle: string, aclUrl: string): Quad[] {
-  return new Parser({ baseIRI: aclUrl }).parse(turtle);
-}
-
-/** Reads one ACL document into the access model; `owner` is the patient's WebID. */
-export function readContainerAccess(document: AclDocument, owner: string): ContainerAccess {
-  const store = new Store([...document.quads]);
-  const target = document.container.url;
-  let ownerHasControl = false;
-  const deviceWriters: string[] = [];
-  const readers: Grantee[] = [];
-  const unknownRules: string[] = [];
-  const readerModes = document.container.kind === 'notes' ? [ACL.Read, ACL.Append] : [ACL.Read];
-
-  for (const auth of store.getSubjects(RDF.type, ACL.Authorization, null)) {
-    const values = (p: string) => store.getObjects(auth, p, null).map((o) => o.value);
-    const modes = new Set(values(ACL.mode));
-    const agents = values(ACL.agent);
-    const groups = values(ACL.agentGroup);
-    const otherWho = store.getQuads(auth, null, null, null).filter((q) =>
-      q.predicate.value.startsWith(NS.acl) && ![ACL.mode, ACL.agent, ACL.agentGroup, ACL.accessTo, ACL.default].includes(q.predicate.value as never));
-    const coversTarget = values(ACL.accessTo).includes(target) && values(ACL.default).includes(target);
-    const is = (wanted: readonly string[]) => modes.size === wanted.length && wanted.every((m) => modes.has(m));
-    const name = auth.value.replace(/^.*#/, '#');
-
-    if (otherWho.length > 0 || !coversTarget) {
-      unknownRules.push(`${name}: ${otherWho.length > 0 ? otherWho.map((q) => q.predicate.value.replace(NS.acl, 'acl:')).join(', ') : 'does not cover the container and its contents'}`);
-    } else if (is([ACL.Read, ACL.Write, ACL.Control]) && groups.length === 0 && agents.length === 1 && agents[0] === owner) {
-      ownerHasControl = true;
-    } else if (document.container.kind !== 'notes' && is([ACL.Append]) && groups.length === 0 && agents.length > 0) {
-      deviceWriters.push(...agents);
-    } else if (is(readerModes) && agents.length + groups.length > 0 && !agents.includes(owner)) {
-      readers.push(...groups.map((group) => ({ group })), ...agents.map((agent) => ({ agent })));
-    } else if (agents.length + groups.length > 0) {
-      unknownRules.push(`${name}: ${[...modes].map((m) => m.replace(NS.acl, '')).join('+')} for ${[...agents, ...groups].join(', ')}`);
-    }
-  }
-  const unique = new Map(readers.map((g) => [granteeKey(g), g]));
-  return { document, ownerHasControl, deviceWriters: [...new Set(deviceWriters)], readers: [...unique.values()], unknownRules };
-}
 
 /** Whether `grantee` may read the category whose ACL this is. */
 export function canRead(access: ContainerAccess, grantee: Grantee): boolean {
@@ -99,14 +39,6 @@ export interface Decision {
   readonly grantee: Grantee;
   readonly category: KindId;
   readonly give: boolean;
-}
-
-/** An ACL document to write (PUT, If-Match its ETag). */
-export interface AclWrite {
-  readonly container: HealthContainer;
-  readonly aclUrl: string;
-  readonly etag?: string;
-  readonly quads: readonly Quad[];
 }
 
 export interface ConsentPlan {
@@ -161,7 +93,7 @@ export function planDecisions(current: CurrentAccess, decisions: readonly Decisi
     const before = new Set(access.readers.map(granteeKey));
     const after = new Set(readers.map(granteeKey));
     if (before.size === after.size && [...before].every((k) => after.has(k))) continue;
-    writes.push(aclWrite(access, { owner, deviceWriters: access.deviceWriters, readers: { [category]: readers } }));
+    writes.push(aclWrite(access, { owner, appenders: { [category]: access.appenders }, readers: { [category]: readers } }));
   }
 
   // notes/: whoever reads at least one category may read and add notes. Keep
@@ -180,7 +112,7 @@ export function planDecisions(current: CurrentAccess, decisions: readonly Decisi
     if (current.notes.unknownRules.length > 0) throw new PlanError('unknown-rules', `notes: ${current.notes.unknownRules.join('; ')}`);
     const readers = [...notesReaders.values()];
     // healthAclQuads gives notes/ to everyone who reads some category: one category carries them.
-    writes.push(aclWrite(current.notes, { owner, deviceWriters: [], readers: { 'body-weight': readers } }));
+    writes.push(aclWrite(current.notes, { owner, appenders: {}, readers: { 'body-weight': readers } }));
   }
 
   const created = toOsloIso(now);
@@ -236,7 +168,7 @@ function aclWrite(access: ContainerAccess, model: HealthAccess): AclWrite {
   // Never write a document that would take the patient's Control or a device writer's Append away.
   const check = readContainerAccess({ container, aclUrl, quads }, model.owner);
   if (!check.ownerHasControl) throw new Error(`refusing to write ${aclUrl} without the patient's Control`);
-  if (check.deviceWriters.length !== access.deviceWriters.length || !access.deviceWriters.every((w) => check.deviceWriters.includes(w))) {
+  if (check.appenders.length !== access.appenders.length || !access.appenders.every((w) => check.appenders.includes(w))) {
     throw new Error(`refusing to write ${aclUrl}: it would change who may append`);
   }
   return { container, aclUrl, ...(etag ? { etag } : {}), quads };

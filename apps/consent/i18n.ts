@@ -3,9 +3,11 @@
  * English table must have exactly the keys of the Norwegian one (the type
  * says so, and a unit test checks that both are filled in with the same
  * {placeholders}). Category names come from the catalogue, organisation
- * names from the directory: both already carry nb and en.
+ * names from the directory: both already carry nb and en. "My devices" has
+ * its texts in i18n-devices.ts.
  */
 import type { Lang } from '../../vocab/catalogue.ts';
+import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -34,7 +36,7 @@ const nb = {
   'sharing.heading': 'Hvem kan lese hva',
   'sharing.intro': 'Hver rute viser om en helsetjeneste kan lese en type måling. Endringer gjelder med en gang.',
   'sharing.help.groups': 'Du gir tilgang til et team, ikke til én person. Når noen begynner eller slutter i teamet, gjelder det innen gruppens hurtigbuffertid (30 sekunder som standard).',
-  'sharing.help.device': 'Måleapparatets leverandør kan bare legge til nye målinger, aldri lese dem. Din egen tilgang kan ikke endres her.',
+  'sharing.help.device': 'Måleapparatets leverandør kan bare legge til nye målinger, aldri lese dem, og bare av typene du har godtatt under «Mine enheter». Din egen tilgang kan ikke endres her.',
   'sharing.tableCaption': 'Helsetjenester (rader) og typer målinger (kolonner)',
   'sharing.organisation': 'Helsetjeneste',
   'sharing.cell': 'La {org} lese {category}',
@@ -120,6 +122,7 @@ const nb = {
   'error.login': 'Logg inn igjen',
   'error.dismiss': 'Lukk',
   'error.noConfig': 'Siden mangler oppsett (config.json). Start den med «npm start».',
+  ...DEVICES_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -148,7 +151,7 @@ const en: Record<Key, string> = {
   'sharing.heading': 'Who may read what',
   'sharing.intro': 'Each box shows whether a health service can read one kind of measurement. Changes take effect at once.',
   'sharing.help.groups': 'You grant access to a team, not to one person. When someone joins or leaves the team, it takes effect within the group cache time (30 s by default).',
-  'sharing.help.device': 'The device vendor can only add new measurements, never read them. Your own access cannot be changed here.',
+  'sharing.help.device': 'The device vendor can only add new measurements, never read them, and only of the kinds you approved under "My devices". Your own access cannot be changed here.',
   'sharing.tableCaption': 'Health services (rows) and kinds of measurement (columns)',
   'sharing.organisation': 'Health service',
   'sharing.cell': 'Let {org} read {category}',
@@ -234,6 +237,7 @@ const en: Record<Key, string> = {
   'error.login': 'Log in again',
   'error.dismiss': 'Close',
   'error.noConfig': 'The page has no configuration (config.json). Start it with "npm start".',
+  ...DEVICES_EN,
 };
 
 export type MessageKey = Key;

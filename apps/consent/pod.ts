@@ -8,30 +8,28 @@
  * No DOM here.
  */
 import {
-  FetchError, getContainedResourceUrlAll, getLinkedResourceUrlAll, getPodUrlAll, getResourceInfo, getSolidDataset,
-  getStringNoLocale, getThing,
+  FetchError, getContainedResourceUrlAll, getPodUrlAll, getSolidDataset, getStringNoLocale, getThing,
 } from '@inrupt/solid-client';
 import { Parser, type Quad } from 'n3';
 import { CATEGORIES, type KindId } from '../../vocab/catalogue.ts';
 import { NS } from '../../vocab/terms.ts';
-import { aclTurtle } from '../shared/acl.ts';
 import { accessLogContainer, quadsToAccessLogEntries, type AccessLogEntry } from '../shared/access-log.ts';
-import { appendQuads } from '../shared/append.ts';
+import { carryOutAclPlan, PodResponseError, readHealthAcl, type PlanOutcome } from '../shared/health-acl-pod.ts';
 import { parseDirectory, type Directory } from '../shared/directory.ts';
 import { healthContainers, type HealthContainer } from '../shared/health-layout.ts';
-import { consentDocument, consentRecordToQuads, quadsToConsentRecords, type ConsentRecord } from '../shared/measurement/consent.ts';
+import { quadsToConsentRecords, type ConsentRecord } from '../shared/measurement/consent.ts';
 import { quadsToMeasurements } from '../shared/measurement/rdf.ts';
 import { quadsToShownMarks, type ShownMark } from '../shared/measurement/notes.ts';
 import type { StoredMeasurement } from '../shared/measurement/types.ts';
 import { withSlash } from '../shared/pod-urls.ts';
-import {
-  parseAclTurtle, readContainerAccess, type AclWrite, type ConsentPlan, type ContainerAccess, type CurrentAccess,
-} from './access.ts';
+import type { ConsentPlan, ContainerAccess, CurrentAccess } from './access.ts';
 import { parseGroupMembers, type GroupMember } from './readers.ts';
 
 type Fetch = typeof fetch;
 
 export type PodErrorKind = 'unreachable' | 'expired' | 'forbidden' | 'not-found' | 'conflict' | 'server';
+
+export type { PlanOutcome };
 
 export class PodError extends Error {
   constructor(readonly kind: PodErrorKind, readonly url: string, readonly status?: number) {
@@ -51,6 +49,7 @@ function kindOfStatus(status: number): PodErrorKind {
 /** Turns what a fetch or solid-client call threw into a PodError. */
 export function toPodError(error: unknown, url: string): unknown {
   if (error instanceof PodError) return error;
+  if (error instanceof PodResponseError) return error.status === undefined ? new PodError('unreachable', error.url) : new PodError(kindOfStatus(error.status), error.url, error.status);
   if (error instanceof FetchError) return new PodError(kindOfStatus(error.statusCode), url, error.statusCode);
   if (error instanceof TypeError) return new PodError('unreachable', url); // fetch's network failure
   return error;
@@ -121,19 +120,7 @@ export async function readDirectory(fetchFn: Fetch, url: string): Promise<Direct
 
 /** The ACL document of one container, read into the access model. */
 async function readAccess(fetchFn: Fetch, container: HealthContainer, owner: string): Promise<ContainerAccess> {
-  const info = await withPodErrors(container.url, () => getResourceInfo(container.url, { fetch: fetchFn }));
-  const aclUrl = getLinkedResourceUrlAll(info).acl?.[0] ?? `${container.url}.acl`;
-  try {
-    const response = await request(fetchFn, aclUrl, { headers: { accept: 'text/turtle' } });
-    const etag = response.headers.get('etag') ?? undefined;
-    const quads = parseAclTurtle(await response.text(), aclUrl);
-    return readContainerAccess({ container, aclUrl, quads, ...(etag ? { etag } : {}) }, owner);
-  } catch (error) {
-    if (!(error instanceof PodError && error.kind === 'not-found')) throw error;
-    // No ACL of its own: it inherits, and rewriting it would decide for the parent. Leave it alone.
-    const access = readContainerAccess({ container, aclUrl, quads: [] }, owner);
-    return { ...access, unknownRules: ['no access list of its own (it inherits its parent\'s)'] };
-  }
+  return withPodErrors(container.url, () => readHealthAcl(fetchFn, container, owner));
 }
 
 /** Who may read each category and notes/, from the pod's ACLs. */
@@ -149,38 +136,13 @@ export async function readCurrentAccess(fetchFn: Fetch, patient: Patient): Promi
   };
 }
 
-async function writeAcl(fetchFn: Fetch, write: AclWrite): Promise<void> {
-  await request(fetchFn, write.aclUrl, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/turtle', ...(write.etag ? { 'if-match': write.etag } : {}) },
-    body: await aclTurtle(write.quads),
-  });
-}
-
-export interface PlanOutcome {
-  /** ACL documents written, in order. */
-  readonly written: number;
-  /** Why the consent records could not be appended, if they could not (the ACLs were written). */
-  readonly historyError?: string;
-}
-
 /**
  * Writes the plan's ACL documents one by one (a failure stops there and is
  * thrown: what was written stays written, and the page reloads the state),
- * then appends its consent records with one insert-only patch per document.
+ * then appends its consent records (apps/shared/health-acl-pod.ts).
  */
 export async function carryOut(fetchFn: Fetch, patient: Patient, plan: ConsentPlan): Promise<PlanOutcome> {
-  for (const write of plan.writes) await writeAcl(fetchFn, write);
-  const byDocument = new Map<string, Quad[]>();
-  for (const record of plan.records) {
-    const document = consentDocument(patient.pod, record.created);
-    byDocument.set(document, [...(byDocument.get(document) ?? []), ...consentRecordToQuads(record, patient.pod)]);
-  }
-  for (const [document, quads] of byDocument) {
-    const outcome = await appendQuads(fetchFn, document, quads);
-    if (!outcome.ok) return { written: plan.writes.length, historyError: outcome.reason };
-  }
-  return { written: plan.writes.length };
+  return withPodErrors(patient.pod, () => carryOutAclPlan(fetchFn, patient.pod, plan));
 }
 
 /** Every consent record in health/consent/, newest first. */

@@ -1,8 +1,8 @@
 /**
  * The consent app's own server: static files and config only. It hands out
- * the page, its bundle and `config.json` (where the pod server is), with a
- * Content-Security-Policy that lets the page talk to itself and the pod
- * server and nothing else, and no inline script. It never sees a token: the
+ * the page, its bundle and `config.json` (where the pod server and the
+ * gateway are), with a Content-Security-Policy that lets the page talk to
+ * itself, the pod server and the gateway (pairing, "My devices") and nothing else, and no inline script. It never sees a token: the
  * page logs in and talks to the pod directly from the browser. Errors are
  * RFC 9457 problem+json.
  *
@@ -20,10 +20,13 @@ import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { hardenServer } from '../shared/http-hardening.ts';
 import { problemHandler, sendProblem } from '../shared/http-errors.ts';
+import { withSlash } from '../shared/pod-urls.ts';
 import { problem } from '../shared/problem.ts';
 import { buildConsentBundle, type ConsentBundle } from './build.ts';
 
 export const DEFAULT_CONSENT_PORT = 3002;
+/** Where `npm start` runs the gateway (apps/gateway/gateway.ts DEFAULT_GATEWAY_PORT; an app does not import another). */
+export const DEFAULT_GATEWAY_URL = 'http://localhost:3001/';
 
 export interface ConsentAppOptions {
   /** TCP port; 0 for any free one. Default 3002. */
@@ -33,6 +36,8 @@ export interface ConsentAppOptions {
   podBaseUrl: string;
   /** The public directory of organisations; default the demo world's. */
   directoryUrl?: string;
+  /** The gateway that pairs devices (apps/consent/config.ts `--gateway-url`); default http://localhost:3001/. */
+  gatewayUrl?: string;
   /** The page's URL as browsers reach it (behind a proxy, its https address); default http://localhost:{port}/. */
   appUrl?: string;
 }
@@ -46,15 +51,16 @@ export interface ConsentApp {
 /** The demo world's directory (pod-server/world/directory.ts). */
 export const demoDirectoryUrl = (podBaseUrl: string) => `${podBaseUrl}oslo/directory/organisations`;
 
-export function securityHeaders(podBaseUrl: string): Record<string, string> {
+export function securityHeaders(podBaseUrl: string, gatewayUrl: string): Record<string, string> {
   const pod = new URL(podBaseUrl).origin;
+  const gateway = new URL(gatewayUrl).origin;
   return {
     'content-security-policy': [
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
       "img-src 'self' data:",
-      `connect-src 'self' ${pod}`,
+      `connect-src 'self' ${pod}${gateway === pod ? '' : ` ${gateway}`}`,
       "base-uri 'none'",
       "form-action 'none'",
       "frame-ancestors 'none'",
@@ -94,6 +100,8 @@ export function clientIdDocument(appUrl: string) {
 export interface ConsentAppConfig {
   podBaseUrl: string;
   directoryUrl: string;
+  /** The gateway that pairs devices; the page calls it with the patient's session. */
+  gatewayUrl: string;
   /** Where the page is served, as browsers reach it; with it the page logs in with its Client Identifier Document (`/id`). */
   appUrl?: string;
 }
@@ -101,9 +109,9 @@ export interface ConsentAppConfig {
 export function createConsentApp(bundle: ConsentBundle, config: ConsentAppConfig): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  const headers = securityHeaders(config.podBaseUrl);
+  const headers = securityHeaders(config.podBaseUrl, config.gatewayUrl);
   const configJson = JSON.stringify({
-    podBaseUrl: config.podBaseUrl, oidcIssuer: config.podBaseUrl, directoryUrl: config.directoryUrl,
+    podBaseUrl: config.podBaseUrl, oidcIssuer: config.podBaseUrl, directoryUrl: config.directoryUrl, gatewayUrl: config.gatewayUrl,
     ...(config.appUrl ? { clientId: clientIdDocument(config.appUrl).client_id } : {}),
   });
   app.use((req, res, next) => {
@@ -147,6 +155,7 @@ export async function startConsentApp(options: ConsentAppOptions): Promise<Conse
   app = createConsentApp(bundle, {
     podBaseUrl: options.podBaseUrl,
     directoryUrl: options.directoryUrl ?? demoDirectoryUrl(options.podBaseUrl),
+    gatewayUrl: withSlash(options.gatewayUrl ?? DEFAULT_GATEWAY_URL),
     appUrl: url,
   });
   return {
@@ -160,7 +169,9 @@ export async function startConsentApp(options: ConsentAppOptions): Promise<Conse
 }
 
 /** `npm start`: the consent page on :3002 (or the port apps/start.ts read, config.ts) for the demo's pod server. */
-export async function startDemoConsent(world: { podBaseUrl: string; port?: number }) {
-  const app = await startConsentApp({ port: world.port ?? DEFAULT_CONSENT_PORT, podBaseUrl: world.podBaseUrl });
+export async function startDemoConsent(world: { podBaseUrl: string; port?: number; gatewayUrl?: string }) {
+  const app = await startConsentApp({
+    port: world.port ?? DEFAULT_CONSENT_PORT, podBaseUrl: world.podBaseUrl, ...(world.gatewayUrl ? { gatewayUrl: world.gatewayUrl } : {}),
+  });
   return { name: 'consent', url: app.url, stop: app.stop };
 }

@@ -106,6 +106,19 @@ export function demoReadings(patient: PatientName, options: DemoSeedOptions): De
   return readings;
 }
 
+/**
+ * The demo patients' devices and the kinds each writes (those of its seeded
+ * history): what each patient pairs them for, so the vendor may append to
+ * those kinds and no others (issue #18).
+ */
+export function demoDevices(patient: PatientName): { id: string; kinds: KindId[] }[] {
+  // Two days before a fixed midnight: every device writes on the first, whatever hour it reads at.
+  const readings = demoReadings(patient, { baseUrl: 'http://demo.invalid/', end: new Date('2026-01-03T00:00:00Z'), days: 2 });
+  const byDevice = new Map<string, Set<KindId>>();
+  for (const r of readings) byDevice.set(r.device, (byDevice.get(r.device) ?? new Set<KindId>()).add(r.kind));
+  return [...byDevice].map(([id, kinds]) => ({ id, kinds: [...kinds] }));
+}
+
 /** Validated demo measurements of every patient (throws if the generator made a bad reading). */
 export function demoMeasurements(options: DemoSeedOptions): Measurement[] {
   return (['hans', 'kari', 'ola'] as const).flatMap((patient) => demoReadings(patient, options).map((raw, i) => {

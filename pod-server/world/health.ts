@@ -74,15 +74,18 @@ export async function registerMeasurementContainers(fetch: Fetch, webId: string,
 }
 
 /**
- * Records each grant as a DPV consent record in `health/consent/`, dated
+ * Records each grant (a reader's Read, a device vendor's Append) as a DPV consent record in `health/consent/`, dated
  * `created` (fixed per world, so re-running writes the same triples).
  */
 export async function recordConsent(fetch: Fetch, pod: string, access: HealthAccess, created: string): Promise<void> {
   const byDocument = new Map<string, Quad[]>();
   for (const container of healthContainers(pod)) {
     if (container.kind !== 'category') continue;
-    for (const grantee of access.readers[container.category] ?? []) {
-      const recipient = 'group' in grantee ? grantee.group : grantee.agent;
+    const recipients = [
+      ...(access.readers[container.category] ?? []).map((g) => ('group' in g ? g.group : g.agent)),
+      ...(access.appenders[container.category] ?? []),
+    ];
+    for (const recipient of recipients) {
       const quads = consentRecordToQuads(
         { dataSubject: access.owner, recipient, data: container.url, status: 'given', created },
         pod,

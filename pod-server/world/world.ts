@@ -29,6 +29,7 @@ import {
   type GroupName,
   type PatientName,
 } from './demo-world.ts';
+import { demoDevices } from './demo-measurements.ts';
 import { recordConsent, registerMeasurementContainers, writeHealthLayout } from './health.ts';
 import { describeProfile, publishGroup } from './profiles.ts';
 import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
@@ -123,7 +124,8 @@ export function demoHealthAccess(baseUrl: string, patient: PatientName): HealthA
   }
   return {
     owner: webIdOf(baseUrl, patient),
-    deviceWriters: [webIdOf(baseUrl, DEVICE_VENDOR)],
+    // The vendor appends only to the kinds of the patient's devices (its seeded history), as a pairing grants.
+    appenders: Object.fromEntries(demoDevices(patient).flatMap((d) => d.kinds).map((kind) => [kind, [webIdOf(baseUrl, DEVICE_VENDOR)]])),
     readers: readers as HealthAccess['readers'],
   };
 }

@@ -10,7 +10,7 @@
  * are written to docs/screenshots/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -23,11 +23,9 @@ import { DEMO_PASSWORD, demoEmail } from '../../pod-server/world/demo-world.ts';
 import type { WorldContext } from '../../pod-server/world/world.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.ts';
+import { DESKTOP, setLanguage as setPageLanguage, shoot as shootViews } from '../support/screenshots.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let world: TestWorld;
 let app: ConsentApp;
@@ -60,7 +58,6 @@ beforeAll(async () => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(SCREENSHOTS, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
@@ -79,22 +76,8 @@ async function gpReadsGlucose(): Promise<number> {
   return response.status;
 }
 
-async function setLanguage(lang: 'nb' | 'en'): Promise<void> {
-  await page.getByRole('button', { name: lang === 'nb' ? 'Norsk' : 'English', exact: true }).click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
-}
-
-async function shoot(name: string): Promise<void> {
-  for (const lang of ['nb', 'en'] as const) {
-    await setLanguage(lang);
-    for (const [width, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-      await page.setViewportSize(size);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${lang}-${width}.png`), fullPage: true });
-    }
-  }
-  await page.setViewportSize(DESKTOP);
-}
+const setLanguage = (lang: 'nb' | 'en') => setPageLanguage(page, lang);
+const shoot = (name: string) => shootViews(page, name);
 
 async function showView(hash: '#sharing' | '#data' | '#log', ready: string): Promise<void> {
   await page.goto(`${app.url}${hash}`);

@@ -117,7 +117,7 @@ async function grantCategoryTo(category: KindId, group: string): Promise<string>
   const hans = await world.fetchAs('hans');
   const container = categoryContainer(url('hans/'), category);
   const acl = await aclUrlOf(hans, container);
-  const access = { owner: webId('hans'), deviceWriters: [webId('vendor')], readers: { [category]: [{ group }] } };
+  const access = { owner: webId('hans'), appenders: { [category]: [webId('vendor')] }, readers: { [category]: [{ group }] } };
   await putTurtle(hans, acl, await healthAclTurtle({ kind: 'category', url: container, category }, access, acl));
   return container;
 }

@@ -9,7 +9,7 @@ import { appendQuads } from '../../apps/shared/append.ts';
 import { notesDocument } from '../../apps/shared/measurement/notes.ts';
 import { CATEGORIES } from '../../vocab/catalogue.ts';
 import { NS } from '../../vocab/terms.ts';
-import type { Area, Patient, Resource } from './access-table.ts';
+import { VENDOR_APPENDS, type Area, type Patient, type Resource } from './access-table.ts';
 import { probe } from './access-table-http.ts';
 import type { TestWorld } from './test-world.ts';
 
@@ -52,9 +52,11 @@ export async function seedAndListResources(world: TestWorld): Promise<Resource[]
     const outcome = await appendQuads(f, url(path), [probe(url(path))]);
     if (!outcome.ok) throw new Error(`Seeding ${path}: ${outcome.reason}`);
   };
-  // Written as the device vendor, through the insert-only patch path (creates each month document).
-  for (const category of CATEGORIES) await append(vendor, month('hans', category));
-  for (const category of ['body-weight', 'blood-glucose']) await append(vendor, month('kari', category));
+  // Written through the insert-only patch path (creates each month document): as the device vendor where the
+  // patient paired a device for the kind, as the patient where no device may write.
+  const hans = await world.fetchAs('hans');
+  for (const category of CATEGORIES) await append(VENDOR_APPENDS.hans.includes(category) ? vendor : hans, month('hans', category));
+  for (const category of ['body-weight', 'blood-glucose'] as const) await append(VENDOR_APPENDS.kari.includes(category) ? vendor : await world.fetchAs('kari'), month('kari', category));
   const hansNotes = new URL(notesDocument(url('hans/'), NOTE_TIME)).pathname.slice(1);
   const kariNotes = new URL(notesDocument(url('kari/'), NOTE_TIME)).pathname.slice(1);
   await append(await world.fetchAs('lunde'), hansNotes);

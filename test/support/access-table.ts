@@ -85,6 +85,16 @@ export const GRANTS: Grants = {
 
 const VENDOR = 'vendor';
 
+/**
+ * Per patient: the kinds the device vendor may append to, those of the patient's paired devices (issue #18; the
+ * demo world pairs the devices of each patient's seeded history, pod-server/world/demo-measurements.ts). Nothing on
+ * measurements/ itself, nothing on another kind.
+ */
+export const VENDOR_APPENDS: Readonly<Record<Patient, readonly KindId[]>> = {
+  hans: ['oxygen-saturation', 'heart-rate', 'respiratory-rate'],
+  kari: ['blood-glucose', 'body-weight'],
+};
+
 /** The modes the policy gives `actor` on a resource in `area` of `pod` (for an .acl document: on the resource it guards). */
 export function policyModes(actor: string | undefined, pod: Patient, area: Area, grants: Grants = GRANTS): Set<Mode> {
   const modes = new Set<Mode>();
@@ -97,11 +107,8 @@ export function policyModes(actor: string | undefined, pod: Patient, area: Area,
   }
   const readsCategory = (category: KindId) => grants[pod].some((g) => g.members.includes(actor) && g.categories.includes(category));
   switch (area.kind) {
-    case 'measurements':
-      if (actor === VENDOR) modes.add('append');
-      break;
     case 'category':
-      if (actor === VENDOR) modes.add('append');
+      if (actor === VENDOR && VENDOR_APPENDS[pod].includes(area.category)) modes.add('append');
       if (readsCategory(area.category)) modes.add('read');
       break;
     case 'notes':

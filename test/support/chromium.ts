@@ -20,10 +20,11 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * From the app's page (its `#login` link) through CSS's login form, WebID
- * choice and consent, back to the app. `name` is a demo account.
+ * choice and consent, back to the app. `name` is a demo account; `startUrl`
+ * a page of the app other than its root to start from.
  */
-export async function logInThroughPodServer(page: Page, options: { appUrl: string; podBaseUrl: string; name: string }): Promise<void> {
-  await page.goto(options.appUrl);
+export async function logInThroughPodServer(page: Page, options: { appUrl: string; podBaseUrl: string; name: string; startUrl?: string }): Promise<void> {
+  await page.goto(options.startUrl ?? options.appUrl);
   await page.locator('#login').click();
   await page.waitForURL((url) => url.href.startsWith(options.podBaseUrl), { timeout: 30_000 });
   await page.locator('#email').fill(demoEmail(options.name));

@@ -107,7 +107,7 @@ export async function provisionExtraPatients(options: ExtraPatientsOptions): Pro
   await eachLimited(names, options.concurrency ?? 4, async (name, i) => {
     const { credentials } = await ensureAccount(baseUrl, name, undefined);
     const podUrl = podUrlOf(baseUrl, name);
-    const access: HealthAccess = { owner: credentials.webId, deviceWriters: [vendorWebId], readers: {} };
+    const access: HealthAccess = { owner: credentials.webId, appenders: {}, readers: {} }; // the vendor appends once the patient pairs a device
     const session = await openPodSession(credentials);
     try {
       await writeHealthLayout(session.fetch, podUrl, access);

@@ -9,6 +9,8 @@ export interface PageConfig {
   readonly oidcIssuer: string;
   /** The public directory of organisations (apps/shared/directory.ts). */
   readonly directoryUrl: string;
+  /** The gateway that pairs devices (apps/shared/pairing.ts), ends with a slash. */
+  readonly gatewayUrl: string;
   /** The page's Client Identifier Document (`{origin}/id`), when its server serves one. */
   readonly clientId?: string;
 }

@@ -10,15 +10,18 @@
 import type { Directory } from '../../shared/directory.ts';
 import { PlanError } from '../access.ts';
 import { LANGS, translate, type Lang, type MessageKey } from '../i18n.ts';
-import { PodError, readDirectory, readPatient, type Patient } from '../pod.ts';
+import { PodError, readDirectory, readPatient, toPodError, type Patient } from '../pod.ts';
+import { PodResponseError } from '../../shared/health-acl-pod.ts';
+import { GatewayError } from '../../shared/pairing.ts';
 import type { PageConfig, ViewContext } from './context.ts';
 import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
 import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
+import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
 
-type ViewName = 'sharing' | 'data' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'log';
 
 interface View {
   readonly nav: MessageKey;
@@ -30,6 +33,7 @@ interface View {
 
 const VIEWS: Record<ViewName, View> = {
   sharing: { nav: 'nav.sharing', loaded: sharingLoaded, load: loadSharing, render: renderSharing, reset: resetSharing },
+  devices: { nav: 'nav.devices', loaded: devicesLoaded, load: loadDevices, render: renderDevices, reset: resetDevices },
   data: { nav: 'nav.data', loaded: dataLoaded, load: loadData, render: renderData, reset: resetData },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
 };
@@ -59,6 +63,13 @@ function podServer(): string {
 /** An error in words a person can act on, and what they can do about it. */
 function describe(error: unknown, retry?: () => void): NonNullable<typeof page.error> {
   const again = retry ? { label: t('error.retry'), run: retry } : undefined;
+  const device = describeDeviceError(t, page.config?.gatewayUrl ?? '', error);
+  if (device) {
+    const relogin = error instanceof GatewayError && error.status === 401;
+    return { text: device, ...(relogin ? { action: { label: t('error.login'), run: () => void startLogin() } } : again ? { action: again } : {}) };
+  }
+  // The pod side of pairing (apps/shared) reports the pod's answers as they are; said here like the page's own.
+  if (error instanceof PodResponseError) error = toPodError(error, error.url);
   if (error instanceof PodError) {
     const what = error.url.replace(page.patient?.pod ?? '', '') || error.url;
     switch (error.kind) {
@@ -205,7 +216,10 @@ const VIEW_KEY = 'helsevev.consent.view';
 
 /** The view named in the URL; after a login redirect (which drops the hash) the one the patient was on. */
 function routeFromHash(): ViewName {
-  const name = window.location.hash.replace(/^#/, '');
+  // A code in the URL (the gateway's verification_uri_complete) opens "My devices", also after the login redirect.
+  const withoutCode = takeCodeFromUrl(new URL(window.location.href));
+  if (withoutCode) window.history.replaceState(null, '', withoutCode.href);
+  const name = window.location.hash.replace(/^#/, '').replace(/\?.*$/, '');
   if (name in VIEWS) {
     sessionStorage.setItem(VIEW_KEY, name);
     return name as ViewName;
@@ -218,8 +232,8 @@ window.addEventListener('hashchange', () => {
   if (window.location.hash === '#main') return;
   page.view = routeFromHash();
   page.status = '';
-  // The access log grows while the page is open: read it again on every visit.
-  if (page.view === 'log') VIEWS.log.reset();
+  // The access log grows while the page is open, and devices pair and send: read them again on every visit.
+  if (page.view === 'log' || page.view === 'devices') VIEWS[page.view].reset();
   render();
   document.getElementById('view-heading')?.focus();
 });

@@ -27,8 +27,8 @@ const notesContainer = containers.find((x) => x.kind === 'notes')!;
 const aclOf = (c: HealthContainer) => `${c.url}.acl`;
 
 /** The pod as provisioning leaves it: the ACLs healthAclQuads builds for `readers`. */
-function currentFor(readers: HealthAccess['readers'], deviceWriters = [VENDOR]): CurrentAccess {
-  const access: HealthAccess = { owner: OWNER, deviceWriters, readers };
+function currentFor(readers: HealthAccess['readers'], appenders: HealthAccess['appenders'] = { 'body-weight': [VENDOR], 'blood-glucose': [VENDOR] }): CurrentAccess {
+  const access: HealthAccess = { owner: OWNER, appenders, readers };
   const read = (c: HealthContainer) =>
     readContainerAccess({ container: c, aclUrl: aclOf(c), etag: `"${c.url}"`, quads: healthAclQuads(c, access, aclOf(c)) }, OWNER);
   return {
@@ -42,10 +42,11 @@ describe('reading ACLs', () => {
   it('reads back the access model that healthAclQuads wrote', () => {
     const current = currentFor({ 'body-weight': [GPS], 'oxygen-saturation': [LUNG, NURSE] });
     const weight = current.categories.get('body-weight')!;
-    expect(weight).toMatchObject({ ownerHasControl: true, deviceWriters: [VENDOR], readers: [GPS], unknownRules: [] });
+    expect(weight).toMatchObject({ ownerHasControl: true, appenders: [VENDOR], readers: [GPS], unknownRules: [] });
+    expect(current.categories.get('heart-rate')!.appenders).toEqual([]);
     expect(current.categories.get('oxygen-saturation')!.readers).toEqual([LUNG, NURSE]);
     expect(current.categories.get('blood-glucose')!.readers).toEqual([]);
-    expect(current.notes).toMatchObject({ ownerHasControl: true, deviceWriters: [], unknownRules: [] });
+    expect(current.notes).toMatchObject({ ownerHasControl: true, appenders: [], unknownRules: [] });
     expect(current.notes.readers).toEqual(expect.arrayContaining([GPS, LUNG, NURSE]));
   });
 
@@ -55,7 +56,7 @@ describe('reading ACLs', () => {
   ] as const)('marks a rule it does not manage (%s) and refuses to rewrite that document', (_, other) => {
     const c = categoryContainer('blood-glucose');
     const quads = [
-      ...healthAclQuads(c, { owner: OWNER, deviceWriters: [VENDOR], readers: {} }, aclOf(c)),
+      ...healthAclQuads(c, { owner: OWNER, appenders: { 'blood-glucose': [VENDOR] }, readers: {} }, aclOf(c)),
       ...aclQuads(aclOf(c), c.url, [{ name: 'other', ...other, inherited: true }]),
     ];
     const access = readContainerAccess({ container: c, aclUrl: aclOf(c), quads }, OWNER);
@@ -74,7 +75,7 @@ describe('planning decisions', () => {
     expect(plan.writes.map((w) => w.container.url)).toEqual([categoryContainer('blood-glucose').url]);
     const after = readContainerAccess({ ...plan.writes[0]!, quads: plan.writes[0]!.quads }, OWNER);
     expect(canRead(after, GPS)).toBe(true);
-    expect(after.deviceWriters).toEqual([VENDOR]);
+    expect(after.appenders).toEqual([VENDOR]);
     expect(after.ownerHasControl).toBe(true);
     expect(plan.writes[0]!.etag).toBe(`"${categoryContainer('blood-glucose').url}"`);
     expect(plan.records).toEqual([{
@@ -85,7 +86,7 @@ describe('planning decisions', () => {
   it('writes exactly what provisioning writes for the same access', () => {
     const plan = planDecisions(kari(), [{ grantee: GPS, category: 'blood-glucose', give: true }], NOW);
     const c = categoryContainer('blood-glucose');
-    expect(plan.writes[0]!.quads).toEqual(healthAclQuads(c, { owner: OWNER, deviceWriters: [VENDOR], readers: { 'blood-glucose': [GPS] } }, aclOf(c)));
+    expect(plan.writes[0]!.quads).toEqual(healthAclQuads(c, { owner: OWNER, appenders: { 'blood-glucose': [VENDOR] }, readers: { 'blood-glucose': [GPS] } }, aclOf(c)));
   });
 
   it('leaves out decisions that change nothing', () => {
@@ -151,18 +152,19 @@ describe('planning decisions', () => {
   const category = fc.constantFrom(...CATEGORIES);
   const decisions = fc.array(fc.record({ grantee, category, give: fc.boolean() }), { maxLength: 25 });
   const startState = fc.dictionary(category, fc.uniqueArray(grantee, { selector: (g) => JSON.stringify(g) }), { maxKeys: 10 });
-  const writers = fc.uniqueArray(fc.constantFrom(VENDOR, 'http://pods.example/vendor2/profile/card#me'), { minLength: 1 });
+  const writers = fc.dictionary(category, fc.uniqueArray(fc.constantFrom(VENDOR, 'http://pods.example/vendor2/profile/card#me'), { minLength: 1 }), { maxKeys: 6 });
 
   it('for any start and any decisions: Control and Append are kept, and the result is exactly the decided state', () => {
     fc.assert(
-      fc.property(startState, writers, decisions, (start, deviceWriters, ds: Decision[]) => {
-        const current = currentFor(start as HealthAccess['readers'], deviceWriters);
+      fc.property(startState, writers, decisions, (start, appenders, ds: Decision[]) => {
+        const current = currentFor(start as HealthAccess['readers'], appenders as HealthAccess['appenders']);
         const plan = planDecisions(current, ds, NOW);
         const written = new Map(plan.writes.map((w) => [w.container.url, readContainerAccess(w, OWNER)]));
         for (const access of written.values()) {
           expect(access.ownerHasControl).toBe(true);
           expect(access.unknownRules).toEqual([]);
-          expect(new Set(access.deviceWriters)).toEqual(new Set(access.document.container.kind === 'notes' ? [] : deviceWriters));
+          const container = access.document.container;
+          expect(new Set(access.appenders)).toEqual(new Set(container.kind === 'category' ? appenders[container.category] ?? [] : []));
         }
         // The final state of each cell is the last decision about it, or what it was.
         for (const c of CATEGORIES) {

@@ -10,7 +10,8 @@ import { createConsentApp } from '../../../apps/consent/server.ts';
 import { PodError, readQuads, toPodError } from '../../../apps/consent/pod.ts';
 
 const POD = 'http://pods.example:3000/';
-const server = createServer(createConsentApp({ js: 'console.log(1)', map: '{}', css: 'body{}', html: '<!doctype html>' }, { podBaseUrl: POD, directoryUrl: `${POD}oslo/directory/organisations` }));
+const GATEWAY = 'http://gateway.example:3001/';
+const server = createServer(createConsentApp({ js: 'console.log(1)', map: '{}', css: 'body{}', html: '<!doctype html>' }, { podBaseUrl: POD, directoryUrl: `${POD}oslo/directory/organisations`, gatewayUrl: GATEWAY }));
 let base = '';
 
 beforeAll(async () => {
@@ -20,26 +21,26 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('the consent app server', () => {
-  it('serves the page with a CSP: self and the pod server only, no inline script', async () => {
+  it('serves the page with a CSP: self, the pod server and the gateway only, no inline script', async () => {
     const response = await fetch(base);
     expect(response.status).toBe(200);
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");
-    expect(csp).toContain("connect-src 'self' http://pods.example:3000;");
+    expect(csp).toContain("connect-src 'self' http://pods.example:3000 http://gateway.example:3001;");
     expect(csp).not.toMatch(/unsafe-(inline|eval)/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  it('tells the page where the pod server and the directory are, and nothing else', async () => {
+  it('tells the page where the pod server, the directory and the gateway are, and nothing else', async () => {
     const response = await fetch(`${base}config.json`);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ podBaseUrl: POD, oidcIssuer: POD, directoryUrl: `${POD}oslo/directory/organisations` });
+    expect(await response.json()).toEqual({ podBaseUrl: POD, oidcIssuer: POD, directoryUrl: `${POD}oslo/directory/organisations`, gatewayUrl: GATEWAY });
   });
 
   it('serves its Client Identifier Document when it knows its own URL: the pod server sends logins back only there', async () => {
-    const withId = createServer(createConsentApp({ js: '', map: '{}', css: '', html: '' }, { podBaseUrl: POD, directoryUrl: `${POD}dir`, appUrl: 'https://consent.example/' }));
+    const withId = createServer(createConsentApp({ js: '', map: '{}', css: '', html: '' }, { podBaseUrl: POD, directoryUrl: `${POD}dir`, gatewayUrl: GATEWAY, appUrl: 'https://consent.example/' }));
     await new Promise<void>((resolve) => withId.listen(0, '127.0.0.1', resolve));
     try {
       const at = `http://127.0.0.1:${(withId.address() as AddressInfo).port}/`;

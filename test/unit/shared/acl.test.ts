@@ -34,7 +34,7 @@ describe('aclQuads', () => {
   it('gives owner-only access as one rule: the patient RWC, nobody else (health/consent/)', () => {
     const consent = healthContainers(POD).find((c) => c.kind === 'consent')!;
     const acl = `${consent.url}.acl`;
-    const quads = healthAclQuads(consent, { owner: OWNER, deviceWriters: ['http://pods.example/vendor/profile/card#me'], readers: { 'body-weight': [{ group: GPS }] } }, acl);
+    const quads = healthAclQuads(consent, { owner: OWNER, appenders: { 'body-weight': ['http://pods.example/vendor/profile/card#me'] }, readers: { 'body-weight': [{ group: GPS }] } }, acl);
     expect(nTriples(quads)).toEqual(sorted([
       `<${acl}#owner> ${TYPE} <${A}Authorization> .`,
       `<${acl}#owner> <${A}agent> <${OWNER}> .`,
