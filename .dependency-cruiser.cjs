@@ -8,14 +8,15 @@
  *   apps/shared/           what more than one part needs (the one measurement mapping, pod layout, ...)
  *   apps/<service>/        gateway, consent, clinician, simulator: import only themselves, apps/shared, vocab, shapes
  *   pod-server/            CSS start and the demo world: may use apps/shared, vocab, shapes, never a service
- *   start-up               apps/start.ts and a service's demo entry (apps/<service>/demo.ts): the only
- *                          app files that may reach into pod-server/ (to start it and read the demo world)
+ *   start-up               apps/start.ts, its demo pairing (apps/demo-pairing.ts) and a service's demo entry
+ *                          (apps/<service>/demo.ts): the only app files that may reach into pod-server/
+ *                          (to start it and read the demo world)
  *   test/, bench/          may import anything; nothing imports them
  *
  * pod-server/css/ (CSS and our CommonJS extensions, their own package) is not
  * cruised: nothing of ours imports it and it imports nothing of ours.
  */
-const START_UP = ['^apps/start[.]ts$', '^apps/[^/]+/demo[.]ts$'];
+const START_UP = ['^apps/start[.]ts$', '^apps/demo-pairing[.]ts$', '^apps/[^/]+/demo[.]ts$'];
 
 module.exports = {
   forbidden: [
@@ -31,7 +32,7 @@ module.exports = {
     {
       name: 'apps-reach-pod-server-only-at-start-up',
       comment:
-        'Only the start-up (apps/start.ts, a service\'s demo entry apps/<service>/demo.ts) starts the pod server or reads ' +
+        'Only the start-up (apps/start.ts, its demo pairing apps/demo-pairing.ts, a service\'s demo entry apps/<service>/demo.ts) starts the pod server or reads ' +
         'the demo world. Everything else in apps must run against any Solid server with any accounts, so it may not ' +
         'know the demo world nor import pod-server/start.ts (which spawns CSS) for a constant.',
       severity: 'error',

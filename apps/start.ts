@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole Helsevev demo on one machine. Starts the pod server,
  * provisions the demo world on the first start of the data folder, then the
- * apps, and prints where everything is and how to log in.
+ * apps, pairs the demo patients' devices with the gateway as the patients
+ * (apps/demo-pairing.ts, once per data folder), and prints where everything
+ * is and how to log in.
  *
  *   npm start -- [--port 3000] [--data-dir .data] [--registration open|closed]
  *   (or HELSEVEV_POD_PORT / HELSEVEV_DATA_DIR / HELSEVEV_REGISTRATION; `npm start -- --help`
@@ -26,6 +28,11 @@ import { CONSENT_OPTIONS } from './consent/config.ts';
 import { CLINICIAN_API_OPTIONS } from './clinician/config.ts';
 import { envOnly, loadConfig, type Config } from './shared/config.ts';
 import { credentialsPath } from './shared/credentials.ts';
+import { reconcileDeviceAccess } from './shared/device-access.ts';
+import type { PairingRequestView } from './shared/pairing.ts';
+import type { PodSession } from './shared/pod-session.ts';
+import { pairedDevicesPath } from './shared/paired-devices.ts';
+import { pairDemoDevices } from './demo-pairing.ts';
 import { seedDemoMeasurements } from '../pod-server/world/demo-measurements.ts';
 import { DEMO_PASSWORD } from '../pod-server/world/demo-world.ts';
 import { provisionWorld, type WorldContext } from '../pod-server/world/world.ts';
@@ -59,6 +66,11 @@ async function seedMeasurements(ctx: WorldContext): Promise<void> {
   });
   ctx.log(`measurements: ${measurements} readings in ${documents} month documents`);
 }
+
+/** The pod's side of an approval, as the consent page does it: the vendor's Append on the kinds asked for, before the approval. */
+const grantDeviceAccess = (gatewayUrl: string) => async (session: PodSession, asked: PairingRequestView): Promise<void> => {
+  await reconcileDeviceAccess(gatewayUrl, { fetch: session.fetch, webId: session.webId, storage: new URL('../', session.webId).href }, { asked, kinds: asked.kinds });
+};
 
 const USAGE = `npm start -- [--port 3000] [--data-dir .data] [--registration open|closed]
 The whole Helsevev demo: the pod server, then the gateway, the consent page and the clinician API.`;
@@ -116,10 +128,13 @@ async function main(): Promise<void> {
 
     const world = await provisionWorld({ baseUrl: pods.baseUrl, dataDir, log, seedMeasurements });
     for (const start of APPS) running.push(await start({ podBaseUrl: pods.baseUrl, dataDir }, config));
+    const gateway = running.find((service) => service.name === 'gateway')!;
+    await pairDemoDevices({ gatewayUrl: gateway.url, podBaseUrl: pods.baseUrl, dataDir, log, grantDeviceAccess: grantDeviceAccess(gateway.url) });
 
     console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD})`);
     console.log(table(Object.values(world.accounts).map((a) => [a.name, a.role, a.displayName, a.email, a.webId])));
     console.log(`Client credentials: ${credentialsPath(dataDir)}`);
+    console.log(`Paired demo devices: ${pairedDevicesPath(dataDir)} (npm run simulate sends with them)`);
     console.log(
       registration === 'open'
         ? `Registration is OPEN: anyone can create an account at ${pods.baseUrl}.account/ (demo only; --registration closed for real use)`

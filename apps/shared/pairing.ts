@@ -204,3 +204,23 @@ export async function listMyDevices(gatewayUrl: string, fetchFn: typeof fetch): 
 export async function revokeDevice(gatewayUrl: string, id: string, fetchFn: typeof fetch): Promise<PairedDevice> {
   return answer(await fetchFn(new URL(`devices/${encodeURIComponent(id)}`, gatewayUrl), { method: 'DELETE' }), 'the device was not revoked');
 }
+
+/**
+ * Both sides of one pairing, for a caller holding the patient's session
+ * itself (`npm start`'s demo devices, the fault run, benchmarks): the device
+ * asks, the patient looks the code up and approves every kind asked for, the
+ * device's poll gets its credential. `beforeApproval` writes the pod's side
+ * first (the vendor's Append on those kinds): a device may send at once.
+ */
+export async function pairWithPatient(
+  gatewayUrl: string,
+  request: PairingRequest,
+  patientFetch: typeof fetch,
+  beforeApproval: (asked: PairingRequestView) => Promise<void> = async () => {},
+): Promise<{ readonly token: DeviceToken; readonly userCode: string }> {
+  const authorization = await requestPairing(gatewayUrl, request);
+  const asked = await lookUpPairing(gatewayUrl, authorization.user_code, patientFetch);
+  await beforeApproval(asked);
+  await decidePairing(gatewayUrl, authorization.user_code, { decision: 'approve', kinds: asked.kinds }, patientFetch);
+  return { token: await awaitPairing(gatewayUrl, authorization), userCode: authorization.user_code };
+}

@@ -4,7 +4,8 @@
  * patient, producing plausible readings (a per-patient baseline, slow drift,
  * measurement noise) as the gateway's JSON readings or as FHIR R4
  * Observations. Deterministic for a given seed, so a benchmark can send the
- * same readings twice.
+ * same readings twice. A device paired with the gateway (apps/shared/pairing.ts)
+ * carries its credential and sends only the kinds it was paired for.
  */
 import { FHIR_SYSTEM } from '../../vocab/terms.ts';
 import { kindSpec, type KindId } from '../../vocab/catalogue.ts';
@@ -14,6 +15,11 @@ export type DeviceType = 'pulse-oximeter' | 'blood-pressure-monitor' | 'scale' |
 const DEVICE_TYPES: readonly DeviceType[] = ['pulse-oximeter', 'blood-pressure-monitor', 'scale', 'glucometer', 'thermometer', 'peak-flow-meter'];
 const PREFIX: Record<DeviceType, string> = {
   'pulse-oximeter': 'oxi', 'blood-pressure-monitor': 'bp', scale: 'scale', glucometer: 'gluco', thermometer: 'thermo', 'peak-flow-meter': 'pef',
+};
+/** What each type measures (deviceReadings below): what a pairing for it asks to write. */
+export const DEVICE_KINDS: Readonly<Record<DeviceType, readonly KindId[]>> = {
+  'pulse-oximeter': ['oxygen-saturation', 'heart-rate'], 'blood-pressure-monitor': ['blood-pressure', 'heart-rate'],
+  scale: ['body-weight'], glucometer: ['blood-glucose'], thermometer: ['body-temperature'], 'peak-flow-meter': ['peak-expiratory-flow'],
 };
 
 export interface SimPatient {
@@ -27,6 +33,10 @@ export interface SimDevice {
   readonly id: string;
   readonly type: DeviceType;
   readonly patient: SimPatient;
+  /** The credential from pairing (`Authorization: Bearer`), when the device is paired. */
+  readonly credential?: string;
+  /** The kinds it was paired for: it sends no others. All of its type's when absent. */
+  readonly kinds?: readonly KindId[];
   /** Per-device baseline offsets, so devices differ. */
   readonly baseline: Readonly<Record<string, number>>;
   /** Last effective time used, ms: readings of one device never share an instant. */
@@ -54,22 +64,62 @@ export function makeDevices(count: number, patients: readonly SimPatient[], rand
   if (patients.length === 0) throw new Error('no patients to simulate devices for');
   return Array.from({ length: count }, (_, i) => {
     const type = DEVICE_TYPES[Math.floor(i / patients.length) % DEVICE_TYPES.length]!;
-    return {
-      id: `${idPrefix}-${PREFIX[type]}-${String(i).padStart(4, '0')}`,
-      type,
-      patient: patients[i % patients.length]!,
-      baseline: {
-        spo2: 94 + noise(random, 1.5), pulse: 74 + noise(random, 8), systolic: 134 + noise(random, 10),
-        diastolic: 84 + noise(random, 6), weight: 78 + noise(random, 12), glucose: 7 + noise(random, 1),
-        temperature: 36.8 + noise(random, 0.2), pef: 360 + noise(random, 50),
-      },
-      lastTime: 0,
-    };
+    return makeDevice(`${idPrefix}-${PREFIX[type]}-${String(i).padStart(4, '0')}`, type, patients[i % patients.length]!, random);
   });
 }
 
-/** What one device sends at `at`: one reading, or two (an oximeter reports SpO2 and pulse). */
+/** One device of `type` for `patient`, with its own baseline. */
+function makeDevice(id: string, type: DeviceType, patient: SimPatient, random: () => number, paired: Pick<SimDevice, 'credential' | 'kinds'> = {}): SimDevice {
+  return {
+    id, type, patient, ...paired,
+    baseline: {
+      spo2: 94 + noise(random, 1.5), pulse: 74 + noise(random, 8), systolic: 134 + noise(random, 10),
+      diastolic: 84 + noise(random, 6), weight: 78 + noise(random, 12), glucose: 7 + noise(random, 1),
+      temperature: 36.8 + noise(random, 0.2), pef: 360 + noise(random, 50),
+    },
+    lastTime: 0,
+  };
+}
+
+/** A pairing a simulated device sends through: its patient, credential, device and approved kinds. */
+export interface SimPairing {
+  readonly patient: SimPatient;
+  readonly credential: string;
+  readonly deviceId: string;
+  readonly kinds: readonly KindId[];
+}
+
+/** The device types whose every kind is among `kinds`; failing those, the types that measure some of them (and send only those). */
+export function typesFor(kinds: readonly KindId[]): DeviceType[] {
+  const fitting = (test: 'every' | 'some') => DEVICE_TYPES.filter((type) => DEVICE_KINDS[type][test]((kind) => kinds.includes(kind)));
+  const whole = fitting('every');
+  return whole.length > 0 ? whole : fitting('some');
+}
+
+/**
+ * `count` devices over the pairings round-robin (more devices than pairings
+ * share a pairing's credential); each pairing's devices cycle through the
+ * types that measure its kinds. A pairing no simulated type fits is skipped.
+ */
+export function makePairedDevices(count: number, pairings: readonly SimPairing[], random: () => number): SimDevice[] {
+  const usable = pairings.filter((p) => typesFor(p.kinds).length > 0);
+  if (usable.length === 0) throw new Error('no paired device measures a kind the simulator can make');
+  return Array.from({ length: count }, (_, i) => {
+    const pairing = usable[i % usable.length]!;
+    const n = Math.floor(i / usable.length);
+    const types = typesFor(pairing.kinds);
+    const type = types[n % types.length]!;
+    return makeDevice(`${pairing.deviceId}-${PREFIX[type]}-${n}`, type, pairing.patient, random, { credential: pairing.credential, kinds: pairing.kinds });
+  });
+}
+
+/** What one device sends at `at`: one reading, or two (an oximeter reports SpO2 and pulse); only kinds it was paired for. */
 export function deviceReadings(device: SimDevice, at: number, random: () => number): JsonReading[] {
+  const readings = allReadings(device, at, random);
+  return device.kinds ? readings.filter((r) => device.kinds!.includes(r.kind)) : readings;
+}
+
+function allReadings(device: SimDevice, at: number, random: () => number): JsonReading[] {
   const time = Math.max(at, device.lastTime + 1);
   device.lastTime = time;
   const effectiveTime = new Date(time).toISOString();

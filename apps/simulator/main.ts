@@ -2,43 +2,50 @@
  * Simulates DHO devices sending readings to the gateway:
  *
  *   npm run simulate -- --devices 50 --patients 3 --rate 20 --duration 30
- *       [--gateway http://localhost:3001/] [--format json|fhir] [--seed 1] [--no-wait]
+ *       [--gateway http://localhost:3001/] [--data-dir .data] [--format json|fhir] [--seed 1] [--no-wait]
  *   (every option, with its environment variable and default: --help, config.ts)
  *
- * N devices (oximeters, BP monitors, scales, ...) spread over the first M
- * patients enrolled with the gateway send readings at `rate` readings/s in
+ * The devices send as the demo devices `npm start` paired with the gateway
+ * ({dataDir}/devices.json, apps/shared/paired-devices.ts): each request
+ * carries its pairing's credential (Authorization: Bearer) and holds only
+ * the kinds the patient approved. N devices (oximeters, BP monitors, scales,
+ * ...) spread over the pairings of the first M paired patients (more devices
+ * than pairings share them round-robin) send readings at `rate` readings/s in
  * total for `duration` seconds, each device's readings timestamped now. A
  * progress bar shows what was sent, acknowledged and delivered; at the end it
  * waits until the gateway has delivered everything (unless --no-wait) and
  * prints acknowledgement latencies.
  */
 import { loadConfig } from '../shared/config.ts';
-import { NO_NATIONAL_ID_SYSTEM } from '../shared/fhir/identifiers.ts';
-import { deviceReadings, makeDevices, toFhirObservation, type SimPatient } from './devices.ts';
+import { pairedDevicesPath, readPairedDevices } from '../shared/paired-devices.ts';
+import { deviceReadings, makePairedDevices, toFhirObservation, type SimPairing } from './devices.ts';
 import { seededRandom } from '../shared/prng.ts';
 import { progressBar } from './progress.ts';
 import { summarise } from './stats.ts';
 import { SIMULATOR_OPTIONS } from './config.ts';
 
-async function enrolledPatients(gateway: string, count: number): Promise<SimPatient[]> {
-  let response: Response;
-  try {
-    response = await fetch(new URL('/enrolments', gateway));
-  } catch (error) {
-    throw new Error(`Cannot reach the gateway at ${gateway} (${(error as Error).message}); is \`npm start\` running?`);
+/** The pairings of the first `count` paired patients, from devices.json. */
+async function pairings(dataDir: string, count: number): Promise<SimPairing[]> {
+  const file = await readPairedDevices(dataDir);
+  if (!file || file.devices.length === 0) {
+    throw new Error(`No paired devices in ${pairedDevicesPath(dataDir)}: run npm start once: it pairs the demo devices (or give --data-dir of the world it started)`);
   }
-  const { enrolments } = (await response.json()) as { enrolments: { webId: string; identifiers: { system: string; value: string }[] }[] };
-  if (enrolments.length < count) {
-    throw new Error(`Only ${enrolments.length} patient(s) are enrolled with the gateway; ask for --patients ${enrolments.length} or enrol more (POST /enrolments)`);
+  const patients = [...new Set(file.devices.map((d) => d.patient))];
+  if (patients.length < count) {
+    throw new Error(`Only ${patients.length} patient(s) have paired devices in ${pairedDevicesPath(dataDir)}; ask for --patients ${patients.length}`);
   }
-  return enrolments.slice(0, count).map((e) => ({
-    webId: e.webId,
-    identifier: e.identifiers.find((i) => i.system === NO_NATIONAL_ID_SYSTEM) ?? e.identifiers[0],
+  return file.devices.filter((d) => patients.slice(0, count).includes(d.patient)).map((d) => ({
+    patient: { webId: d.patient, identifier: d.patientIdentifier },
+    credential: d.credential,
+    deviceId: d.device.id,
+    kinds: d.kinds,
   }));
 }
 
 async function status(gateway: string): Promise<Record<string, number>> {
-  const response = await fetch(new URL('/status', gateway));
+  const response = await fetch(new URL('/status', gateway)).catch((error: Error) => {
+    throw new Error(`Cannot reach the gateway at ${gateway} (${error.message}); is \`npm start\` running?`);
+  });
   return ((await response.json()) as { readings: Record<string, number> }).readings;
 }
 
@@ -48,8 +55,7 @@ async function main(): Promise<void> {
   const config = loadConfig('npm run simulate -- [options]: simulated devices sending readings to the gateway', SIMULATOR_OPTIONS);
   const o = { ...config, devices: Math.round(config.devices), patients: Math.round(config.patients), wait: !config.noWait };
   const random = seededRandom(o.seed);
-  const patients = await enrolledPatients(o.gateway, o.patients);
-  const devices = makeDevices(o.devices, patients, random);
+  const devices = makePairedDevices(o.devices, await pairings(o.dataDir, o.patients), random);
   const before = await status(o.gateway);
   const total = Math.round(o.rate * o.duration);
   console.error(`Simulating ${o.devices} devices for ${o.patients} patient(s): ${total} readings at ${o.rate}/s as ${o.format.toUpperCase()} to ${o.gateway}`);
@@ -87,14 +93,16 @@ async function main(): Promise<void> {
       : ['/readings', 'application/json', readings.length === 1 ? readings[0] : { readings }];
     inFlight += 1;
     const t0 = performance.now();
-    const request = fetch(new URL(path, o.gateway), { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) })
+    const headers = { 'content-type': type, authorization: `Bearer ${device.credential}` };
+    const request = fetch(new URL(path, o.gateway), { method: 'POST', headers, body: JSON.stringify(body) })
       .then(async (response) => {
         const text = await response.text();
         if (response.status === 202) {
           latencies.push(performance.now() - t0);
           acknowledged += readings.length;
         } else {
-          errors.push(`${response.status}: ${text.slice(0, 300)}`);
+          const hint = response.status === 401 ? ` (is ${o.gateway} the gateway npm start paired with? devices.json says which)` : '';
+          errors.push(`${response.status}: ${text.slice(0, 300)}${hint}`);
         }
       })
       .catch((error: Error) => {

@@ -9,9 +9,11 @@
  * Devices (senders.ts): `devices` senders run concurrently; sender i serves the patients
  * i, i + devices, i + 2*devices, ... (a home hub with the patient's oximeter,
  * blood pressure monitor, scale, glucometer, thermometer and peak flow
- * meter, apps/simulator/devices.ts), every other request as JSON
- * (POST /readings) and as FHIR (POST /fhir, subject by national id, vendor id
- * or WebID). A sender behaves like a device: it keeps a reading until it is
+ * meter, apps/simulator/devices.ts), paired with each of its patients before
+ * the stream (each patient approves in their own session, so the hub holds
+ * one credential per patient and every request carries the right one),
+ * every other request as JSON (POST /readings) and as FHIR (POST /fhir,
+ * subject by national id or WebID). A sender behaves like a device: it keeps a reading until it is
  * acknowledged (202) and sends it again after a network error or a 5xx, so a
  * request whose answer was lost in a crash is sent again and acknowledged as
  * a duplicate.
@@ -79,10 +81,11 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       baseUrl: w.baseUrl,
       gatewayUrl: gateway!.url,
       count: config.patients,
+      hubs: config.devices,
       onProgress: (done, total) => {
         if (done === total || performance.now() - lastShown > 5_000) {
           lastShown = performance.now();
-          say(`provisioned and enrolled ${done}/${total} patients`);
+          say(`provisioned ${done}/${total} patients, each paired with their home hub`);
         }
       },
     }));
@@ -174,10 +177,6 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
     });
     const { lost, duplicated, wrongValue, acknowledged, afterLostAnswer, bloodPressure, unacknowledgedInPods, foreign } = compareWithAcknowledged(sent.values(), readBack);
 
-    const [refusedList, failedList] = await Promise.all(['refused', 'failed'].map(async (state) => {
-      const response = await fetch(new URL(`/readings?state=${state}&limit=1000`, gatewayUrl));
-      return ((await response.json()) as { readings: unknown[] }).readings.length;
-    }));
 
     const sortedAcks = [...ackLatencies].sort((a, b) => a - b);
     const { log: _log, reportPath: _path, ...shownConfig } = config;
@@ -203,7 +202,7 @@ export async function runFaultRun(config: FaultRunConfig): Promise<FaultRunSumma
       },
       documents: { monthDocuments: readBack.monthDocuments, read: readBack.monthDocuments },
       gateway: {
-        kills: gatewayRestartMs.length, killsWhilePodServerDown, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: refusedList!, failed: failedList!,
+        kills: gatewayRestartMs.length, killsWhilePodServerDown, recoveredFromOutbox, restartMs: gatewayRestartMs, refused: final.readings.refused ?? 0, failed: final.readings.failed ?? 0,
         outboxCompactions: gatewayOutputs.flat().filter((l) => l.includes('outbox: compacted')).length,
         tornBytesCut: gatewayOutputs.flat().reduce((n, l) => n + Number(/cut (\d+) torn byte/.exec(l)?.[1] ?? 0), 0),
       },

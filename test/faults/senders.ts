@@ -1,14 +1,15 @@
 /**
- * The fault run's devices: each sender streams readings for its patients
- * through the gateway, every other request as JSON (POST /readings) and as
- * FHIR (POST /fhir, subject by national id, vendor id or WebID), and keeps a
+ * The fault run's devices: each sender is a home hub paired with each of its
+ * patients (test/support/extra-patients.ts) and streams readings for them
+ * through the gateway, each request with that patient's credential, every
+ * other request as JSON (POST /readings) and as FHIR (POST /fhir, subject by
+ * national id or WebID), and keeps a
  * request until it is acknowledged (202), sending it again after a network
  * error or a 5xx, as a device does. What was sent and acknowledged is kept in
  * `sent` for read-back.ts to hold against the pods. fault-run.ts runs the
  * world and the faults.
  */
 import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
-import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
 import { identityHash, measurementDocument, measurementIri } from '../../apps/shared/measurement/index.ts';
 import { seededRandom } from '../../apps/shared/prng.ts';
 import { deviceReadings, makeDevices, toFhirObservation, type JsonReading, type SimDevice, type SimPatient } from '../../apps/simulator/devices.ts';
@@ -33,6 +34,8 @@ export interface SenderOptions {
 /** Starts the senders; `running` settles when every sender has stopped after `streaming()` turned false. */
 export function startSenders(options: SenderOptions) {
   const { patients, intervalMs } = options;
+  const unpaired = patients.filter((p) => !p.credential).map((p) => p.name);
+  if (unpaired.length > 0) throw new Error(`no paired hub for ${unpaired.join(', ')}: provision them with a gatewayUrl`);
   // Devices: six per patient (one of each type), deterministic.
   const random = seededRandom(options.seed ?? 9);
   const devicesOf = new Map<string, SimDevice[]>();
@@ -47,7 +50,7 @@ export function startSenders(options: SenderOptions) {
   const stepMs = 15 * 60_000;
 
   /** Sends one request until the gateway acknowledges it (or rejects it, which the run reports). */
-  const sendUntilAcknowledged = async (path: string, type: string, body: unknown, readings: SentReading[]) => {
+  const sendUntilAcknowledged = async (path: string, type: string, body: unknown, readings: SentReading[], credential: string) => {
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) requests.retried += 1;
       requests.sent += 1;
@@ -56,7 +59,7 @@ export function startSenders(options: SenderOptions) {
       let text: string;
       try {
         const response = await fetch(new URL(path, options.gatewayUrl()), {
-          method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+          method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${credential}` }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
         });
         status = response.status;
         text = await response.text();
@@ -95,6 +98,7 @@ export function startSenders(options: SenderOptions) {
   const sender = async (mine: readonly ExtraPatient[], index: number) => {
     for (let k = 0; options.streaming(); k++) {
       const patient = mine[k % mine.length]!;
+      const credential = patient.credential!;
       const devices = devicesOf.get(patient.name)!;
       const device = devices[Math.floor(k / mine.length) % devices.length]!;
       const readings = deviceReadings(device, simStart + k * stepMs + index * 1_000, random);
@@ -108,19 +112,18 @@ export function startSenders(options: SenderOptions) {
       });
       if (k % 2 === 0) {
         requests.json += 1;
-        await sendUntilAcknowledged('/readings', 'application/json', { readings }, entries);
+        await sendUntilAcknowledged('/readings', 'application/json', { readings }, entries, credential);
       } else {
         requests.fhir += 1;
         const subject: SimPatient = [
           { webId: patient.webId, identifier: { system: NO_NATIONAL_ID_SYSTEM, value: patient.nationalId } },
-          { webId: patient.webId, identifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: patient.vendorId } },
           { webId: patient.webId },
-        ][k % 3]!;
+        ][Math.floor(k / 2) % 2]!;
         const observations = readings.map((r) => toFhirObservation(r, subject));
         const body = observations.length === 1
           ? observations[0]
           : { resourceType: 'Bundle', type: 'collection', entry: observations.map((resource) => ({ resource })) };
-        await sendUntilAcknowledged('/fhir', 'application/fhir+json', body, entries);
+        await sendUntilAcknowledged('/fhir', 'application/fhir+json', body, entries, credential);
       }
       await sleep(intervalMs);
     }

@@ -71,7 +71,7 @@ beforeAll(async () => {
     });
   }
   keys.unregistered = (await generateKeyPair('ES256')).privateKey;
-  const pairAs = async (name: string, kinds: KindId[]) => pairDevice({ gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs(name) }, kinds });
+  const pairAs = async (name: string, kinds: KindId[]) => pairDevice({ gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs(name), webId: world.accounts[name]!.webId }, kinds });
   const kari = await pairAs('kari', ['oxygen-saturation', 'heart-rate']);
   credential.device = kari.access_token;
   credential['device of ola'] = (await pairAs('ola', ['oxygen-saturation'])).access_token;

@@ -23,7 +23,7 @@ beforeAll(async () => {
   gateway = await startGateway({ port: 0, dataDir: world.dataDir, credentials: world.credentials.vendor!, demoPodBaseUrl: world.baseUrl });
   kari = await world.fetchAs('kari');
   token = await pairDevice({
-    gatewayUrl: gateway.url, patient: { fetch: kari }, kinds: ['oxygen-saturation', 'heart-rate'],
+    gatewayUrl: gateway.url, patient: { fetch: kari, webId: world.accounts.kari!.webId }, kinds: ['oxygen-saturation', 'heart-rate'],
     device: { id: 'OX-4711', model: 'PulseOx 2', manufacturer: 'Nonin' },
   });
 });

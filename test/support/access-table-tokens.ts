@@ -20,11 +20,11 @@ import {
   importJWK,
   type JWK,
   type JWTPayload,
-  type KeyLike,
+  type CryptoKey,
 } from 'jose';
 
 export interface DpopKey {
-  readonly privateKey: KeyLike;
+  readonly privateKey: CryptoKey;
   readonly publicJwk: JWK;
 }
 
@@ -67,7 +67,7 @@ export async function clientCredentialsToken(
 }
 
 /** The pod server's current signing key (CSS keeps its JWKS in `.internal/idp/keys/jwks$.json`). */
-export async function serverSigningKey(dataDir: string): Promise<KeyLike | Uint8Array> {
+export async function serverSigningKey(dataDir: string): Promise<CryptoKey | Uint8Array> {
   const file = JSON.parse(await readFile(join(dataDir, 'pods', '.internal', 'idp', 'keys', 'jwks$.json'), 'utf8')) as {
     payload: { keys: JWK[] };
   };
@@ -79,7 +79,7 @@ export async function serverSigningKey(dataDir: string): Promise<KeyLike | Uint8
 /** `token` with its claims changed by `change`, signed again with `signingKey` under the same header. */
 export async function resign(
   token: string,
-  signingKey: KeyLike | Uint8Array,
+  signingKey: CryptoKey | Uint8Array,
   change: (payload: JWTPayload) => JWTPayload,
 ): Promise<string> {
   const { alg, kid, typ } = decodeProtectedHeader(token);

@@ -2,17 +2,23 @@
  * More patients for a test world than the demo's three: the fault run
  * (test/faults/) needs a hundred. Each gets what a demo patient gets for
  * measurements, through the same code: an account with a pod and client
- * credentials (pod-server/world/accounts.ts), the health layout with the
- * vendor as device writer (pod-server/world/health.ts), and an enrolment with
- * the gateway (POST /enrolments, which reads the pod from the public profile).
- * No reader grants: these patients share their readings with nobody.
+ * credentials (pod-server/world/accounts.ts), the health layout
+ * (pod-server/world/health.ts), and, given a gateway, a paired home hub: the
+ * hub asks to pair for every kind the simulator's six device types measure,
+ * the patient (their own session) lets the vendor append to those kinds and
+ * approves, and the hub's credential is the patient's `credential`. Patient i
+ * pairs with hub i mod `hubs`, so a hub holds one credential per patient it
+ * serves. No reader grants: these patients share their readings with nobody.
  *
  * Provisioning runs a few patients at a time (the pod server has two cores)
  * and reports progress.
  */
 import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
-import { VENDOR_PATIENT_ID_SYSTEM } from '../../apps/gateway/demo-enrolments.ts';
+import { reconcileDeviceAccess } from '../../apps/shared/device-access.ts';
 import type { HealthAccess } from '../../apps/shared/health-acl.ts';
+import { pairWithPatient } from '../../apps/shared/pairing.ts';
+import { DEVICE_KINDS } from '../../apps/simulator/devices.ts';
+import { CATEGORIES } from '../../vocab/catalogue.ts';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
 import { ensureAccount } from '../../pod-server/world/accounts.ts';
 import type { AccountCredentials } from '../../apps/shared/credentials.ts';
@@ -26,16 +32,18 @@ export interface ExtraPatient {
   readonly credentials: AccountCredentials;
   /** A synthetic national identity number (valid check digits, month + 80: a test number). */
   readonly nationalId: string;
-  /** The vendor's own patient id. */
-  readonly vendorId: string;
+  /** The home hub's credential for this patient (`Authorization: Bearer`), once paired. */
+  readonly credential?: string;
 }
 
 export interface ExtraPatientsOptions {
   /** Pod server base URL. */
   baseUrl: string;
-  /** Gateway URL to enrol the patients with (omit to skip enrolment). */
+  /** Gateway URL the patients pair their home hubs with (omit to skip pairing). */
   gatewayUrl?: string;
   count: number;
+  /** Home hubs: patient i pairs with hub i mod hubs. Default: one per patient. */
+  hubs?: number;
   /** Account names are `{prefix}{001..}`. Default 'fault-p'. */
   prefix?: string;
   /** Patients provisioned at a time; default 4. */
@@ -79,24 +87,22 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
   );
 }
 
-/** Enrols a patient with the gateway by WebID and both identifiers. */
-export async function enrolPatient(gatewayUrl: string, patient: Pick<ExtraPatient, 'webId' | 'nationalId' | 'vendorId'>): Promise<void> {
-  const response = await fetch(new URL('/enrolments', gatewayUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      webId: patient.webId,
-      identifiers: [
-        { system: NO_NATIONAL_ID_SYSTEM, value: patient.nationalId },
-        { system: VENDOR_PATIENT_ID_SYSTEM, value: patient.vendorId },
-      ],
-    }),
+/** Every kind the simulator's device types measure: what a home hub asks to write. */
+const HUB_KINDS = CATEGORIES.filter((kind) => Object.values(DEVICE_KINDS).some((kinds) => kinds.includes(kind)));
+
+/** The hub asks to pair for the patient (known by national id); the patient approves in their session; the hub polls. */
+async function pairHub(gatewayUrl: string, hub: number, patient: Pick<ExtraPatient, 'nationalId' | 'webId' | 'podUrl'>, patientFetch: typeof fetch): Promise<string> {
+  const { token } = await pairWithPatient(gatewayUrl, {
+    device: { id: `hub-${String(hub).padStart(3, '0')}`, model: 'Home hub', manufacturer: 'Hjemmemåling' },
+    kinds: HUB_KINDS,
+    patientIdentifier: { system: NO_NATIONAL_ID_SYSTEM, value: patient.nationalId },
+  }, patientFetch, async (asked) => {
+    await reconcileDeviceAccess(gatewayUrl, { fetch: patientFetch, webId: patient.webId, storage: patient.podUrl }, { asked, kinds: asked.kinds });
   });
-  const text = await response.text();
-  if (response.status !== 201 && response.status !== 200) throw new Error(`enrolling ${patient.webId} answered ${response.status}: ${text}`);
+  return token.access_token;
 }
 
-/** Creates (or finds) `count` patients with pods, health layouts and enrolments. */
+/** Creates (or finds) `count` patients with pods and health layouts, and pairs their home hubs. */
 export async function provisionExtraPatients(options: ExtraPatientsOptions): Promise<ExtraPatient[]> {
   const { baseUrl, count } = options;
   const prefix = options.prefix ?? 'fault-p';
@@ -108,18 +114,16 @@ export async function provisionExtraPatients(options: ExtraPatientsOptions): Pro
     const { credentials } = await ensureAccount(baseUrl, name, undefined);
     const podUrl = podUrlOf(baseUrl, name);
     const access: HealthAccess = { owner: credentials.webId, appenders: {}, readers: {} }; // the vendor appends once the patient pairs a device
+    const nationalId = syntheticNationalId(i);
     const session = await openPodSession(credentials);
+    let credential: string | undefined;
     try {
       await writeHealthLayout(session.fetch, podUrl, access);
+      if (options.gatewayUrl) credential = await pairHub(options.gatewayUrl, i % (options.hubs ?? count), { nationalId, webId: credentials.webId, podUrl }, session.fetch);
     } finally {
       await session.close();
     }
-    const patient: ExtraPatient = {
-      name, webId: credentials.webId, podUrl, credentials,
-      nationalId: syntheticNationalId(i), vendorId: `HM-F${String(i + 1).padStart(4, '0')}`,
-    };
-    if (options.gatewayUrl) await enrolPatient(options.gatewayUrl, patient);
-    patients[i] = patient;
+    patients[i] = { name, webId: credentials.webId, podUrl, credentials, nationalId, ...(credential ? { credential } : {}) };
     options.onProgress?.(++done, count);
   });
   return patients;

@@ -10,6 +10,7 @@
  * page's job), since a device may send as soon as it has its credential.
  */
 import type { KindId } from '../../vocab/catalogue.ts';
+import { reconcileDeviceAccess } from '../../apps/shared/device-access.ts';
 import type { PodSession } from '../../apps/shared/pod-session.ts';
 import {
   awaitPairing, decidePairing, lookUpPairing, requestPairing, type DeviceDescription, type DeviceToken,
@@ -18,7 +19,7 @@ import {
 export interface PairDeviceOptions {
   readonly gatewayUrl: string;
   /** The patient's logged-in session (approves as them). */
-  readonly patient: Pick<PodSession, 'fetch'>;
+  readonly patient: Pick<PodSession, 'fetch'> & { readonly webId?: string };
   readonly kinds: readonly KindId[];
   /** Default: a test device with a fresh serial number. */
   readonly device?: DeviceDescription;
@@ -36,8 +37,12 @@ export async function pairDevice(options: PairDeviceOptions): Promise<DeviceToke
   const authorization = await requestPairing(options.gatewayUrl, {
     device, kinds: options.kinds, ...(options.patientIdentifier ? { patientIdentifier: options.patientIdentifier } : {}),
   });
-  await lookUpPairing(options.gatewayUrl, authorization.user_code, options.patient.fetch);
-  await options.beforeApprove?.();
+  const asked = await lookUpPairing(options.gatewayUrl, authorization.user_code, options.patient.fetch);
+  const kinds = options.approve ?? options.kinds;
+  // The pod's side first, as the consent page does it (a device may send at once); a test may replace it.
+  const webId = options.patient.webId;
+  if (options.beforeApprove) await options.beforeApprove();
+  else if (webId) await reconcileDeviceAccess(options.gatewayUrl, { fetch: options.patient.fetch, webId, storage: new URL('../', webId).href }, { asked, kinds });
   await decidePairing(options.gatewayUrl, authorization.user_code, { decision: 'approve', kinds: options.approve ?? options.kinds }, options.patient.fetch);
   return awaitPairing(options.gatewayUrl, authorization);
 }

@@ -4,6 +4,7 @@
  * the lockout on wrong codes, revocation, and what is stored on disk. Expiry
  * and the lockout window run on a fake clock.
  */
+import type { KindId } from '../../../vocab/catalogue.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ afterAll(async () => {
   await dir.remove();
 });
 
-const ask = (kinds = ['oxygen-saturation', 'heart-rate'] as const): Promise<DeviceAuthorization> => requestPairing(gateway.url, { device, kinds });
+const ask = (kinds: readonly KindId[] = ['oxygen-saturation', 'heart-rate']): Promise<DeviceAuthorization> => requestPairing(gateway.url, { device, kinds });
 const send = (token: string, body: unknown = { kind: 'oxygen-saturation', value: 95, unit: '%', effectiveTime: '2026-01-05T08:00:00Z', device: 'OX-1' }) =>
   fetch(new URL('/readings', gateway.url), { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify(body) });
 const failure = (promise: Promise<unknown>) => promise.then(() => ({ status: 200, type: '' }), (e: { status: number; type: string }) => ({ status: e.status, type: e.type }));
