@@ -14,6 +14,7 @@ import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/shared/fhir/identifiers.ts'
 import {
   decidePairing, listMyDevices, lookUpPairing, pollPairing, requestPairing, revokeDevice, type DeviceAuthorization,
 } from '../../../apps/shared/pairing.ts';
+import type { KindId } from '../../../vocab/catalogue.ts';
 import { bearer, pairDevice } from '../../support/pairing.ts';
 import { BASE, VENDOR, tempDir, testPatient, testPatientVerifier } from './fixtures.ts';
 
@@ -37,7 +38,7 @@ afterAll(async () => {
   await dir.remove();
 });
 
-const ask = (kinds = ['oxygen-saturation', 'heart-rate'] as const): Promise<DeviceAuthorization> => requestPairing(gateway.url, { device, kinds });
+const ask = (kinds: readonly KindId[] = ['oxygen-saturation', 'heart-rate']): Promise<DeviceAuthorization> => requestPairing(gateway.url, { device, kinds });
 const send = (token: string, body: unknown = { kind: 'oxygen-saturation', value: 95, unit: '%', effectiveTime: '2026-01-05T08:00:00Z', device: 'OX-1' }) =>
   fetch(new URL('/readings', gateway.url), { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify(body) });
 const failure = (promise: Promise<unknown>) => promise.then(() => ({ status: 200, type: '' }), (e: { status: number; type: string }) => ({ status: e.status, type: e.type }));
