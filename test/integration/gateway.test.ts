@@ -4,14 +4,19 @@
  * month documents as SNOMED CT + UCUM, a reading sent three times is stored
  * once, a bad reading writes nothing, a pod without a grant refuses, a crash
  * right after 500 acknowledgements loses nothing and duplicates nothing, and
- * a pod server down for 20 s mid-stream loses nothing. Pods are read back as
- * the patients, never as the vendor (who cannot read them).
+ * a pod server down for 20 s mid-stream loses nothing. Every reading is sent
+ * with the credential of a device the patient paired with their real login
+ * (support/pairing.ts), and the pairings survive the SIGKILL. Pods are read
+ * back as the patients, never as the vendor (who cannot read them).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
 import { VENDOR_PATIENT_ID_SYSTEM, DEMO_PATIENT_IDS } from '../../apps/gateway/demo-enrolments.ts';
 import { measurementDocument, parseMeasurementsTurtle, type StoredMeasurement } from '../../apps/shared/measurement/index.ts';
+import type { DeviceToken } from '../../apps/shared/pairing.ts';
 import type { PodServer } from '../../pod-server/start.ts';
+import type { KindId } from '../../vocab/catalogue.ts';
+import { bearer, pairDevice } from '../support/pairing.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 import {
   gatewayStatus, postJson, startGatewayProcess, stopPodServerFor, waitForDelivery, type GatewayProcess,
@@ -21,6 +26,8 @@ let world: TestWorld;
 let gateway: GatewayProcess;
 let gatewayPort: number;
 let replacementPodServer: PodServer | undefined;
+/** One paired device per patient, for the kinds this file sends them. */
+const devices: Record<string, DeviceToken> = {};
 
 /** Short backoff cap so a pod server that comes back is used again within ~2 s. */
 const GATEWAY_ARGS = ['--backoff-max-ms', '2000', '--quiet'];
@@ -29,7 +36,22 @@ beforeAll(async () => {
   world = await startTestWorld();
   gatewayPort = await freePort();
   gateway = await startGatewayProcess({ dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: gatewayPort, args: GATEWAY_ARGS });
+  const pair = async (name: string, kinds: KindId[], patientIdentifier?: { system: string; value: string }) => {
+    devices[name] = await pairDevice({
+      gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs(name) }, kinds, device: { id: `${name}-hub`, model: 'Helsevev test hub' },
+      ...(patientIdentifier ? { patientIdentifier } : {}),
+    });
+  };
+  await pair('hans', ['oxygen-saturation', 'heart-rate', 'respiratory-rate', 'body-temperature']);
+  await pair('ola', ['blood-pressure', 'heart-rate', 'body-weight'], { system: NO_NATIONAL_ID_SYSTEM, value: DEMO_PATIENT_IDS.ola.nationalId });
+  await pair('kari', ['blood-glucose', 'body-weight'], { system: VENDOR_PATIENT_ID_SYSTEM, value: DEMO_PATIENT_IDS.kari.vendorId });
+  // The hospital's pod: paired like a patient's, but it gives the vendor no Append anywhere.
+  await pair('ous', ['heart-rate'], { system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-9001' });
 });
+
+/** POSTs a reading (or batch, or FHIR resource) with the device `name`'s patient paired. */
+const send = (name: string, path: string, body: unknown, contentType = 'application/json') =>
+  postJson(gateway.url, path, body, contentType, bearer(devices[name]!));
 
 afterAll(async () => {
   await gateway?.kill();
@@ -65,13 +87,13 @@ async function rawDocument(patient: string, document: string): Promise<string> {
   return response.text();
 }
 
-/** Sends `count` readings one request each, `concurrency` at a time; returns the acknowledgement latencies. */
+/** Sends `count` readings of hans's device one request each, `concurrency` at a time; returns the acknowledgement latencies. */
 async function sendEach(bodies: readonly unknown[], concurrency: number): Promise<number[]> {
   const queue = bodies.map((b, i) => [b, i] as const);
   const latencies: number[] = [];
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const r = await postJson(gateway.url, '/readings', next[0]);
+      const r = await send('hans', '/readings', next[0]);
       if (r.status !== 202) throw new Error(`reading ${next[1]} was not acknowledged: ${r.status} ${JSON.stringify(r.body)}`);
       latencies.push(r.ms);
     }
@@ -81,19 +103,20 @@ async function sendEach(bodies: readonly unknown[], concurrency: number): Promis
 
 describe('readings land in the pods', () => {
   it('JSON and FHIR readings land in the right month documents, with SNOMED CT IRIs and UCUM units', async () => {
-    const json = await postJson(gateway.url, '/readings', { readings: [
+    const json = await send('hans', '/readings', { readings: [
       { patient: webId('hans'), kind: 'oxygen-saturation', value: 93, unit: '%', effectiveTime: '2026-01-10T08:30:00+01:00', device: 'json-oxi' },
       // 00:30 on 1 February in Oslo: February's document, whatever the device's offset.
       { patient: webId('hans'), code: { system: 'http://loinc.org', code: '8867-4' }, value: 84, unit: '{beats}/min', effectiveTime: '2026-01-31T23:30:00Z', device: 'json-oxi' },
-      {
-        patientIdentifier: { system: NO_NATIONAL_ID_SYSTEM, value: DEMO_PATIENT_IDS.ola.nationalId },
-        kind: 'blood-pressure', components: { systolic: 18, diastolic: 11 }, unit: 'kPa',
-        effectiveTime: '2026-01-12T07:45:00+01:00', device: 'json-bp', setting: 'home-hospital',
-      },
     ] });
     expect(json.status).toBe(202);
+    const byIdentifier = await send('ola', '/readings', {
+      patientIdentifier: { system: NO_NATIONAL_ID_SYSTEM, value: DEMO_PATIENT_IDS.ola.nationalId },
+      kind: 'blood-pressure', components: { systolic: 18, diastolic: 11 }, unit: 'kPa',
+      effectiveTime: '2026-01-12T07:45:00+01:00', device: 'json-bp', setting: 'home-hospital',
+    });
+    expect(byIdentifier.status).toBe(202);
 
-    const fhir = await postJson(gateway.url, '/fhir', {
+    const fhir = await send('kari', '/fhir', {
       resourceType: 'Bundle', type: 'collection',
       entry: [
         { resource: {
@@ -146,7 +169,7 @@ describe('readings land in the pods', () => {
     const reading = { patient: webId('hans'), kind: 'respiratory-rate', value: 18, unit: '/min', effectiveTime: '2026-01-15T09:00:00+01:00', device: 'thrice' };
     const answers = [];
     for (const effectiveTime of ['2026-01-15T09:00:00+01:00', '2026-01-15T08:00:00Z', '2026-01-15T09:00:00.000+01:00']) {
-      answers.push(await postJson(gateway.url, '/readings', { ...reading, effectiveTime }));
+      answers.push(await send('hans', '/readings', { ...reading, effectiveTime }));
     }
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
     expect(new Set(answers.map((a) => a.body.readings[0].id)).size).toBe(1);
@@ -158,7 +181,7 @@ describe('readings land in the pods', () => {
 
   it('writes nothing of a request with a bad reading, and answers problem+json naming it', async () => {
     const document = `${pod('hans')}health/measurements/body-temperature/2026-03.ttl`;
-    const r = await postJson(gateway.url, '/readings', { readings: [
+    const r = await send('hans', '/readings', { readings: [
       { patient: webId('hans'), kind: 'body-temperature', value: 37.2, unit: 'Cel', effectiveTime: '2026-03-02T08:00:00+01:00', device: 'thermo' },
       { patient: webId('hans'), kind: 'body-temperature', value: 98.6, unit: 'F', effectiveTime: '2026-03-02T20:00:00+01:00', device: 'thermo' },
     ] });
@@ -170,17 +193,16 @@ describe('readings land in the pods', () => {
   });
 
   it('marks readings for a pod that has not granted the vendor Append as refused, and does not retry them', async () => {
-    // The hospital's pod: enrolled like a patient, but it gives the vendor no Append anywhere.
-    const enrolment = await postJson(gateway.url, '/enrolments', { webId: webId('ous'), identifiers: [{ system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-9001' }] });
-    expect(enrolment.status).toBe(201);
-    expect(enrolment.body.storage).toBe(pod('ous'));
-    const r = await postJson(gateway.url, '/readings', {
+    // The hospital's pod (paired in beforeAll): the gateway learnt it from the profile, but it gives the vendor no Append.
+    expect(devices.ous!.patient).toBe(webId('ous'));
+    const r = await send('ous', '/readings', {
       patientIdentifier: { system: VENDOR_PATIENT_ID_SYSTEM, value: 'HM-9001' },
       kind: 'heart-rate', value: 70, unit: '/min', effectiveTime: '2026-01-05T08:00:00+01:00', device: 'no-grant',
     });
     expect(r.status).toBe(202);
+    expect(r.body.readings[0].document).toContain(pod('ous'));
     await waitForDelivery(gateway.url, 30_000);
-    const status = await (await fetch(new URL(`/readings/${r.body.readings[0].id}`, gateway.url))).json();
+    const status = await (await fetch(new URL(`/readings/${r.body.readings[0].id}`, gateway.url), { headers: bearer(devices.ous!) })).json();
     expect(status).toMatchObject({ state: 'refused', httpStatus: 403, reason: expect.stringContaining('has not granted the vendor Append') });
     const before = (await gatewayStatus(gateway.url)).delivery.patches;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -234,7 +256,7 @@ describe('the pod server goes away', () => {
           effectiveTime: new Date(start + i * 3_600_000).toISOString(),
           device: `outage-${i % 5}`,
         };
-        const r = await postJson(gateway.url, '/readings', body);
+        const r = await send('ola', '/readings', body);
         if (r.status !== 202) failures.push(`${r.status} ${JSON.stringify(r.body)}`);
         await new Promise((resolve) => setTimeout(resolve, 40));
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../../vocab/catalogue.ts';
 import {
   fhirBundle, fhirToMeasurementInputs, measurementToFhir, SETTING_EXTENSION, type FhirImportOptions,
+  UNRESOLVED_SUBJECT,
 } from '../../../apps/shared/fhir/index.ts';
 import {
   measurementToQuads, parseMeasurementInput, quadsToMeasurements, type StoredMeasurement,
@@ -80,7 +81,7 @@ describe('FHIR import', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors).toEqual([
       { field: 'entry/1/resource/valueQuantity/code', message: expect.stringContaining("unit 'percent' is not UCUM") },
-      { field: 'entry/2/resource/subject/identifier', message: expect.stringContaining('no patient is enrolled') },
+      { field: 'entry/2/resource/subject/identifier', message: UNRESOLVED_SUBJECT },
       { field: 'entry/3/resource/valueQuantity/value', message: expect.stringContaining('not a plausible oxygen saturation') },
       { field: 'entry/4/resource/resourceType', message: expect.stringContaining('only Observation') },
     ]);

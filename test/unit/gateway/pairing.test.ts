@@ -15,6 +15,7 @@ import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/shared/fhir/identifiers.ts'
 import {
   decidePairing, listMyDevices, lookUpPairing, pollPairing, requestPairing, revokeDevice, type DeviceAuthorization,
 } from '../../../apps/shared/pairing.ts';
+import type { KindId } from '../../../vocab/catalogue.ts';
 import { bearer, pairDevice } from '../../support/pairing.ts';
 import { BASE, VENDOR, tempDir, testPatient, testPatientVerifier } from './fixtures.ts';
 
