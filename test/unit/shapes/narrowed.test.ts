@@ -45,3 +45,33 @@ describe('validateShapes narrowed to known kinds', () => {
     expect((await validateShapes(quads, { observedProperties: concepts('oxygen-saturation') })).conforms).toBe(false);
   });
 });
+
+describe('validateShapes skips only shapes that cannot have a focus node', () => {
+  const { namedNode, quad, literal } = DataFactory;
+  const RDF_TYPE = namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type');
+
+  it('still meets a node typed with a kind shape (its implicit class target)', async () => {
+    const node = namedNode('https://example.org/typed-by-shape');
+    const typed = [quad(node, RDF_TYPE, namedNode('https://w3id.org/helsevev/shapes#HeartRateObservation'))];
+    expect((await validateShapes(typed)).conforms).toBe(false);
+    expect((await validateShapes(typed, { observedProperties: concepts('heart-rate') })).conforms).toBe(false);
+  });
+
+  it('still checks the sensor (sh:targetClass) and the result (sh:targetObjectsOf)', async () => {
+    const quads = quadsOf('heart-rate');
+    const badDevice = quads.map((q) => (q.predicate.value.endsWith('deviceId') ? quad(q.subject, q.predicate, literal('no spaces allowed')) : q));
+    const noUnit = quads.filter((q) => !q.predicate.value.endsWith('ucumCode'));
+    for (const bad of [badDevice, noUnit]) {
+      expect((await validateShapes(bad)).conforms).toBe(false);
+      expect((await validateShapes(bad, { observedProperties: concepts('heart-rate') })).conforms).toBe(false);
+    }
+  });
+
+  it('gives the same verdict on a second call, once nested shapes are compiled', async () => {
+    const quads = quadsOf('blood-pressure');
+    for (let i = 0; i < 2; i++) {
+      expect((await validateShapes(quads, { observedProperties: concepts('blood-pressure') })).conforms).toBe(true);
+      expect((await validateShapes(withValue(quads, '9999'), { observedProperties: concepts('blood-pressure') })).conforms).toBe(false);
+    }
+  });
+});
