@@ -4,7 +4,6 @@
  * the lockout on wrong codes, revocation, and what is stored on disk. Expiry
  * and the lockout window run on a fake clock.
  */
-import type { KindId } from '../../../vocab/catalogue.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
