@@ -10,7 +10,10 @@
  * hostile consent decisions with a PlanError before anything is written.
  * After each payload the pods on disk (test/support/pod-snapshot.ts; CSS
  * internals and access logs left out: reads are logged by design), the
- * gateway's outbox log and its enrolment registry must be exactly as before.
+ * gateway's outbox log and its pairings must be exactly as before. Gateway
+ * payloads are sent with the credential of a device hans paired for every
+ * kind (so they meet the body's checks, not only the 401), unless the payload
+ * carries its own Authorization (the credential attacks).
  * At the end every service still answers, and a valid reading and a valid
  * query still work (so the refusals were not a broken service).
  * A JSON summary goes to test/reports/hostile-input.json.
@@ -25,6 +28,8 @@ import { planDecisions, PlanError, type CurrentAccess, type Decision } from '../
 import { carryOut, readCurrentAccess, readDirectory } from '../../apps/consent/pod.ts';
 import { demoDirectoryUrl } from '../../apps/consent/server.ts';
 import type { Grantee } from '../../apps/shared/health-acl.ts';
+import { CATEGORIES } from '../../vocab/catalogue.ts';
+import { pairDevice } from '../support/pairing.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { countBy, hostileCorpus, type CorpusContext, type DecisionPayload, type HostilePayload, type HttpPayload } from '../support/hostile-corpus.ts';
@@ -38,6 +43,8 @@ let api: ClinicianApi;
 let corpus: HostilePayload[];
 let corpusContext: CorpusContext;
 let bearer: string;
+/** A device credential hans paired for every kind. */
+let device: string;
 let startedAt: number;
 /** The directory's teams: whom the consent page lets the patient give access to. */
 let grantable: Grantee[];
@@ -57,11 +64,11 @@ interface Outcome {
 }
 const outcomes: Outcome[] = [];
 
-/** What must not change: the pods on disk, the outbox log, the enrolment registry. */
+/** What must not change: the pods on disk, the outbox log, the pairings. */
 interface State {
   pods: PodSnapshot;
   outboxBytes: number;
-  enrolments: string;
+  pairings: string;
 }
 
 let state: State;
@@ -69,8 +76,8 @@ let state: State;
 async function currentState(): Promise<State> {
   const gatewayDir = join(world.dataDir, 'gateway');
   const outboxBytes = await stat(join(gatewayDir, 'outbox.log')).then((s) => s.size, () => 0);
-  const enrolments = createHash('sha256').update(await readFile(join(gatewayDir, 'enrolments.json'), 'utf8')).digest('hex');
-  return { pods: await podSnapshot(world.dataDir), outboxBytes, enrolments };
+  const pairings = createHash('sha256').update(await readFile(join(gatewayDir, 'pairings.json'), 'utf8')).digest('hex');
+  return { pods: await podSnapshot(world.dataDir), outboxBytes, pairings };
 }
 
 function stateChange(before: State, after: State): string | undefined {
@@ -78,7 +85,7 @@ function stateChange(before: State, after: State): string | undefined {
   const changes = [
     ...(isUnchanged(diff) ? [] : [`pods: ${JSON.stringify(diff)}`]),
     ...(after.outboxBytes !== before.outboxBytes ? [`outbox log grew by ${after.outboxBytes - before.outboxBytes} bytes`] : []),
-    ...(after.enrolments !== before.enrolments ? ['enrolments.json changed'] : []),
+    ...(after.pairings !== before.pairings ? ['pairings.json changed'] : []),
   ];
   return changes.length > 0 ? changes.join('; ') : undefined;
 }
@@ -147,6 +154,7 @@ async function runHttp(p: HttpPayload): Promise<Omit<Outcome, 'changed' | 'ms'>>
   } else {
     base = p.target === 'gateway' ? gateway.url : api.url;
     if (p.as === 'clinician') headers.authorization = `Bearer ${bearer}`;
+    if (p.target === 'gateway' && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.authorization = `Bearer ${device}`;
   }
   const r = await send(base, p, headers);
   const why = checkAnswer(p, r);
@@ -174,6 +182,9 @@ beforeAll(async () => {
   startedAt = performance.now();
   world = await startTestWorld();
   gateway = await startGatewayProcess({ dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), args: ['--quiet'] });
+  device = (await pairDevice({
+    gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs('hans'), webId: world.accounts.hans!.webId }, kinds: [...CATEGORIES],
+  })).access_token;
   // A short query timeout keeps the slow-query payloads quick (the default is 20 s).
   api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl, engine: { queryTimeoutMs: 1_500 } });
   const c = world.credentials.lunde!;
@@ -257,7 +268,7 @@ describe('hostile input: every payload is refused and changes nothing', () => {
     expect(query.status).toBe(200);
     // The corpus's base reading, unharmed, is accepted: its mutations were refused for what was wrong with them.
     const reading = { patient: world.accounts.hans!.webId, kind: 'oxygen-saturation', value: 95, unit: '%', device: 'oxi-hostile-1', effectiveTime: new Date(Date.now() - 3 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z') };
-    const accepted = await fetch(new URL('/readings', gateway.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reading) });
+    const accepted = await fetch(new URL('/readings', gateway.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${device}` }, body: JSON.stringify(reading) });
     expect(accepted.status).toBe(202);
   });
 });

@@ -26,6 +26,13 @@ export function gatewayPayloads({ ctx, random, add }: CorpusBuilder): void {
     ['a bare word', 'reading'], ['two objects', `${validText}${validText}`], ['a comment', `/* x */${validText}`],
     ['a byte-order mark and junk', '\ufeff{"x"'], ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
   ] as const) readings(R, 'broken-json', description, text);
+  // Credentials (#18): each refused with 401 before the body is looked at; the device's own is sent otherwise.
+  for (const [description, authorization] of [
+    ['no credential at all', ''], ['a Basic credential', 'Basic dmVuZG9yOnNlY3JldA=='], ['Bearer with nothing after it', 'Bearer '],
+    ['a malformed device credential', 'Bearer hvd_not-a-credential'], ['a forged device credential (unknown pairing)', `Bearer hvd_${'0'.repeat(24)}_${'A'.repeat(43)}`],
+    ['a forged platform token', `Bearer hvp_${'B'.repeat(43)}`], ['a JWT instead of a credential', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
+    ['two credentials at once', 'Bearer hvd_a_b, Bearer hvd_c_d'],
+  ] as const) readings(R, 'bad-credentials', description, validText, { 'content-type': json, authorization });
   readings(R, 'huge-body', 'a 3 MB body (limit 2 MB)', JSON.stringify({ readings: [reading], padding: 'x'.repeat(3 * 1024 * 1024) }));
   readings(R, 'huge-body', '1001 readings (limit 1000)', JSON.stringify({ readings: Array.from({ length: 1001 }, (_, i) => ({ ...reading, value: 90 + (i % 9) })) }));
   readings(R, 'huge-body', 'a 1 MB device name', JSON.stringify({ ...reading, device: 'd'.repeat(1024 * 1024) }));
