@@ -10,6 +10,8 @@ import { deviceReadings, makeDevices, type JsonReading } from '../apps/simulator
 import { progressBar } from '../apps/simulator/progress.ts';
 import { gatewayStatus, type GatewayProcess } from '../test/support/gateway-process.ts';
 import type { TestWorld } from '../test/support/test-world.ts';
+import { pairDevice } from '../test/support/pairing.ts';
+import { CATEGORIES } from '../vocab/catalogue.ts';
 
 const WEEK = 7 * 86_400_000;
 export const PATIENTS = ['hans', 'kari', 'ola'] as const;
@@ -68,9 +70,31 @@ export async function countLanded(world: TestWorld, measurements: readonly Measu
   return { landed: iris.size, problems };
 }
 
-export async function post(url: string, body: unknown): Promise<number> {
+/**
+ * Pairs one device per patient for every kind, each approved by the patient's
+ * own session as on the consent page (#18); returns the credential to send a
+ * patient's readings with.
+ */
+export async function pairBenchDevices(world: TestWorld, gatewayUrl: string): Promise<(patientWebId: string) => string> {
+  const credentials = new Map<string, string>();
+  for (const name of PATIENTS) {
+    const { webId } = world.accounts[name]!;
+    const token = await pairDevice({ gatewayUrl, patient: { fetch: await world.fetchAs(name), webId }, kinds: [...CATEGORIES], device: { id: `bench-${name}`, model: 'Bench hub' } });
+    credentials.set(webId, token.access_token);
+  }
+  return (patientWebId) => {
+    const credential = credentials.get(patientWebId);
+    if (!credential) throw new Error(`no device is paired for ${patientWebId}`);
+    return credential;
+  };
+}
+
+/** Posts one reading or a batch (all for one patient) with that patient's device credential; returns the acknowledgement time in ms. */
+export async function post(url: string, body: unknown, credential: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(new URL('/readings', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(new URL('/readings', url), {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (response.status !== 202) throw new Error(`gateway answered ${response.status}: ${text.slice(0, 300)}`);
   return performance.now() - started;

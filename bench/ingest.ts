@@ -35,7 +35,7 @@ import { gatewayStatus, startGatewayProcess, type GatewayProcess } from '../test
 import { freePort, startTestWorld } from '../test/support/test-world.ts';
 import { writeDocsSection } from './docs-section.ts';
 import { ingestMarkdown as markdown, ingestSvg as svg } from './ingest-report.ts';
-import { countLanded, makeReadings, PATIENTS, pool, post, shift, toMeasurement, waitDelivered } from './ingest-readings.ts';
+import { countLanded, makeReadings, pairBenchDevices, PATIENTS, pool, post, shift, toMeasurement, waitDelivered } from './ingest-readings.ts';
 import { cpuMeter } from './process-stats.ts';
 
 const RESULTS = new URL('./results/', import.meta.url);
@@ -98,6 +98,8 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
       // Diagnostic only (not the published figures): give the measured processes priority over the rest of a shared machine.
       for (const pid of [process.pid, world.server.pid, gateway.pid]) os.setPriority(pid, Number(process.env.BENCH_PRIORITY));
     }
+    log('ingest: pairing one device per patient, approved by the patient ...');
+    const credentialOf = await pairBenchDevices(world, gateway.url);
     const gatewayCpu = cpuMeter({ css: world.server.pid, gateway: gateway.pid });
     await gatewayCpu.start();
     const throughputReadings = shift(base, 52);
@@ -106,7 +108,7 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
     const throughputAcks: number[] = [];
     const gatewayStarted = performance.now();
     await pool(throughputReadings, 16, async (r) => {
-      throughputAcks.push(await post(gateway!.url, r));
+      throughputAcks.push(await post(gateway!.url, r, credentialOf(r.patient)));
     }, (done) => {
       if (done % 50 === 0 || done === n) sendBar.update(done, n, 'acknowledged');
     });
@@ -118,14 +120,17 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
     const gatewayPatches = (after.delivery.patches as number) - (before.delivery.patches as number);
 
     // 2b. Gateway, batches: a vendor platform uploading 100 readings per request.
-    const batchReadings = shift(base, -52);
-    const batches = Array.from({ length: Math.ceil(n / 100) }, (_, i) => batchReadings.slice(i * 100, (i + 1) * 100));
+    // Batched per patient: a device's credential writes for its own patient only.
+    const batches = PATIENTS.flatMap((name) => {
+      const own = shift(base, -52).filter((r) => r.patient === world.accounts[name]!.webId);
+      return Array.from({ length: Math.ceil(own.length / 100) }, (_, i) => own.slice(i * 100, (i + 1) * 100));
+    });
     const batchBefore = await gatewayStatus(gateway.url);
     const batchCpu = cpuMeter({ css: world.server.pid, gateway: gateway.pid });
     await batchCpu.start();
     const batchStarted = performance.now();
     await pool(batches, 4, async (readings) => {
-      await post(gateway!.url, { readings });
+      await post(gateway!.url, { readings }, credentialOf(readings[0]!.patient));
     });
     await waitDelivered(gateway, 'batches ', n, batchBefore.readings.delivered ?? 0);
     const batchSeconds = (performance.now() - batchStarted) / 1000;
@@ -146,7 +151,7 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
     for (let i = 0; i < total; i++) {
       const wait = pacedStarted + (i / rate) * 1000 - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const request = post(gateway.url, pacedReadings[i]).then((ms) => {
+      const request = post(gateway.url, pacedReadings[i], credentialOf(pacedReadings[i]!.patient)).then((ms) => {
         if (i >= warmUp) latencies.push(ms);
       });
       inFlight.add(request);
@@ -179,7 +184,7 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
     const direct = await countLanded(world, directMeasurements);
     const viaGateway = await countLanded(world, throughputReadings.map((r) => toMeasurement(r, vendor.webId)));
     const viaPaced = await countLanded(world, pacedReadings.map((r) => toMeasurement(r, vendor.webId)));
-    const viaBatches = await countLanded(world, batchReadings.map((r) => toMeasurement(r, vendor.webId)));
+    const viaBatches = await countLanded(world, batches.flat().map((r) => toMeasurement(r, vendor.webId)));
     const round = (x: number, d = 1) => Number(x.toFixed(d));
     const directRate = n / directSeconds;
     const gatewayRate = n / gatewaySeconds;

@@ -22,6 +22,7 @@ import { startClinicianApi, type ClinicianApi } from '../../apps/clinician/servi
 import { seedDemoMeasurements } from '../../pod-server/world/demo-measurements.ts';
 import type { WorldContext } from '../../pod-server/world/world.ts';
 import { launchChromium, logInThroughPodServer } from '../support/chromium.ts';
+import { bearer, pairDevice } from '../support/pairing.ts';
 import { postJson, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 
@@ -232,12 +233,14 @@ describe('the clinician dashboard', () => {
     // The live stream is open: the service has subscribed (WebSocketChannel2023) to hans's readable categories.
     await expect.poll(() => lunde.evaluate(() => window.hvLive?.ready ?? false), { timeout: 30_000, interval: 200 }).toBe(true);
     expect(await lunde.locator('#main').getAttribute('data-live')).toBe('open');
+    // hans's oxygen meter, paired by him (#18): the gateway takes readings only with a paired device's credential.
+    const oximeter = await pairDevice({ gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs('hans'), webId: hans() }, kinds: ['oxygen-saturation'] });
     const changesBefore = await lunde.evaluate(() => window.hvLive!.changes);
     const before = Number(await lunde.locator('#kind-oxygen-saturation').getAttribute('data-count'));
     const sent = Date.now();
     const answer = await postJson(gateway.url, '/readings', { readings: [
       { patient: hans(), kind: 'oxygen-saturation', value: 85, unit: '%', effectiveTime: new Date().toISOString(), device: 'oxi-kommune-1187', setting: 'home-municipality' },
-    ] });
+    ] }, 'application/json', bearer(oximeter));
     expect(answer.status).toBe(202);
     await expect.poll(async () => Number(await lunde.locator('#kind-oxygen-saturation').getAttribute('data-count')), { timeout: 5_000, interval: 100 }).toBe(before + 1);
     expect(Date.now() - sent).toBeLessThan(5_000);
