@@ -20,6 +20,7 @@ import {
 } from '../../apps/shared/measurement/index.ts';
 import { notesDocument, quadsToUnreliableMarks, unreliableMarkToQuads, type UnreliableMark } from '../../apps/shared/measurement/notes.ts';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
+import { bearer, pairDevice } from '../support/pairing.ts';
 import { postJson, startGatewayProcess, waitForDelivery, type GatewayProcess } from '../support/gateway-process.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 
@@ -91,6 +92,8 @@ it('four writers appending to one month document at once: every acknowledged rea
 
   const vendorFetch = await world.fetchAs('vendor');
   const hansFetch = await world.fetchAs('hans');
+  // hans pairs the gateway's device for heart rate (#18): its credential, and the vendor's Append on that kind.
+  const device = await pairDevice({ gatewayUrl: gateway.url, patient: { fetch: hansFetch, webId: hans.webId }, kinds: ['heart-rate'] });
   // The two vendor sessions also send the same 60 readings ("shared-device"): stored once.
   const vendorA = [
     ...patchWriter('vendor-a', vendorFetch, vendorWebId, 'vendor-a', 1_000, 30, 3),
@@ -104,7 +107,7 @@ it('four writers appending to one month document at once: every acknowledged rea
   const throughGateway = Array.from({ length: 15 }, (_, r) => async () => {
     const batch = Array.from({ length: 6 }, (_, i) => heartRate('gateway-device', 5_000 + r * 6 + i, vendorWebId));
     const readings = batch.map((m) => ({ patient: m.patient, kind: m.kind, value: (m as { value: number }).value, unit: '/min', effectiveTime: m.effectiveTime, device: m.device }));
-    const answer = await postJson(gateway.url, '/readings', { readings });
+    const answer = await postJson(gateway.url, '/readings', { readings }, 'application/json', bearer(device));
     if (answer.status !== 202) return void failures.push(`gateway request ${r}: ${answer.status} ${JSON.stringify(answer.body)}`);
     for (const m of batch) acknowledged.set(measurementIri(hans.podUrl, m), m);
   });
