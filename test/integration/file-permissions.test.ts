@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPodServer } from '../../pod-server/start.ts';
 import { credentialsPath } from '../../apps/shared/credentials.ts';
+import { bearer, pairDevice } from '../support/pairing.ts';
 import { postJson, startGatewayProcess, waitForDelivery, type GatewayProcess } from '../support/gateway-process.ts';
 import { freePort, startTestWorld, type TestWorld } from '../support/test-world.ts';
 
@@ -46,9 +47,11 @@ describe('data on disk is private to the service\'s user', () => {
   it('keeps every folder 0700 and every file 0600 after the pod server, the world and the gateway wrote', async () => {
     gateway = await startGatewayProcess({ dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), args: ['--quiet'] });
     const hans = world.accounts.hans!;
+    // A paired device (#18): the pairings file and the identifier key are written too.
+    const device = await pairDevice({ gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs('hans'), webId: hans.webId }, kinds: ['oxygen-saturation'] });
     const sent = await postJson(gateway.url, '/readings', {
       patient: hans.webId, kind: 'oxygen-saturation', value: 94, unit: '%', effectiveTime: '2026-01-10T08:30:00+01:00', device: 'perm-oxi',
-    });
+    }, 'application/json', bearer(device));
     expect(sent.status).toBe(202);
     await waitForDelivery(gateway.url, 30_000);
     // A clinician's read: an access-log entry, through the journal, into hans's pod.
