@@ -21,7 +21,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KindId } from '../../vocab/catalogue.ts';
 import { startConsentApp, type ConsentApp } from '../../apps/consent/server.ts';
-import { startGateway, type Gateway, type GatewayOptions } from '../../apps/gateway/gateway.ts';
+import { startGateway, type Gateway } from '../../apps/gateway/gateway.ts';
 import { readCategoryAccess } from '../../apps/shared/device-access.ts';
 import { parseMeasurementsTurtle } from '../../apps/shared/measurement/index.ts';
 import { quadsToConsentRecords } from '../../apps/shared/measurement/consent.ts';
@@ -58,10 +58,8 @@ beforeAll(async () => {
   // The page and the gateway name each other: the page's port first.
   const consentPort = await freePort();
   const consentUrl = `http://localhost:${consentPort}/`;
-  // The gateway's edge (CORS for the consent page's origin, http/edge.ts) where this tree has it.
-  const edge = { edge: { consentOrigins: [new URL(consentUrl).origin] } } as Partial<GatewayOptions>;
   gateway = await startGateway({
-    port: 0, dataDir: world.dataDir, credentials: world.credentials.vendor!, demoPodBaseUrl: world.baseUrl, consentUrl, ...edge,
+    port: 0, dataDir: world.dataDir, credentials: world.credentials.vendor!, demoPodBaseUrl: world.baseUrl, consentUrl,
     delivery: { coalesceMs: 50 },
   });
   app = await startConsentApp({ port: consentPort, podBaseUrl: world.baseUrl, gatewayUrl: gateway.url, appUrl: consentUrl });
@@ -74,7 +72,7 @@ beforeAll(async () => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await corsWhereTheGatewayHasNone(consentUrl);
+  await gatewayAllowsThePage(consentUrl);
 }, 240_000);
 
 afterAll(async () => {
@@ -85,20 +83,14 @@ afterAll(async () => {
   if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
-/**
- * The consent page calls the gateway from another origin. A gateway with its edge answers the preflight
- * itself; a tree without it yet gets the browser's requests relayed as they are (same headers, same URL,
- * so the DPoP proofs stay valid), with only the CORS headers added. Said on the console when it happens.
- */
-async function corsWhereTheGatewayHasNone(consentUrl: string): Promise<void> {
+/** The page calls the gateway from another origin: the gateway's edge (http/edge.ts) must allow exactly the page's. */
+async function gatewayAllowsThePage(consentUrl: string): Promise<void> {
   const preflight = await fetch(new URL('devices', gateway.url), {
     method: 'OPTIONS',
     headers: { origin: new URL(consentUrl).origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,dpop' },
   });
   await preflight.body?.cancel();
-  if (preflight.headers.get('access-control-allow-origin') === new URL(consentUrl).origin) return;
-  console.warn('devices e2e: this gateway sends no CORS headers (no http/edge.ts yet); the browser\'s calls are relayed');
-  await context.route(`${gateway.url}**`, async (route) => route.fulfill({ response: await route.fetch() }));
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(new URL(consentUrl).origin);
 }
 
 const setLanguage = (lang: 'nb' | 'en') => setPageLanguage(page, lang);
