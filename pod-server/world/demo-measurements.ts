@@ -49,6 +49,7 @@ function at(end: Date, daysAgo: number, hourUtc: number, minute: number): string
 }
 
 export interface DemoReading extends MeasurementInput {
+  device: string;
   kind: KindId;
 }
 

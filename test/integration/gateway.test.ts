@@ -233,7 +233,7 @@ describe('acknowledged means durable', () => {
     await waitForDelivery(gateway.url, 60_000);
 
     const { measurements, problems } = await measurementsIn('hans', documents);
-    const crashed = measurements.filter((m) => m.device.startsWith('crash-'));
+    const crashed = measurements.filter((m) => m.device?.startsWith('crash-'));
     expect(problems).toEqual([]);
     expect(crashed).toHaveLength(500);
     expect(new Set(crashed.map((m) => m.iri)).size).toBe(500);
@@ -277,7 +277,7 @@ describe('the pod server goes away', () => {
 
     const documents = Array.from({ length: sent }, (_, i) => measurementDocument(pod('ola'), i % 2 === 0 ? 'heart-rate' : 'body-weight', new Date(start + i * 3_600_000).toISOString()));
     const { measurements, problems } = await measurementsIn('ola', documents);
-    const streamed = measurements.filter((m) => m.device.startsWith('outage-'));
+    const streamed = measurements.filter((m) => m.device?.startsWith('outage-'));
     expect(problems).toEqual([]);
     expect(streamed).toHaveLength(sent);
     expect(new Set(streamed.map((m) => m.iri)).size).toBe(sent);

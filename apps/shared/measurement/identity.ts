@@ -88,13 +88,24 @@ export function identityHash(...parts: string[]): string {
   return sha256Hex(parts.join('\u0000')).slice(0, 24);
 }
 
-/** The measurement's IRI: a fragment of its month document. */
+/**
+ * The measurement's IRI: a fragment of its month document. A device's reading
+ * is identified by (patient, device, kind, instant); a record system's
+ * observation without a device by (patient, kind, its identifier), so the same
+ * observation sent twice is one reading.
+ */
 export function measurementIri(
   storage: string,
-  m: { patient: string; device: string; kind: KindId; effectiveTime: string },
+  m: { patient: string; device?: string; identifier?: { system: string; value: string }; kind: KindId; effectiveTime: string },
 ): string {
-  const instant = String(new Date(m.effectiveTime).getTime());
-  const id = identityHash(m.patient, m.device, m.kind, instant);
+  let id: string;
+  if (m.device !== undefined) {
+    id = identityHash(m.patient, m.device, m.kind, String(new Date(m.effectiveTime).getTime()));
+  } else if (m.identifier) {
+    id = identityHash(m.patient, 'identifier', m.kind, m.identifier.system, m.identifier.value);
+  } else {
+    throw new Error('a measurement needs a device or an identifier to be identified');
+  }
   return `${measurementDocument(storage, m.kind, m.effectiveTime)}#m-${id}`;
 }
 

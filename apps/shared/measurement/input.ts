@@ -12,7 +12,9 @@ import { toCanonicalUnit } from '../../../vocab/units.ts';
 import type { FieldError, Validated } from './errors.ts';
 import { toOsloIso } from './identity.ts';
 import { isSafeHttpIri } from './iri.ts';
-import { SETTINGS, type Measurement, type Setting } from './types.ts';
+import {
+  SETTINGS, type Measurement, type MeasurementContext, type Performer, type RecordIdentifier, type Setting,
+} from './types.ts';
 
 /** What a caller may send for one reading (the gateway's JSON format). */
 export interface MeasurementInput {
@@ -20,12 +22,16 @@ export interface MeasurementInput {
   kind?: string;
   code?: { system: string; code: string };
   value?: number;
-  components?: { systolic: number; diastolic: number };
+  components?: { systolic: number; diastolic: number; meanArterial?: number; pulsePressure?: number };
   unit: string;
   effectiveTime: string;
-  device: string;
+  /** Required unless `identifier` is given (a record system's observation without a device). */
+  device?: string;
+  identifier?: RecordIdentifier;
   source: string;
   setting?: string;
+  performers?: readonly Performer[];
+  context?: MeasurementContext;
 }
 
 export interface ParseOptions {

@@ -26,7 +26,7 @@ export function measurementToQuads(m: Measurement, storage: string): Quad[] {
   const spec = kindSpec(m.kind);
   const document = measurementDocument(storage, m.kind, m.effectiveTime);
   const iri = measurementIri(storage, m);
-  const sensor = sensorIri(document, m.source, m.device);
+  const sensor = m.device === undefined ? undefined : sensorIri(document, m.source, m.device);
   const quads: Quad[] = [];
   const add = (s: string, p: string, o: ReturnType<typeof namedNode> | ReturnType<typeof literal>) =>
     quads.push(quad(namedNode(s), namedNode(p), o));
@@ -36,7 +36,7 @@ export function measurementToQuads(m: Measurement, storage: string): Quad[] {
     add(subject, SOSA.observedProperty, namedNode(snomedIri(quantity.snomed)));
     add(subject, SOSA.hasFeatureOfInterest, namedNode(m.patient));
     add(subject, SOSA.resultTime, literal(m.effectiveTime, namedNode(XSD.dateTime)));
-    add(subject, SOSA.madeBySensor, namedNode(sensor));
+    if (sensor) add(subject, SOSA.madeBySensor, namedNode(sensor));
     add(subject, PROV.wasAttributedTo, namedNode(m.source));
     add(subject, HV.setting, namedNode(SETTINGS[m.setting]));
     if (value === undefined) return;
@@ -60,8 +60,10 @@ export function measurementToQuads(m: Measurement, storage: string): Quad[] {
   } else {
     observation(iri, spec, m.value);
   }
-  add(sensor, RDF.type, namedNode(SOSA.Sensor));
-  add(sensor, HV.deviceId, literal(m.device));
+  if (sensor) {
+    add(sensor, RDF.type, namedNode(SOSA.Sensor));
+    add(sensor, HV.deviceId, literal(m.device!));
+  }
   return quads;
 }
 
