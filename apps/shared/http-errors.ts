@@ -11,7 +11,7 @@ import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './pro
 
 /** A 429 says when to come back (Retry-After), whichever format the body is in. */
 export function setRetryAfter(res: Response, p: Problem): void {
-  if (p.status === 429 && typeof p.retryAfterSeconds === 'number') res.set('retry-after', String(p.retryAfterSeconds));
+  if ((p.status === 429 || p.status === 503) && typeof p.retryAfterSeconds === 'number') res.set('retry-after', String(p.retryAfterSeconds));
 }
 
 export function sendProblem(res: Response, p: Problem): void {

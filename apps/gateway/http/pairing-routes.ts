@@ -87,7 +87,15 @@ export function pairingRoutes(deps: PairingRoutesDeps): express.Router {
       }
     }
     const request = parsePairingRequest(req.body);
-    const started = pending.start(request, platform);
+    const started = pending.start(request, platform, platform ? `platform:${platform.clientId}` : `address:${clientAddress(req)}`);
+    if ('refused' in started) {
+      const after = { retryAfterSeconds: started.retryAfterS };
+      throw new ProblemError(started.refused === 'requester'
+        ? problem(429, 'too-many-pairings-waiting', 'Too many pairing requests waiting',
+          `this ${platform ? 'platform' : 'address'} already has the most pairing codes allowed waiting for a patient; let them be used or expire (in ${started.retryAfterS} s)`, after)
+        : problem(503, 'pairing-table-full', 'Pairing is busy',
+          `the gateway holds as many waiting pairing codes as it keeps; ask again in ${started.retryAfterS} s`, after));
+    }
     const code = formatUserCode(started.userCode);
     const answer: DeviceAuthorization = {
       device_code: started.deviceCode,

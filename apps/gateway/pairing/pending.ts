@@ -16,8 +16,20 @@ export const PAIRING_LIFETIME_S = 600;
 export const POLL_INTERVAL_S = 5;
 /** A poll may come this much early (timers and clocks are not exact) without a slow_down. */
 const POLL_TOLERANCE_MS = 250;
-/** Most authorizations waiting at once; past it the oldest go first (each costs a POST /pairings, rate limited per IP). */
-const MAX_PENDING = 10_000;
+/**
+ * Most undecided, unexpired authorizations at once, and per requester (an
+ * address for a device, a platform for a platform's requests). A full table
+ * refuses new requests until codes expire rather than evicting old ones: a
+ * code on a device's screen may be what a patient is typing right now, and
+ * evicting it would let anyone with a few addresses cancel every pairing.
+ */
+export const MAX_PENDING = 10_000;
+export const MAX_PENDING_PER_REQUESTER = 20;
+export const MAX_PENDING_PER_PLATFORM = 1_000;
+
+export interface PendingLimits { readonly perRequester: number; readonly total: number }
+/** Why a pairing request was not started: too many of this requester's are waiting, or the table is full. */
+export interface Refused { readonly refused: 'requester' | 'full'; readonly retryAfterS: number }
 
 export interface PendingAuthorization {
   readonly userCode: string;
@@ -28,6 +40,7 @@ export interface PendingAuthorization {
 
 interface Entry extends PendingAuthorization {
   readonly deviceCodeHash: string;
+  readonly requester: string;
   intervalMs: number;
   lastPollAt?: number;
   decision?: { token: DeviceToken } | 'refused';
@@ -42,15 +55,26 @@ export class PendingAuthorizations {
   private readonly byDeviceCode = new Map<string, Entry>();
   private readonly byUserCode = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly limits: PendingLimits = { perRequester: MAX_PENDING_PER_REQUESTER, total: MAX_PENDING },
+  ) {}
 
-  start(request: PairingRequest, platform?: Platform): { deviceCode: string; userCode: string; expiresAt: number } {
+  /** `requester` is who asked (`address:{ip}` or `platform:{id}`): each holds at most its share of waiting codes. */
+  start(request: PairingRequest, platform: Platform | undefined, requester: string): { deviceCode: string; userCode: string; expiresAt: number } | Refused {
     this.sweep();
+    const now = this.now();
+    const waiting = [...this.byDeviceCode.values()].filter((e) => e.decision === undefined && e.expiresAt > now);
+    const mine = waiting.filter((e) => e.requester === requester);
+    const share = platform ? Math.max(this.limits.perRequester, MAX_PENDING_PER_PLATFORM) : this.limits.perRequester;
+    const wait = (entries: Entry[]) => Math.max(1, Math.ceil((Math.min(...entries.map((e) => e.expiresAt)) - now) / 1000));
+    if (mine.length >= share) return { refused: 'requester', retryAfterS: wait(mine) };
+    if (waiting.length >= this.limits.total) return { refused: 'full', retryAfterS: wait(waiting) };
     const deviceCode = newDeviceCode();
     let userCode = newUserCode();
     while (this.byUserCode.has(digest(userCode))) userCode = newUserCode();
     const entry: Entry = {
-      userCode, request, ...(platform ? { platform } : {}), expiresAt: this.now() + PAIRING_LIFETIME_S * 1000,
+      userCode, request, ...(platform ? { platform } : {}), requester, expiresAt: now + PAIRING_LIFETIME_S * 1000,
       deviceCodeHash: digest(deviceCode), intervalMs: POLL_INTERVAL_S * 1000, claimed: false,
     };
     this.byDeviceCode.set(entry.deviceCodeHash, entry);
@@ -108,11 +132,17 @@ export class PendingAuthorizations {
     this.byUserCode.delete(digest(entry.userCode));
   }
 
-  /** Drops what expired more than a lifetime ago (until then a poll still hears expired_token), and the oldest past MAX_PENDING. */
+  /**
+   * Drops what expired more than a lifetime ago (until then a poll still hears
+   * expired_token), and decided or expired entries first when the map outgrows
+   * twice the table (undecided live ones are never dropped: see MAX_PENDING).
+   */
   private sweep(): void {
     const now = this.now();
+    const crowded = this.byDeviceCode.size >= 2 * this.limits.total;
     for (const entry of this.byDeviceCode.values()) {
-      if (entry.expiresAt + PAIRING_LIFETIME_S * 1000 <= now || this.byDeviceCode.size >= MAX_PENDING) this.forget(entry);
+      const stale = entry.expiresAt + PAIRING_LIFETIME_S * 1000 <= now;
+      if (stale || (crowded && (entry.decision !== undefined || entry.expiresAt <= now))) this.forget(entry);
     }
   }
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../apps/gateway/gateway.ts';
 import { MAX_WRONG, WRONG_WINDOW_MS, WrongGuesses } from '../../../apps/gateway/pairing/guesses.ts';
-import { PAIRING_LIFETIME_S, PendingAuthorizations } from '../../../apps/gateway/pairing/pending.ts';
+import { MAX_PENDING_PER_REQUESTER, PAIRING_LIFETIME_S, PendingAuthorizations } from '../../../apps/gateway/pairing/pending.ts';
 import { NO_NATIONAL_ID_SYSTEM } from '../../../apps/shared/fhir/identifiers.ts';
 import {
   decidePairing, listMyDevices, lookUpPairing, pollPairing, requestPairing, revokeDevice, type DeviceAuthorization,
@@ -128,12 +128,40 @@ describe('expiry', () => {
   it('a code expires after 10 minutes: the patient no longer finds it, the device hears expired_token', () => {
     let now = 0;
     const pending = new PendingAuthorizations(() => now);
-    const { userCode, deviceCode } = pending.start({ device, kinds: ['heart-rate'] });
+    const started = pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:10.0.0.1');
+    if (!('userCode' in started)) throw new Error('refused');
+    const { userCode, deviceCode } = started;
     expect(pending.lookUp(userCode)).toBeDefined();
     now = PAIRING_LIFETIME_S * 1000;
     expect(pending.lookUp(userCode)).toBeUndefined();
     expect(pending.claim(userCode)).toBeUndefined();
     expect(pending.poll(deviceCode)).toEqual({ error: 'expired_token' });
+  });
+});
+
+describe('a flood of pairing requests', () => {
+  it('one address holds at most MAX_PENDING_PER_REQUESTER undecided codes: more is refused, nobody else\'s code is touched', () => {
+    let now = 0;
+    const pending = new PendingAuthorizations(() => now);
+    const patientsCode = pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:10.0.0.1');
+    for (let i = 0; i < MAX_PENDING_PER_REQUESTER; i++) pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:6.6.6.6');
+    const refused = pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:6.6.6.6');
+    expect(refused).toEqual({ refused: 'requester', retryAfterS: PAIRING_LIFETIME_S });
+    expect('userCode' in patientsCode && pending.lookUp(patientsCode.userCode)).toBeTruthy();
+    // Decided or expired codes no longer count against the address.
+    now = PAIRING_LIFETIME_S * 1000;
+    expect('userCode' in pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:6.6.6.6')).toBe(true);
+  });
+
+  it('when the table is full, new requests wait: a code a patient may be typing is never evicted', () => {
+    const now = 0;
+    const pending = new PendingAuthorizations(() => now, { perRequester: 5, total: 12 });
+    const first = pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:10.0.0.1');
+    for (let a = 0; a < 3; a++) {
+      for (let i = 0; i < 5; i++) pending.start({ device, kinds: ['heart-rate'] }, undefined, `address:6.6.6.${a}`);
+    }
+    expect(pending.start({ device, kinds: ['heart-rate'] }, undefined, 'address:10.0.0.2')).toEqual({ refused: 'full', retryAfterS: PAIRING_LIFETIME_S });
+    expect('userCode' in first && pending.lookUp(first.userCode)).toBeTruthy();
   });
 });
 
