@@ -59,6 +59,14 @@ export function kindShapesTurtle(): string {
         `        sh:path ( ssn-ext:hasMember sosa:observedProperty ) ; sh:hasValue sct:${c.snomed} ;`,
         `        sh:message ${str(`${k.names.en} needs a ${name} member.`)} ] ;`,
       ].join('\n')),
+      // At most one member per component (a panel has one systolic, ...): a
+      // simple qualified value shape on the member's property.
+      ...parts.map(([name, c]) => [
+        `    sh:property [`,
+        `        sh:path ssn-ext:hasMember ; sh:qualifiedMaxCount 1 ;`,
+        `        sh:qualifiedValueShape [ sh:path sosa:observedProperty ; sh:hasValue sct:${c.snomed} ] ;`,
+        `        sh:message ${str(`${k.names.en} has at most one ${name} member.`)} ] ;`,
+      ].join('\n')),
     ].join('\n').replace(/ ;$/, ' .'));
     for (const [name, c] of parts) {
       alternatives.push(shapeName(`${name}-${k.category}`));
