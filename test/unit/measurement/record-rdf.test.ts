@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { DataFactory, type Quad } from 'n3';
 import { describe, expect, it } from 'vitest';
 import {
-  measurementToQuads, parseMeasurementInput, quadsToMeasurements, validateShapes, type Measurement,
+  measurementDocument, measurementToQuads, parseMeasurementInput, parseMeasurementsTurtle, quadsToMeasurements, quadsToTurtle,
+  validateShapes, type Measurement,
 } from '../../../apps/shared/measurement/index.ts';
 import { HV, PROV, RDF, RDFS, SOSA, snomedIri } from '../../../vocab/terms.ts';
 import { NOW, STORAGE, reading } from './fixtures.ts';
@@ -120,5 +121,26 @@ describe('record-system readings in RDF', () => {
     const back = quadsToMeasurements(quads);
     expect(back.measurements).toEqual([]);
     expect(back.problems[0]!.problem).toMatch(/neither a device .* nor an identifier/);
+  });
+  it('any string in a stated field is refused, or survives Turtle and SHACL unchanged', async () => {
+    const anyText = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('"', '>', '<x>', '\\', '\n', '"""', 'a\u0085b', '\u2028', '^^<x>', 'ok'));
+    const field = fc.constantFrom(
+      (s: string) => ({ identifier: { system: s, value: 'x' } }),
+      (s: string) => ({ identifier: { ...ID, value: s } }),
+      (s: string) => ({ performers: [{ kind: 'person', display: s }] }),
+      (s: string) => ({ context: { method: { system: SCT, code: '1', display: s } } }),
+      (s: string) => ({ context: { confoundingFactors: [{ text: s }] } }),
+      (s: string) => ({ context: { metaSource: s } }),
+    );
+    await fc.assert(fc.asyncProperty(anyText, field, async (value, place) => {
+      const parsed = parseMeasurementInput(reading({ identifier: ID, ...place(value) }), { now: NOW });
+      if (!parsed.ok) return;
+      const quads = measurementToQuads(parsed.value, STORAGE);
+      expect((await validateShapes(quads)).violations).toEqual([]);
+      const document = measurementDocument(STORAGE, parsed.value.kind, parsed.value.effectiveTime);
+      const back = parseMeasurementsTurtle(await quadsToTurtle(quads, document), document);
+      const { iri: _iri, ...typed } = back.measurements[0]!;
+      expect(typed).toEqual(parsed.value);
+    }), { numRuns: 150 });
   });
 });
