@@ -187,7 +187,7 @@ function panel(
     fail('component', 'blood pressure needs a systolic (LOINC 8480-6) and a diastolic (LOINC 8462-4) component');
     return {};
   }
-  const values: Partial<Record<'systolic' | 'diastolic', number>> = {};
+  const values: Partial<Record<string, number>> = {};
   const units = new Set<string>();
   component.forEach((c, i) => {
     const at = `component/${i}`;
