@@ -16,8 +16,13 @@ export interface QuantitySpec {
   readonly snomed: string;
   /** Other SNOMED concepts accepted as input for this quantity (mapped to `snomed`). */
   readonly snomedAliases: readonly string[];
-  /** The LOINC code FHIR export uses, then others accepted as input. */
-  readonly loinc: readonly [string, ...string[]];
+  /**
+   * The LOINC code FHIR export uses, then others accepted as input. Empty only
+   * for a panel component LOINC has no code for (pulse pressure).
+   */
+  readonly loinc: readonly string[];
+  /** A panel component the panel may lack (blood pressure's mean arterial and pulse pressure). */
+  readonly optional?: true;
   /**
    * NPU codes (system urn:oid:2.16.578.1.12.4.1.1.7280) accepted as input, where a
    * published Norwegian source uses one for this quantity (HL7 Norway's VkpObservation).
@@ -28,6 +33,8 @@ export interface QuantitySpec {
 }
 
 export interface KindSpec extends QuantitySpec {
+  /** Every kind has a LOINC code (the first is what FHIR export uses). */
+  readonly loinc: readonly [string, ...string[]];
   /** Kind id and pod path segment: `health/measurements/{category}/`. */
   readonly category: string;
   /** UCUM code values are stored in. */
@@ -82,6 +89,20 @@ export const MEASUREMENT_KINDS = [
         snomed: '271650006', snomedAliases: [], loinc: ['8462-4'],
         names: { nb: 'Diastolisk blodtrykk', en: 'Diastolic blood pressure' },
         range: { min: 30, max: 160 },
+      },
+      // Both as HL7 Norway's blood-pressure profile codes them
+      // (no-domain VitalSigns, NoDomainVitalSignsObservationBloodpressure:
+      // component[MeanArterialPressure] LOINC 8478-0 + SNOMED CT 4501000202102,
+      // component[PulsePressure] SNOMED CT 4461000202102, Norwegian extension).
+      meanArterial: {
+        snomed: '4501000202102', snomedAliases: [], loinc: ['8478-0'],
+        names: { nb: 'Middelarterietrykk', en: 'Mean arterial pressure' },
+        range: { min: 30, max: 200 }, optional: true,
+      },
+      pulsePressure: {
+        snomed: '4461000202102', snomedAliases: [], loinc: [],
+        names: { nb: 'Pulstrykk', en: 'Pulse pressure' },
+        range: { min: 5, max: 200 }, optional: true,
       },
     },
   }),
@@ -147,7 +168,7 @@ export const MEASUREMENT_KINDS = [
 export type KindId = (typeof MEASUREMENT_KINDS)[number]['category'];
 export type PanelKindId = Extract<(typeof MEASUREMENT_KINDS)[number], { components: object }>['category'];
 export type SimpleKindId = Exclude<KindId, PanelKindId>;
-export type BloodPressureComponent = 'systolic' | 'diastolic';
+export type BloodPressureComponent = 'systolic' | 'diastolic' | 'meanArterial' | 'pulsePressure';
 
 export const CATEGORIES: readonly KindId[] = MEASUREMENT_KINDS.map((k) => k.category);
 

@@ -41,6 +41,7 @@ export function kindShapesTurtle(): string {
       continue;
     }
     const parts = Object.entries(k.components);
+    const required = parts.filter(([, c]) => !c.optional);
     shapes.push([
       `${shapeName(k.category)} a sh:NodeShape ;`,
       `    rdfs:label ${str(k.names.en)}@en , ${str(k.names.nb)}@nb ;`,
@@ -48,15 +49,23 @@ export function kindShapesTurtle(): string {
       `    sh:property [ sh:path sosa:observedProperty ; sh:hasValue sct:${k.snomed} ] ;`,
       `    sh:property [ sh:path sosa:hasResult ; sh:maxCount 0 ] ;`,
       `    sh:property [`,
-      `        sh:path ssn-ext:hasMember ; sh:minCount ${parts.length} ; sh:maxCount ${parts.length} ;`,
-      `        sh:message ${str(`${k.names.en} needs exactly ${parts.map(([n]) => n).join(' and ')} members.`)} ] ;`,
+      `        sh:path ssn-ext:hasMember ; sh:minCount ${required.length} ; sh:maxCount ${parts.length} ;`,
+      `        sh:message ${str(`${k.names.en} needs ${required.map(([n]) => n).join(' and ')} members, at most ${parts.length} in all.`)} ] ;`,
       // Each member is checked by its own component shape (via ObservationShape);
       // here: one member per component. (Not sh:qualifiedValueShape: shacl-engine
       // 1.1 then reports the members' own sh:xone as violated.)
-      ...parts.map(([name, c]) => [
+      ...required.map(([name, c]) => [
         `    sh:property [`,
         `        sh:path ( ssn-ext:hasMember sosa:observedProperty ) ; sh:hasValue sct:${c.snomed} ;`,
         `        sh:message ${str(`${k.names.en} needs a ${name} member.`)} ] ;`,
+      ].join('\n')),
+      // At most one member per component (a panel has one systolic, ...): a
+      // simple qualified value shape on the member's property.
+      ...parts.map(([name, c]) => [
+        `    sh:property [`,
+        `        sh:path ssn-ext:hasMember ; sh:qualifiedMaxCount 1 ;`,
+        `        sh:qualifiedValueShape [ sh:path sosa:observedProperty ; sh:hasValue sct:${c.snomed} ] ;`,
+        `        sh:message ${str(`${k.names.en} has at most one ${name} member.`)} ] ;`,
       ].join('\n')),
     ].join('\n').replace(/ ;$/, ' .'));
     for (const [name, c] of parts) {

@@ -52,6 +52,8 @@ export const SOSA = {
   hasResult: sosa('hasResult'),
   resultTime: sosa('resultTime'),
   madeBySensor: sosa('madeBySensor'),
+  Procedure: sosa('Procedure'),
+  usedProcedure: sosa('usedProcedure'),
 } as const;
 
 const ssnExt = ns(NS.ssnExt);
@@ -68,6 +70,10 @@ export const PROV = {
   wasAssociatedWith: prov('wasAssociatedWith'),
   used: prov('used'),
   startedAtTime: prov('startedAtTime'),
+  qualifiedAttribution: prov('qualifiedAttribution'),
+  Attribution: prov('Attribution'),
+  agent: prov('agent'),
+  Person: prov('Person'),
 } as const;
 
 const dpv = ns(NS.dpv);
@@ -112,9 +118,12 @@ export const XSD = {
   string: xsd('string'),
   decimal: xsd('decimal'),
   dateTime: xsd('dateTime'),
+  anyURI: xsd('anyURI'),
+  integer: xsd('integer'),
 } as const;
 
 export const RDF = { type: `${NS.rdf}type` } as const;
+export const RDFS = { label: `${NS.rdfs}label` } as const;
 
 const acl = ns(NS.acl);
 /** Web Access Control terms (every ACL document is built from them in apps/shared/acl.ts). */
@@ -142,6 +151,19 @@ export const HV = {
   Clinic: hv('Clinic'),
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
+  identifier: hv('identifier'),
+  RecordIdentifier: hv('RecordIdentifier'),
+  identifierSystem: hv('identifierSystem'),
+  identifierValue: hv('identifierValue'),
+  Coding: hv('Coding'),
+  codeSystem: hv('codeSystem'),
+  code: hv('code'),
+  bodyPosition: hv('bodyPosition'),
+  clothingState: hv('clothingState'),
+  confoundingFactor: hv('confoundingFactor'),
+  text: hv('text'),
+  order: hv('order'),
+  metaSource: hv('metaSource'),
   UnreliableMark: hv('UnreliableMark'),
   attestedAuthor: hv('attestedAuthor'),
   attestedAt: hv('attestedAt'),

@@ -165,7 +165,7 @@ export function toFhirObservation(reading: JsonReading, patient: SimPatient): Re
     device: { identifier: { value: reading.device } },
     ...(reading.components
       ? { component: (['systolic', 'diastolic'] as const).map((name) => ({
-          code: coding(spec.components![name]!.snomed, spec.components![name]!.loinc[0]),
+          code: coding(spec.components![name]!.snomed, spec.components![name]!.loinc[0]!),
           valueQuantity: quantity(reading.components![name]),
         })) }
       : { valueQuantity: quantity(reading.value!) }),

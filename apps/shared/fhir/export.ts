@@ -10,8 +10,10 @@ import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
 import { sha256Hex } from '../hash.ts';
 import { identityHash } from '../measurement/identity.ts';
 import type { UnreliableMark } from '../measurement/notes.ts';
-import type { StoredMeasurement } from '../measurement/types.ts';
-import { SETTING_EXTENSION } from './extensions.ts';
+import type { Coded, StoredMeasurement } from '../measurement/types.ts';
+import {
+  NO_CLOTHING_STATE_EXTENSION, NO_CONFOUNDING_FACTOR_EXTENSION, SETTING_EXTENSION, bodyPositionExtensionFor,
+} from './extensions.ts';
 
 export const VITAL_SIGNS_PROFILE = 'http://hl7.org/fhir/StructureDefinition/vitalsigns';
 
@@ -20,12 +22,18 @@ export type FhirObservation = Record<string, unknown> & { resourceType: 'Observa
 function codeable(q: QuantitySpec) {
   return {
     coding: [
-      { system: FHIR_SYSTEM.loinc, code: q.loinc[0], display: q.names.en },
+      ...(q.loinc[0] ? [{ system: FHIR_SYSTEM.loinc, code: q.loinc[0], display: q.names.en }] : []),
       { system: FHIR_SYSTEM.snomed, code: q.snomed, display: q.names.en },
     ],
     text: q.names.nb,
   };
 }
+
+/** A stored coding as FHIR Coding, exactly as it was sent. */
+const coding = (c: Coded) => ({ system: c.system, code: c.code, ...(c.display !== undefined ? { display: c.display } : {}) });
+
+/** Blood pressure's components in export order; the optional ones only when the panel had them. */
+const BP_COMPONENTS = ['systolic', 'diastolic', 'meanArterial', 'pulsePressure'] as const;
 
 function quantity(value: number, unit: string) {
   return { value, unit, system: FHIR_SYSTEM.ucum, code: unit };
@@ -42,21 +50,27 @@ export function measurementToFhir(m: StoredMeasurement, marks: readonly MarkForF
   const observation: FhirObservation = {
     resourceType: 'Observation',
     id: fhirIdOf(m.iri),
-    meta: { profile: [VITAL_SIGNS_PROFILE] },
-    identifier: [{ system: 'urn:ietf:rfc:3986', value: m.iri }],
+    meta: { profile: [VITAL_SIGNS_PROFILE], ...(m.context?.metaSource !== undefined ? { source: m.context.metaSource } : {}) },
+    // The IRI first (bundles' fullUrl derive from it), then the record system's own.
+    identifier: [{ system: 'urn:ietf:rfc:3986', value: m.iri }, ...(m.identifier ? [{ ...m.identifier }] : [])],
     status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] }],
     code: codeable(spec),
     subject: { reference: m.patient },
     effectiveDateTime: m.effectiveTime,
-    performer: [{ reference: m.source }],
-    device: { identifier: { value: m.device } },
-    extension: [{ url: SETTING_EXTENSION, valueCode: m.setting }],
+    // The attested sender first, then the performers as it stated them.
+    performer: [{ reference: m.source }, ...(m.performers ?? []).map((p) => ({
+      type: p.kind === 'person' ? 'Practitioner' : 'Organization',
+      ...(p.identifier ? { identifier: { ...p.identifier } } : {}), ...(p.display !== undefined ? { display: p.display } : {}),
+    }))],
+    ...(m.device !== undefined ? { device: { identifier: { value: m.device } } } : {}),
+    ...(m.context?.method ? { method: { coding: [coding(m.context.method)] } } : {}),
+    extension: [{ url: SETTING_EXTENSION, valueCode: m.setting }, ...contextExtensions(m)],
   };
   if (m.kind === 'blood-pressure') {
-    observation.component = (['systolic', 'diastolic'] as const).map((name) => ({
+    observation.component = BP_COMPONENTS.filter((name) => m[name] !== undefined).map((name) => ({
       code: codeable(spec.components![name]!),
-      valueQuantity: quantity(m[name], m.unit),
+      valueQuantity: quantity(m[name]!, m.unit),
     }));
   } else {
     observation.valueQuantity = quantity(m.value, m.unit);
@@ -69,6 +83,20 @@ export function measurementToFhir(m: StoredMeasurement, marks: readonly MarkForF
     }));
   }
   return observation;
+}
+
+/** HL7 Norway's vital-signs extensions for what the sender stated (extensions.ts). */
+function contextExtensions(m: StoredMeasurement): Record<string, unknown>[] {
+  const c = m.context;
+  if (!c) return [];
+  return [
+    ...(c.bodyPosition ? [{ url: bodyPositionExtensionFor(m.kind), valueCoding: coding(c.bodyPosition) }] : []),
+    ...(c.clothing ? [{ url: NO_CLOTHING_STATE_EXTENSION, valueCoding: coding(c.clothing) }] : []),
+    ...(c.confoundingFactors ?? []).map((f) => ({
+      url: NO_CONFOUNDING_FACTOR_EXTENSION,
+      valueCodeableConcept: 'text' in f ? { text: f.text } : { coding: [coding(f)] },
+    })),
+  ];
 }
 
 /** A deterministic urn:uuid for a measurement IRI (Bundle.entry.fullUrl). */

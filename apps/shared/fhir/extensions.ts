@@ -27,3 +27,21 @@ export const NO_BODY_POSITION_EXTENSIONS: readonly string[] = Object.values(NO_B
 export const NO_CLOTHING_STATE_EXTENSION = `${NO_VITALSIGNS_SD}NoDomainVitalSignsClothingStateExtension`;
 /** Confounding factor (valueCodeableConcept: coding or text), most vital-signs profiles. */
 export const NO_CONFOUNDING_FACTOR_EXTENSION = `${NO_VITALSIGNS_SD}NoDomainVitalSignsConfoundingFactorExtension`;
+/**
+ * Body position for a kind no Norwegian profile has a body-position extension
+ * for (e.g. body weight): Helsevev's own, so export never drops it.
+ */
+export const BODY_POSITION_EXTENSION = 'https://w3id.org/helsevev/fhir/StructureDefinition/body-position';
+/** Every URL that carries a body position (import accepts any of them). */
+export const BODY_POSITION_EXTENSIONS: readonly string[] = [...NO_BODY_POSITION_EXTENSIONS, BODY_POSITION_EXTENSION];
+
+/** The body-position extension export writes for a kind: its Norwegian profile's, else Helsevev's. */
+export function bodyPositionExtensionFor(kind: string): string {
+  switch (kind) {
+    case 'blood-pressure': return NO_BODY_POSITION_EXTENSION.bloodPressure;
+    case 'body-height': return NO_BODY_POSITION_EXTENSION.bodyHeight;
+    case 'heart-rate': return NO_BODY_POSITION_EXTENSION.heartRatePulse;
+    case 'respiratory-rate': return NO_BODY_POSITION_EXTENSION.respirationRate;
+    default: return BODY_POSITION_EXTENSION;
+  }
+}

@@ -11,6 +11,7 @@ import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
 import { toCanonicalUnit } from '../../../vocab/units.ts';
 import type { FieldError, Validated } from './errors.ts';
 import { toOsloIso } from './identity.ts';
+import { checkContext, checkIdentifier, checkPerformers } from './input-provenance.ts';
 import { isSafeHttpIri } from './iri.ts';
 import {
   SETTINGS, type Measurement, type MeasurementContext, type Performer, type RecordIdentifier, type Setting,
@@ -45,7 +46,7 @@ export interface ParseOptions {
   defaultSetting?: Setting;
 }
 
-const FIELDS = new Set(['patient', 'kind', 'code', 'value', 'components', 'unit', 'effectiveTime', 'device', 'source', 'setting']);
+const FIELDS = new Set(['patient', 'kind', 'code', 'value', 'components', 'unit', 'effectiveTime', 'device', 'identifier', 'source', 'setting', 'performers', 'context']);
 const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 const EARLIEST = Date.UTC(1990, 0, 1);
@@ -68,21 +69,34 @@ export function parseMeasurementInput(raw: unknown, options: ParseOptions = {}):
   const patient = checkIri(input.patient, 'patient', 'the patient\'s WebID', fail);
   const source = checkIri(input.source, 'source', 'the WebID of the organisation or vendor sending the reading', fail);
   const device = typeof input.device === 'string' && DEVICE_ID.test(input.device) ? input.device : undefined;
-  if (device === undefined) {
+  const identifier = input.identifier === undefined ? undefined : checkIdentifier(input.identifier, 'identifier', fail);
+  if (input.device !== undefined && device === undefined) {
     fail('device', 'device id is required: 1-128 characters of letters, digits and . _ : - (starting with a letter or digit)');
   }
+  if (input.device === undefined && input.identifier === undefined) {
+    fail('device', 'say which reading this is: a "device" id (1-128 letters, digits and . _ : -) or an "identifier" { "system": URI, "value": string } from the record system');
+  }
+  const performers = input.performers === undefined ? undefined : checkPerformers(input.performers, 'performers', fail);
+  const context = input.context === undefined ? undefined : checkContext(input.context, 'context', fail);
   const kind = resolveKind(input, fail);
   const effectiveTime = checkTime(input.effectiveTime, options, fail);
   const setting = checkSetting(input.setting, options.defaultSetting, fail);
   const values = kind ? checkValues(kind, input, fail) : undefined;
 
-  if (errors.length > 0 || !patient || !source || !device || !kind || !effectiveTime || !setting || !values) {
+  if (errors.length > 0 || !patient || !source || (!device && !identifier) || !kind || !effectiveTime || !setting || !values) {
     return { ok: false, errors };
   }
-  const base = { patient, effectiveTime, device, source, setting };
+  const base = {
+    patient, effectiveTime, ...(device ? { device } : {}), ...(identifier ? { identifier } : {}), source, setting,
+    ...(performers ? { performers } : {}), ...(context ? { context } : {}),
+  };
   const unit = kindSpec(kind).canonicalUnit;
+  const { meanArterial, pulsePressure } = values;
   const measurement: Measurement = kind === 'blood-pressure'
-    ? { ...base, kind, systolic: values.systolic!, diastolic: values.diastolic!, unit: 'mm[Hg]' }
+    ? {
+      ...base, kind, systolic: values.systolic!, diastolic: values.diastolic!,
+      ...(meanArterial !== undefined ? { meanArterial } : {}), ...(pulsePressure !== undefined ? { pulsePressure } : {}), unit: 'mm[Hg]',
+    }
     : { ...base, kind, value: values.value!, unit };
   return { ok: true, value: measurement };
 }
@@ -183,7 +197,7 @@ function checkSetting(value: unknown, fallback: Setting | undefined, fail: Fail)
 
 function checkValues(
   kind: KindId, input: Record<string, unknown>, fail: Fail,
-): { value?: number; systolic?: number; diastolic?: number } | undefined {
+): { value?: number; systolic?: number; diastolic?: number; meanArterial?: number; pulsePressure?: number } | undefined {
   const spec = kindSpec(kind);
   if (typeof input.unit !== 'string' || input.unit.length === 0) {
     fail('unit', `the UCUM unit is required; for ${spec.names.en.toLowerCase()} use '${spec.canonicalUnit}'`);
@@ -216,16 +230,24 @@ function checkValues(
     }
     const comps = c as Record<string, unknown>;
     for (const key of Object.keys(comps)) {
-      if (!(key in spec.components)) fail(`components/${key}`, 'unknown component; use systolic and diastolic');
+      if (!(key in spec.components)) fail(`components/${key}`, `unknown component; use ${Object.keys(spec.components).join(', ')}`);
     }
     const systolic = one('components/systolic', comps.systolic, 'systolic blood pressure', spec.components.systolic!.range);
     const diastolic = one('components/diastolic', comps.diastolic, 'diastolic blood pressure', spec.components.diastolic!.range);
-    if (systolic === undefined || diastolic === undefined) return undefined;
+    // Mean arterial and pulse pressure are optional; kept as sent (converted like the others).
+    const extra = (name: 'meanArterial' | 'pulsePressure') => (comps[name] === undefined ? undefined
+      : one(`components/${name}`, comps[name], spec.components![name]!.names.en.toLowerCase(), spec.components![name]!.range) ?? null);
+    const meanArterial = extra('meanArterial');
+    const pulsePressure = extra('pulsePressure');
+    if (systolic === undefined || diastolic === undefined || meanArterial === null || pulsePressure === null) return undefined;
     if (diastolic >= systolic) {
       fail('components', `diastolic (${diastolic}) must be lower than systolic (${systolic}); are they swapped?`);
       return undefined;
     }
-    return { systolic, diastolic };
+    return {
+      systolic, diastolic,
+      ...(meanArterial !== undefined ? { meanArterial } : {}), ...(pulsePressure !== undefined ? { pulsePressure } : {}),
+    };
   }
   if (input.components !== undefined) fail('components', `only blood pressure has components; send "value" for ${spec.names.en.toLowerCase()}`);
   const value = one('value', input.value, spec.names.en.toLowerCase(), spec.range);

@@ -14,9 +14,13 @@ import { DataFactory, Parser, Store, Writer, type Quad, type Term } from 'n3';
 import { kindForSnomedIri, kindSpec, type KindId, type QuantitySpec } from '../../../vocab/catalogue.ts';
 import { HV, NS, PROV, QUDT, RDF, SOSA, SSN_EXT, XSD, snomedIri } from '../../../vocab/terms.ts';
 import { measurementDocument, measurementIri, sensorIri } from './identity.ts';
+import { provenanceQuads, readProvenance } from './rdf-provenance.ts';
 import { SETTINGS, type Measurement, type Setting, type StoredMeasurement } from './types.ts';
 
 const { namedNode, literal, quad } = DataFactory;
+
+/** The panel's members in the order they are written (mean arterial and pulse pressure only when sent). */
+const BP_COMPONENTS = ['systolic', 'diastolic', 'meanArterial', 'pulsePressure'] as const;
 
 /**
  * The quads of one measurement stored in the pod whose storage root is
@@ -52,7 +56,8 @@ export function measurementToQuads(m: Measurement, storage: string): Quad[] {
     const components = spec.components!;
     observation(iri, spec, undefined);
     add(iri, RDF.type, namedNode(SSN_EXT.ObservationCollection));
-    for (const name of ['systolic', 'diastolic'] as const) {
+    for (const name of BP_COMPONENTS) {
+      if (m[name] === undefined) continue;
       const member = `${iri}-${name}`;
       add(iri, SSN_EXT.hasMember, namedNode(member));
       observation(member, components[name]!, m[name]);
@@ -64,6 +69,7 @@ export function measurementToQuads(m: Measurement, storage: string): Quad[] {
     add(sensor, RDF.type, namedNode(SOSA.Sensor));
     add(sensor, HV.deviceId, literal(m.device!));
   }
+  quads.push(...provenanceQuads(iri, m));
   return quads;
 }
 
@@ -150,16 +156,20 @@ function readObservation(store: Store, subject: Term): StoredMeasurement {
   const kind: KindId | undefined = kindForSnomedIri(one(store, subject, SOSA.observedProperty).value);
   if (!kind) throw new Error('observed property is not a known SNOMED CT concept');
   const spec = kindSpec(kind);
-  const sensor = one(store, subject, SOSA.madeBySensor);
+  const sensors = store.getObjects(subject, SOSA.madeBySensor, null);
+  if (sensors.length > 1) throw new Error(`expected at most one <${SOSA.madeBySensor}>, found ${sensors.length}`);
+  const stated = readProvenance(store, subject);
+  if (sensors.length === 0 && !stated.identifier) throw new Error('observation has neither a device (sosa:madeBySensor) nor an identifier (hv:identifier)');
   const setting = settingByIri.get(one(store, subject, HV.setting).value);
   if (!setting) throw new Error('unknown setting');
   const base = {
     iri: subject.value,
     patient: one(store, subject, SOSA.hasFeatureOfInterest).value,
     effectiveTime: one(store, subject, SOSA.resultTime).value,
-    device: one(store, sensor, HV.deviceId).value,
+    ...(sensors[0] ? { device: one(store, sensors[0], HV.deviceId).value } : {}),
     source: one(store, subject, PROV.wasAttributedTo).value,
     setting,
+    ...stated,
   };
   if (kind === 'blood-pressure') {
     const values: Record<string, number> = {};
@@ -167,10 +177,15 @@ function readObservation(store: Store, subject: Term): StoredMeasurement {
       const property = one(store, member, SOSA.observedProperty).value;
       const name = Object.entries(spec.components!).find(([, c]) => snomedIri(c.snomed) === property)?.[0];
       if (!name) throw new Error(`unknown blood pressure component <${property}>`);
+      if (values[name] !== undefined) throw new Error(`blood pressure panel has two ${name} members`);
       values[name] = numericResult(store, member);
     }
     if (values.systolic === undefined || values.diastolic === undefined) throw new Error('blood pressure panel lacks systolic or diastolic');
-    return { ...base, kind, systolic: values.systolic, diastolic: values.diastolic, unit: 'mm[Hg]' };
+    const { meanArterial, pulsePressure } = values;
+    return {
+      ...base, kind, systolic: values.systolic, diastolic: values.diastolic,
+      ...(meanArterial !== undefined ? { meanArterial } : {}), ...(pulsePressure !== undefined ? { pulsePressure } : {}), unit: 'mm[Hg]',
+    };
   }
   const unit = one(store, one(store, subject, SOSA.hasResult), HV.ucumCode).value;
   if (unit !== spec.canonicalUnit) throw new Error(`unit '${unit}' is not the canonical '${spec.canonicalUnit}'`);

@@ -6,7 +6,7 @@
  * supported, so an integrator sees at once that e.g. NEWS2 is out of scope.
  */
 import {
-  componentForCode, kindForCode, MEASUREMENT_KINDS, type KindId, type KindSpec,
+  componentForCode, kindForCode, kindSpec, MEASUREMENT_KINDS, type BloodPressureComponent, type KindId, type KindSpec,
 } from '../../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../../vocab/terms.ts';
 import { NPU_SYSTEM } from '../identifiers.ts';
@@ -16,15 +16,7 @@ type System = 'snomed' | 'loinc' | 'npu';
 const SYSTEMS: Record<string, System> = { [FHIR_SYSTEM.snomed]: 'snomed', [FHIR_SYSTEM.loinc]: 'loinc', [NPU_SYSTEM]: 'npu' };
 
 /** The blood-pressure components a panel may carry, by their catalogue names. */
-export type PanelComponent = 'systolic' | 'diastolic' | 'meanArterial' | 'pulsePressure';
-
-// TODO(lead, at merge with h19-model): these two come from vocab/catalogue.ts's blood-pressure
-// components once h19-model's meanArterial/pulsePressure land; then drop this table and let
-// componentForCode answer. Codes as HL7 Norway's VkpObservation blood-pressure example sends them.
-const EXTRA_COMPONENTS: Readonly<Record<string, PanelComponent>> = {
-  'loinc|8478-0': 'meanArterial', // Mean blood pressure
-  'snomed|4461000202102': 'pulsePressure', // Norwegian SNOMED CT extension: pulse pressure
-};
+export type PanelComponent = BloodPressureComponent;
 
 interface CodingSeen { text: string; system?: System; code?: string }
 
@@ -45,6 +37,11 @@ function kindForNpu(code: string): KindId | undefined {
 export const SUPPORTED_KINDS = (MEASUREMENT_KINDS as readonly KindSpec[])
   .map((k) => `${k.names.en} (SNOMED CT ${k.snomed}, LOINC ${k.loinc.join('/')}${k.npu ? `, NPU ${k.npu.join('/')}` : ''})`)
   .join('; ');
+
+/** The blood-pressure components, with their codes, for "not supported" messages. */
+export const COMPONENT_HINT = Object.values(kindSpec('blood-pressure').components ?? {})
+  .map((c) => `${c.names.en.toLowerCase()} (${[...c.loinc.map((l) => `LOINC ${l}`), `SNOMED CT ${c.snomed}`].join(', ')})`)
+  .join(', ');
 
 /** The catalogue kind `concept` names; fails naming the codes sent when it names none or several. */
 export function kindOf(concept: unknown, field: string, fail: Fail): KindId | undefined {
@@ -75,8 +72,7 @@ export function componentOf(concept: unknown): { component?: PanelComponent; sen
   const seen = codings(concept);
   for (const c of seen) {
     if (!c.system || !c.code || c.system === 'npu') continue;
-    const known = componentForCode(c.system, c.code)?.component as PanelComponent | undefined;
-    const component = known ?? EXTRA_COMPONENTS[`${c.system}|${c.code}`];
+    const component = componentForCode(c.system, c.code)?.component;
     if (component) return { component, sent: c.text };
   }
   return { sent: seen.map((c) => c.text).join(', ') || '(no coding)' };

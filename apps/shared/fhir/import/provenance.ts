@@ -51,11 +51,17 @@ export function subjectOf(subject: unknown, resolve: (s: FhirSubject) => string 
   return undefined;
 }
 
-/** The first Observation.identifier with both a system and a value. */
+/**
+ * The first Observation.identifier with both a system and a value, skipping
+ * the reading IRI Helsevev's own export puts first (system urn:ietf:rfc:3986,
+ * an http(s) value): a re-imported export is then the same reading again.
+ */
 export function identifierOf(identifiers: unknown): RecordIdentifier | undefined {
   if (!Array.isArray(identifiers)) return undefined;
   for (const id of identifiers) {
-    if (isObject(id) && text(id.system) && text(id.value)) return { system: id.system as string, value: id.value as string };
+    if (!isObject(id) || !text(id.system) || !text(id.value)) continue;
+    if (id.system === 'urn:ietf:rfc:3986' && /^https?:/.test(id.value as string)) continue;
+    return { system: id.system as string, value: id.value as string };
   }
   return undefined;
 }

@@ -6,7 +6,7 @@
 import type { KindId } from '../../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../../vocab/terms.ts';
 import type { MeasurementInput } from '../../measurement/input.ts';
-import { componentOf, type PanelComponent } from './coding.ts';
+import { COMPONENT_HINT, componentOf, type PanelComponent } from './coding.ts';
 import { isObject, type Fail, type Json } from './json.ts';
 
 export interface ObservedValue {
@@ -78,7 +78,6 @@ export function valueOf(obs: Json, kind: KindId, fail: Fail): ObservedValue {
   return quantity(obs.valueQuantity, 'valueQuantity', fail);
 }
 
-const COMPONENT_HINT = 'systolic (LOINC 8480-6, SNOMED 271649006), diastolic (LOINC 8462-4, SNOMED 271650006), mean arterial pressure (LOINC 8478-0) or pulse pressure (SNOMED 4461000202102)';
 
 function panel(obs: Json, fail: Fail): ObservedValue {
   if (obs.valueQuantity !== undefined) fail('valueQuantity', 'a blood pressure panel carries its values in component, not valueQuantity');
