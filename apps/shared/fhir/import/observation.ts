@@ -77,7 +77,7 @@ export function fhirObservationToInput(
   const extensionsOk = checkExtensionList(obs.extension, fail);
   const kind = kindOf(obs.code, 'code', fail);
   if (!kind) return { ok: false, errors }; // out of the catalogue: nothing else about it matters
-  checkInvariants(obs, fail);
+  if (!checkInvariants(obs, fail)) return { ok: false, errors }; // not a reading at all: its fields would only add noise
   const effectiveTime = effectiveTimeOf(obs, fail);
   const patient = subjectOf(obs.subject, options.resolveSubject, fail);
   const device = deviceOf(obs.device, fail);
