@@ -37,12 +37,12 @@ describe('FHIR import of published examples as sent (known gaps in the model\'s 
 
 // Stand-ins for the gaps above, so the rest of each example's mapping is still checked.
 const SAFE_ID = [{ system: 'http://dips.no/fhir/namingsystem/externalId', value: 'testBPexternalId1' }];
-const bp = () => ({ ...fixture('vkp-blood-pressure-create.json'), identifier: SAFE_ID });
-const glucose = () => {
+const bp = (): Obs => ({ ...fixture('vkp-blood-pressure-create.json'), identifier: SAFE_ID });
+const glucose = (): Obs => {
   const g = fixture('vkp-glucose-create.json');
   return { ...g, valueQuantity: { ...(g.valueQuantity as Obs), code: 'mmol/L' } };
 };
-const noDomainWeight = () => ({ ...fixture('no-domain-body-weight-create.json'), identifier: [{ system: 'https://ehr.example/obs', value: 'w-1' }] });
+const noDomainWeight = (): Obs => ({ ...fixture('no-domain-body-weight-create.json'), identifier: [{ system: 'https://ehr.example/obs', value: 'w-1' }] });
 
 describe('FHIR import of published examples in the catalogue', () => {
   it.each([
