@@ -6,9 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fhirObservationToInput, type FhirImportOptions } from '../../../apps/shared/fhir/index.ts';
-import { parseMeasurementInput, type Measurement } from '../../../apps/shared/measurement/index.ts';
-import { NOW, PATIENT, VENDOR } from '../measurement/fixtures.ts';
+import { fhirObservationToInput, measurementToFhir, type FhirImportOptions } from '../../../apps/shared/fhir/index.ts';
+import {
+  measurementToQuads, parseMeasurementInput, quadsToMeasurements, type Measurement,
+} from '../../../apps/shared/measurement/index.ts';
+import { NOW, PATIENT, STORAGE, VENDOR } from '../measurement/fixtures.ts';
 
 type Obs = Record<string, unknown>;
 const fixture = (name: string): Obs => JSON.parse(readFileSync(new URL(`../../fixtures/fhir/${name}`, import.meta.url), 'utf8')) as Obs;
@@ -125,5 +127,12 @@ describe('FHIR import of published examples in the catalogue', () => {
     expect(!refused.ok && refused.errors.map((e) => e.field)).toEqual(['identifier']);
     const m = measurement({ ...hr, identifier: [{ system: 'https://hospital.example/obs', value: 'hr-1' }] });
     expect(m).toMatchObject({ kind: 'heart-rate', unit: '/min', value: 44 });
+  });
+
+  it('a record-system reading exported and imported again is the same reading (the export\'s IRI identifier is skipped)', () => {
+    const m = measurement(bp());
+    const [storedOnce] = quadsToMeasurements(measurementToQuads(m, STORAGE)).measurements;
+    const again = measurement(JSON.parse(JSON.stringify(measurementToFhir(storedOnce!))) as Obs);
+    expect(again).toEqual(m);
   });
 });
