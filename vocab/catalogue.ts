@@ -23,6 +23,11 @@ export interface QuantitySpec {
   readonly loinc: readonly string[];
   /** A panel component the panel may lack (blood pressure's mean arterial and pulse pressure). */
   readonly optional?: true;
+  /**
+   * NPU codes (system urn:oid:2.16.578.1.12.4.1.1.7280) accepted as input, where a
+   * published Norwegian source uses one for this quantity (HL7 Norway's VkpObservation).
+   */
+  readonly npu?: readonly string[];
   readonly names: Names;
   readonly range: { readonly min: number; readonly max: number };
 }
@@ -121,6 +126,7 @@ export const MEASUREMENT_KINDS = [
     category: 'blood-glucose',
     snomed: '434912009', snomedAliases: [],
     loinc: ['15074-8', '2339-0'],
+    npu: ['NPU02187'], // B—Glucose; subst.c.: VkpObservation index.md and vkp-glucose-create
     names: { nb: 'Blodsukker', en: 'Blood glucose' },
     canonicalUnit: 'mmol/L', qudtUnit: qudt('MilliMOL-PER-L'), acceptedUnits: ['mmol/L', 'mg/dL'],
     range: { min: 0.5, max: 50 }, decimals: 1, molecularWeight: 180.156,

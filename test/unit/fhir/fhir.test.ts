@@ -114,8 +114,8 @@ describe('FHIR import', () => {
     ['unknown code', spo2({ code: { coding: [{ system: 'http://loinc.org', code: '1234-5' }] } }), 'code/coding'],
     ['codes that disagree', spo2({ code: { coding: [{ system: 'http://loinc.org', code: '59408-5' }, { system: 'http://snomed.info/sct', code: '27113001' }] } }), 'code/coding'],
     ['non-UCUM unit system', spo2({ valueQuantity: { value: 91, system: 'http://example.org/units', code: '%' } }), 'valueQuantity/system'],
-    ['period instead of time', spo2({ effectiveDateTime: undefined, effectivePeriod: { start: '2026-02-14T08:30:00Z' } }), 'effectiveDateTime'],
-    ['no device', spo2({ device: undefined }), 'device'],
+    ['a period instead of a time', spo2({ effectiveDateTime: undefined, effectivePeriod: { start: '2026-02-14T08:30:00Z' } }), 'effectivePeriod'],
+    ['neither device nor identifier', spo2({ device: undefined }), 'identifier'],
     // Found by the property test (seed 39595): an empty identifier was neither an error nor a reading.
     ['an empty device identifier', spo2({ device: { identifier: { value: '' } } }), 'device'],
     ['no subject', spo2({ subject: undefined }), 'subject'],

@@ -179,7 +179,8 @@ describe('POST /fhir', () => {
       entry: [
         { resource: observation({ effectiveDateTime: '2026-01-06T09:00:00+01:00' }) },
         { resource: observation({ valueQuantity: { value: 72, system: 'http://unitsofmeasure.org', code: 'mmHg' } }) },
-        { resource: observation({ effectiveDateTime: '2026-01-06' }) },
+        // A date alone is accepted since #19 (docs/fhir.md); a month alone is not.
+        { resource: observation({ effectiveDateTime: '2026-01' }) },
       ],
     }, 'application/fhir+json', devices.ola);
     expectProblem(r, 422);
