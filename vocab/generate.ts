@@ -130,8 +130,9 @@ linkeddata/rdflib.js):
   never follows \`rdfs:isDefinedBy\`.
 
 So dereferencing the term IRIs cannot work: we do not control
-\`http://snomed.info/id/…\`, \`http://loinc.org/rdf/…\` or QUDT's unit IRIs
-(SNOMED's and LOINC's answer HTML, not RDF with Norwegian names). A link
+\`http://snomed.info/id/…\`, \`http://loinc.org/rdf/…\` or QUDT's unit IRIs,
+so we cannot make them answer with RDF, let alone with Norwegian names, nor
+send the CORS headers a browser app needs to read them. A link
 from the data to a document we publish can, and costs one constant triple per
 document, so the gateway's insert-only patches stay idempotent. Label triples
 in every document were the alternative: shown at once, but copied into every
