@@ -1,12 +1,14 @@
 /**
  * Generates the files derived from the catalogue (vocab/catalogue.ts), so the
  * codes, units and ranges are written once: shapes/measurement-kinds.ttl
- * (SHACL per kind) and docs/catalogue.md (the table clinicians check codes
- * in). `npm run generate` writes them; a unit test fails when they are stale.
+ * (SHACL per kind), docs/catalogue.md (the table clinicians check codes
+ * in) and vocab/labels.ttl (names of the terms, for generic Solid apps).
+ * `npm run generate` writes them; a unit test fails when they are stale.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MEASUREMENT_KINDS, type KindSpec, type QuantitySpec } from './catalogue.ts';
+import { LABELS_PATH, labelsTurtle } from './labels.ts';
 
 const pascal = (slug: string) => slug.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const shapeName = (name: string) => `hvsh:${pascal(name)}Observation`;
@@ -104,6 +106,53 @@ ${shapes.join('\n\n')}
 `;
 }
 
+/** docs/catalogue.md's last section: how a generic Solid app finds the names (and why this way). */
+const NAMES_SECTION = `## Names in generic Solid apps
+
+A patient who opens a month document in a generic Solid browser (SolidOS /
+mashlib) should see "Blood glucose", not "434912009". The names (Norwegian and
+English) of every SNOMED CT concept, LOINC code and QUDT unit above are
+generated from the catalogue into \`vocab/labels.ttl\` (\`rdfs:label\` and
+\`skos:prefLabel\`, \`@nb\` and \`@en\`; SNOMED CT concepts \`skos:closeMatch\`
+their LOINC codes; unit names from \`UNIT_NAMES\` in \`vocab/labels.ts\`). The pod
+server serves that file, public read, at \`{base}${LABELS_PATH}\` (a CSS static
+asset, \`pod-server/css/config/helsevev.json\`), and each measurement document
+carries one triple \`<document> rdfs:seeAlso <{base}${LABELS_PATH}>\`
+(\`labelLinkQuads\` in \`vocab/labels.ts\`).
+
+How SolidOS names a term (read in SolidOS/solid-ui, SolidOS/solid-panes and
+linkeddata/rdflib.js):
+- solid-ui \`src/utils/label.ts\`, \`label()\` / \`getWellKnownLabel()\`:
+  \`store.any(term, ui:label)\`, then foaf:name, dct:title, ..., \`rdfs:label\`,
+  \`skos:prefLabel\`, from *any document already loaded* into the store, with no
+  language choice (the first one loaded wins; we write \`@nb\` first); without
+  one it shows the IRI's last segment ("434912009").
+- solid-panes \`src/outline/manager.js\`, \`outlineExpand()\` -> \`render()\`:
+  after loading the subject's document it calls
+  \`fetcher.lookUpThing(x, subject)\` for every \`subject rdfs:seeAlso x\`, so a
+  seeAlso from the document (the subject when the document is opened) loads
+  the labels. It also dereferences the subject itself (\`lookUpThing(subject)\`),
+  but only for the subject being expanded, and only with its own URL.
+- rdflib \`src/fetcher.ts\`: \`lookUpThing()\` loads the document part of each
+  URI; \`linkData()\` turns HTTP \`Link\` rel="seeAlso"/"describedby" into
+  \`rdfs:seeAlso\` triples, but nothing loads them by itself, and the fetcher
+  never follows \`rdfs:isDefinedBy\`.
+
+So dereferencing the term IRIs cannot work: we do not control
+\`http://snomed.info/id/…\`, \`http://loinc.org/rdf/…\` or QUDT's unit IRIs,
+so we cannot make them answer with RDF, let alone with Norwegian names, nor
+send the CORS headers a browser app needs to read them. A link
+from the data to a document we publish can, and costs one constant triple per
+document, so the gateway's insert-only patches stay idempotent. Label triples
+in every document were the alternative: shown at once, but copied into every
+patient's data, and an append-only document could never correct a name.
+Known limit: SolidOS re-renders an open view only when a loaded document says
+something about the subject, so the names can appear only on the next render
+(expanding a row, switching pane), not on the first paint.
+\`test/integration/vocabulary-labels.test.ts\` loads a measurement document
+from a real pod server and follows its links as SolidOS does.
+`;
+
 export function catalogueMarkdown(): string {
   const rows = (MEASUREMENT_KINDS as readonly KindSpec[]).flatMap((k) => {
     const row = (q: QuantitySpec, slug: string) =>
@@ -125,12 +174,14 @@ unit only. A value outside the plausible range is refused as an input error
 ${rows.join('\n')}
 
 Months are counted in Europe/Oslo: \`health/measurements/{category}/{YYYY-MM}.ttl\`.
-`;
+
+${NAMES_SECTION}`;
 }
 
 export const GENERATED_FILES = {
   'shapes/measurement-kinds.ttl': kindShapesTurtle,
   'docs/catalogue.md': catalogueMarkdown,
+  'vocab/labels.ttl': labelsTurtle,
 } as const;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

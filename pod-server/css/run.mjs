@@ -157,6 +157,7 @@ async function main() {
     shorthand: { port, baseUrl, rootFilePath, loggingLevel: values.loggingLevel },
     variableBindings: {
       'urn:helsevev:variable:podTemplateFolder': join(here, 'templates', 'pod'),
+      'urn:helsevev:variable:vocabularyLabelsFile': join(here, '..', '..', 'vocab', 'labels.ttl'),
       'urn:helsevev:variable:consentTemplate': join(here, 'templates', 'identity', 'oidc', 'consent.html.ejs'),
       ...extensionVariables(),
     },

@@ -18,6 +18,7 @@ import {
 } from '../../apps/shared/measurement/index.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import type { KindId } from '../../vocab/catalogue.ts';
+import { labelLinkQuads } from '../../vocab/labels.ts';
 import { seededRandom as prng } from '../../apps/shared/prng.ts';
 
 export interface DemoSeedOptions {
@@ -145,7 +146,8 @@ export async function seedDemoMeasurements(
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [url, quads] = next;
-      const outcome = await appendQuads(vendorFetch, url, quads);
+      // With the link to the terms' names (vocab/labels.ts), so SolidOS shows "Blood glucose", not "434912009".
+      const outcome = await appendQuads(vendorFetch, url, [...quads, ...labelLinkQuads(url)]);
       if (!outcome.ok) throw new Error(`Seeding ${url} failed: ${outcome.reason}`);
       options.progress?.(++done, documents.size, measurements.length);
     }
