@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appendQuads } from '../shared/append.ts';
+import { labelLinkQuads } from '../../vocab/labels.ts';
 import { hardenServer } from '../shared/http-hardening.ts';
 import { measurementToQuads, parseMeasurementInput, validateShapes, type Setting } from '../shared/measurement/index.ts';
 import { openPodSession, type ClientCredentials, type PodSession } from '../shared/pod-session.ts';
@@ -171,7 +172,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } catch (error) {
       return { ok: false, retry: true, reason: (error as Error).message };
     }
-    return appendQuads(s.fetch, document, quads);
+    // The document's one link to the labels of its terms (vocab/labels.ts), constant so retries stay no-ops.
+    return appendQuads(s.fetch, document, [...quads, ...labelLinkQuads(document)]);
   });
   const delivery = new Delivery({ ...options.delivery, append, settle: (ids, outcome) => outbox.settle(ids, outcome), log });
   outbox.onAccepted((entries) => delivery.enqueue(entries));
