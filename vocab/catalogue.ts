@@ -128,7 +128,7 @@ export const MEASUREMENT_KINDS = [
     loinc: ['15074-8', '2339-0'],
     npu: ['NPU02187'], // B—Glucose; subst.c.: VkpObservation index.md and vkp-glucose-create
     names: { nb: 'Blodsukker', en: 'Blood glucose' },
-    canonicalUnit: 'mmol/L', qudtUnit: qudt('MilliMOL-PER-L'), acceptedUnits: ['mmol/L', 'mg/dL'],
+    canonicalUnit: 'mmol/L', qudtUnit: qudt('MilliMOL-PER-L'), acceptedUnits: ['mmol/L', 'mmol/l', 'mg/dL', 'mg/dl'],
     range: { min: 0.5, max: 50 }, decimals: 1, molecularWeight: 180.156,
   }),
   spec({

@@ -9,8 +9,12 @@ import type { Coded, MeasurementContext, Performer, RecordIdentifier } from './t
 
 type Fail = (field: string, message: string) => void;
 
-const URI = /^(?:urn:oid:[0-2](?:\.(?:0|[1-9][0-9]*))+|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|https?:\/\/[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]+)$/;
-const SAFE_VALUE = /^[A-Za-z0-9._:/@+=-]{1,128}$/;
+const URI = /^(?:urn:oid:[0-2](?:\.(?:0|[1-9][0-9]*))+|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|urn:(?!oid:|uuid:)[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+|https?:\/\/[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]+)$/;
+/**
+ * An identifier value as record systems write them ("External Id: 42" too): printable, no quotes,
+ * angle brackets or backslashes, no spaces at either end. shapes/measurement.ttl has the same pattern.
+ */
+const SAFE_VALUE = /^[^\s"<>\\\x00-\x1F\x7F-\x9F\u2028\u2029](?:[^"<>\\\x00-\x1F\x7F-\x9F\u2028\u2029]{0,126}[^\s"<>\\\x00-\x1F\x7F-\x9F\u2028\u2029])?$/;
 const CODE = /^[A-Za-z0-9._:/+-]{1,64}$/;
 // No control characters (C0, DEL, C1) and no line/paragraph separators.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -19,7 +23,7 @@ const MAX_TEXT = 200;
 const MAX_PERFORMERS = 5;
 const MAX_FACTORS = 10;
 
-const URI_HINT = 'an absolute URI (urn:oid:..., urn:uuid:... or http(s)://...) without spaces, quotes or angle brackets, at most 256 characters';
+const URI_HINT = 'an absolute URI (urn:oid:..., urn:uuid:..., another urn:... or http(s)://...) without spaces, quotes or angle brackets, at most 256 characters';
 
 export function isSystemUri(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_URI && URI.test(value);
@@ -52,7 +56,7 @@ export function checkIdentifier(raw: unknown, field: string, fail: Fail): Record
     ok = false;
   }
   if (typeof raw.value !== 'string' || !SAFE_VALUE.test(raw.value)) {
-    fail(`${field}/value`, 'must be 1-128 characters of letters, digits and . _ : / @ + = -');
+    fail(`${field}/value`, 'must be 1-128 characters, printable, without quotes, angle brackets, backslashes or spaces at either end');
     ok = false;
   }
   return ok ? { system: raw.system as string, value: raw.value as string } : undefined;
