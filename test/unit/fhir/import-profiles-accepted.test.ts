@@ -10,6 +10,7 @@ import { fhirObservationToInput, measurementToFhir, type FhirImportOptions } fro
 import {
   measurementToQuads, parseMeasurementInput, quadsToMeasurements, type Measurement,
 } from '../../../apps/shared/measurement/index.ts';
+import { kindSpec } from '../../../vocab/catalogue.ts';
 import { NOW, PATIENT, STORAGE, VENDOR } from '../measurement/fixtures.ts';
 
 type Obs = Record<string, unknown>;
@@ -111,6 +112,25 @@ describe('FHIR import of published examples in the catalogue', () => {
     expect(!refused.ok && refused.errors.map((e) => e.field)).toEqual(['identifier']);
     const m = measurement({ ...hr, identifier: [{ system: 'https://hospital.example/obs', value: 'hr-1' }] });
     expect(m).toMatchObject({ kind: 'heart-rate', unit: '/min', value: 44 });
+  });
+
+  it.each([
+    'vkp-oxygen-saturation-create.json', 'vkp-body-weight-create.json', 'vkp-glucose-create.json',
+    'vkp-blood-pressure-create.json', 'no-domain-body-weight-create.json', 'fhir-observation-example-bloodpressure.json',
+    'fhir-observation-example-heart-rate.json',
+  ])('%s lands once (one reading, its SNOMED CT concept) and exports back equivalent', (file) => {
+    const sent = fixture(file);
+    const obs = sent.identifier || sent.device ? sent : { ...sent, identifier: [{ system: 'https://hospital.example/obs', value: file }] };
+    const m = measurement(obs);
+    const twice = quadsToMeasurements([...measurementToQuads(m, STORAGE), ...measurementToQuads(measurement(obs), STORAGE)]);
+    expect(twice.problems).toEqual([]);
+    expect(twice.measurements).toHaveLength(1);
+    const exported = JSON.parse(JSON.stringify(measurementToFhir(twice.measurements[0]!))) as Obs;
+    const codes = ((exported.code as { coding: { system: string; code: string }[] }).coding).map((c) => `${c.system}|${c.code}`);
+    expect(codes).toContain(`http://snomed.info/sct|${kindSpec(m.kind).snomed}`);
+    expect(quadsToMeasurements(measurementToQuads(m, STORAGE)).measurements[0]!.unit).toBe(kindSpec(m.kind).canonicalUnit);
+    if (m.identifier) expect(exported.identifier).toContainEqual(m.identifier);
+    expect(measurement(exported)).toEqual(m);
   });
 
   it('a record-system reading exported and imported again is the same reading (the export\'s IRI identifier is skipped)', () => {
