@@ -185,6 +185,8 @@ export const HV = {
   PatientList: hv('PatientList'),
   followedBy: hv('followedBy'),
   patient: hv('patient'),
+  entry: hv('entry'),
+  PatientListEntry: hv('PatientListEntry'),
   Threshold: hv('Threshold'),
   forPatient: hv('forPatient'),
   lowerLimit: hv('lowerLimit'),

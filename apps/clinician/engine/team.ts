@@ -27,7 +27,16 @@ export interface Team {
   readonly organisation: string;
   /** Patients' WebIDs, in the list's order (sorted). */
   readonly patients: readonly string[];
+  /** The record identifiers the list's entries give its patients (hv:entry), for identifier search. */
+  readonly identifiers: readonly ListedIdentifier[];
   readonly quads: readonly Quad[];
+}
+
+/** A patient of a list as its organisation's record system knows them (an hv:entry with hv:identifier). */
+export interface ListedIdentifier {
+  readonly patient: string;
+  readonly system: string;
+  readonly value: string;
 }
 
 export interface Clinician {
@@ -106,7 +115,23 @@ export function parseTeamList(quads: readonly Quad[], url: string): Omit<Team, '
   const patients = [...new Set(about(HV.patient).filter((q) => q.object.termType === 'NamedNode').map((q) => q.object.value))].sort();
   const displayName = about(VCARD_FN)[0]?.object.value;
   const group = about(HV.followedBy)[0]?.object.value;
-  return { url, patients, quads, ...(displayName ? { displayName } : {}), ...(group ? { group } : {}) };
+  return { url, patients, identifiers: listedIdentifiers(quads, about(HV.entry), patients), quads, ...(displayName ? { displayName } : {}), ...(group ? { group } : {}) };
+}
+
+/** Entries' identifiers, for patients the list itself names only (an entry cannot add a patient). */
+function listedIdentifiers(quads: readonly Quad[], entries: readonly Quad[], patients: readonly string[]): ListedIdentifier[] {
+  const objects = (subject: Quad['object'], predicate: string) => quads.filter((q) => q.subject.equals(subject) && q.predicate.value === predicate).map((q) => q.object);
+  const found: ListedIdentifier[] = [];
+  for (const { object: entry } of entries) {
+    const entryPatients = objects(entry, HV.patient).filter((p) => p.termType === 'NamedNode').map((p) => p.value);
+    if (entryPatients.length !== 1 || !patients.includes(entryPatients[0]!)) continue;
+    for (const id of objects(entry, HV.identifier)) {
+      const [system] = objects(id, HV.identifierSystem);
+      const [value] = objects(id, HV.identifierValue);
+      if (system?.termType === 'Literal' && value?.termType === 'Literal') found.push({ patient: entryPatients[0]!, system: system.value, value: value.value });
+    }
+  }
+  return found;
 }
 
 /** The team `name` of one of the clinician's organisations; problem details (404/403) if there is none they may read. */
@@ -155,6 +180,8 @@ export interface TeamSummary {
   readonly displayName?: string;
   /** The list's patients, when the clinician may read it. */
   readonly patients?: readonly string[];
+  /** The patients' record identifiers on the list, when the clinician may read it. */
+  readonly identifiers?: readonly ListedIdentifier[];
 }
 
 export async function listTeams(clinician: Clinician, ctx: TeamContext): Promise<TeamSummary[]> {
@@ -169,7 +196,7 @@ export async function listTeams(clinician: Clinician, ctx: TeamContext): Promise
       teams.push({
         name, organisation: org.webId, url, member: parsed !== undefined,
         ...(parsed?.displayName ? { displayName: parsed.displayName } : {}),
-        ...(parsed ? { patients: parsed.patients } : {}),
+        ...(parsed ? { patients: parsed.patients, identifiers: parsed.identifiers } : {}),
       });
     }
   }

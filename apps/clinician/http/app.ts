@@ -3,7 +3,7 @@
  *
  *   GET|POST /sparql            SPARQL 1.1 Protocol; results as JSON, XML, CSV, TSV
  *   GET      /measurements      "kind K for team T (or patient P) between A and B", as JSON
- *   GET      /fhir/Observation  FHIR R4 searchset Bundle
+ *   GET      /fhir/Observation  FHIR R4 searchset Bundle, paged; POST /fhir/Observation/_search; GET /fhir/metadata (fhir-routes.ts)
  *   GET      /teams             the teams of the caller's organisations
  *   GET      /reports/{id}      what a partial answer could not read
  *   POST     /session           client credentials -> bearer token; DELETE to log out (callers.ts)
@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { KindId } from '../../../vocab/catalogue.ts';
 import { apiSecurityHeaders } from '../../shared/http-hardening.ts';
-import { FHIR_JSON, sendOperationOutcome } from '../../shared/fhir/outcome.ts';
+import { sendOperationOutcome } from '../../shared/fhir/outcome.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import { LOGIN_RATE_LIMIT, type RateLimit } from '../../shared/rate-limit.ts';
 import type { AccessReport, ClinicianQueryEngine, Gathered, QueryAnswer } from '../engine/engine.ts';
@@ -30,7 +30,8 @@ import { AUTHENTICATE_HEADER, type Sessions } from './auth.ts';
 import { DEFAULT_CALLER_LIMITS, LiveStreams, QuerySlots, type CallerLimits } from './caller-limits.ts';
 import { mountCallers } from './callers.ts';
 import { methodNotAllowed, one, problemFor, refuseBracketedParameters, send, values } from './edge.ts';
-import { capabilityStatement, FhirSearchError, observationBundle, parseObservationSearch } from './fhir.ts';
+import type { PageTokens } from './fhir-page.ts';
+import { mountFhirRoutes } from './fhir-routes.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
@@ -50,6 +51,8 @@ export interface ClinicianAppDeps {
   readonly limits?: CallerLimits;
   /** The open live streams, shared with whoever ends sessions (service.ts); default: the app's own. */
   readonly liveStreams?: LiveStreams;
+  /** Sealer of FHIR page tokens (tests: a second app sharing none of the key); default: the app's own. */
+  readonly pageTokens?: PageTokens;
 }
 
 const GRAPH_MEDIA_TYPES = ['text/turtle', 'application/n-triples', 'application/n-quads', 'application/ld+json', 'application/trig'];
@@ -128,7 +131,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   app.get('/teams', async (req, res) => {
     const session = await identify(req);
     const teams = await engine.teams(session);
-    res.json({ webId: session.webId, teams: teams.map(({ patients, ...t }) => ({ ...t, ...(patients ? { patients: patients.length } : {}) })) });
+    res.json({ webId: session.webId, teams: teams.map(({ patients, identifiers: _ids, ...t }) => ({ ...t, ...(patients ? { patients: patients.length } : {}) })) });
   });
 
   app.get('/reports/:id', async (req, res) => {
@@ -217,28 +220,13 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
     });
   });
 
-  // ------------------------------------------------------------------ FHIR
-  app.get('/fhir/metadata', (req, res) => {
-    res.type(FHIR_JSON).send(JSON.stringify(capabilityStatement(`${base(req)}/fhir`)));
-  });
-  app.get('/fhir/Observation', async (req, res) => {
-    const session = await identify(req);
-    const search = parseObservationSearch(req.query as Record<string, unknown>);
-    // Without a team, the first of the caller's teams whose list names the subject.
-    const team = search.team ?? (await engine.teams(session)).find((t) => t.patients?.includes(search.subject!))?.name;
-    if (!team) throw new FhirSearchError(404, 'not-found', `${search.subject} is not on the patient list of any team you are in`);
-    const answer = await engine.measurements(session, {
-      team, ...(search.subject ? { patient: search.subject } : {}),
-      ...(search.kinds ? { kinds: search.kinds } : {}), ...(search.from ? { from: search.from } : {}), ...(search.to ? { to: search.to } : {}),
-    });
-    scopeHeaders(res, req, answer, session.webId);
-    res.set('cache-control', 'no-store').type(FHIR_JSON).send(JSON.stringify(observationBundle(answer.measurements, answer.marks, answer.access, `${base(req)}${req.originalUrl}`)));
-  });
+  // ------------------------------------------------------------------ FHIR (fhir-routes.ts)
+  mountFhirRoutes(app, { engine, identify, scopeHeaders, ...(deps.pageTokens ? { pageTokens: deps.pageTokens } : {}) });
 
   app.use((req: Request, res: Response) => {
     if (req.path.startsWith('/fhir/')) {
       return sendOperationOutcome(res, problem(404, 'not-found', 'Not found',
-        `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=... and GET /fhir/metadata`, { fhirIssueCode: 'not-supported' }));
+        `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=..., POST /fhir/Observation/_search and GET /fhir/metadata`, { fhirIssueCode: 'not-supported' }));
     }
     send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path.slice(0, 200)}; see GET / for the endpoints`));
   });

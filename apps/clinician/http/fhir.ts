@@ -11,7 +11,8 @@
  */
 import { componentForCode, kindForCode, type KindId } from '../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
-import { fhirBundle, measurementToFhir, type MarkForFhir } from '../../shared/fhir/export.ts';
+import { fhirBundle, measurementToFhir, VITAL_SIGNS_PROFILE, type MarkForFhir } from '../../shared/fhir/export.ts';
+import { NO_D_NUMBER_SYSTEM, NO_FH_NUMBER_SYSTEM, NO_NATIONAL_ID_SYSTEM } from '../../shared/fhir/identifiers.ts';
 import { operationOutcome } from '../../shared/fhir/outcome.ts';
 import { problem, ProblemError } from '../../shared/problem.ts';
 import type { StoredMeasurement } from '../../shared/measurement/index.ts';
@@ -23,36 +24,6 @@ export class FhirSearchError extends ProblemError {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(problem(status, status === 404 ? 'not-found' : 'invalid-search', status === 404 ? 'Not found' : 'The FHIR search is not valid', message, { fhirIssueCode: code }), message);
   }
-}
-
-/** What this server can do (GET /fhir/metadata), for `fhirBase` (its /fhir URL). */
-export function capabilityStatement(fhirBase: string) {
-  return {
-    resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
-    date: new Date().toISOString(),
-    implementation: { description: 'Helsevev clinician API: home measurements from patients\' pods', url: fhirBase },
-    rest: [{
-      mode: 'server',
-      resource: [{
-        type: 'Observation', interaction: [{ code: 'search-type' }],
-        searchParam: [
-          { name: 'subject', type: 'reference', documentation: 'the patient\'s WebID' },
-          { name: 'patient', type: 'reference', documentation: 'same as subject' },
-          { name: 'code', type: 'token', documentation: 'LOINC or SNOMED CT code of the kind' },
-          { name: 'date', type: 'date', documentation: 'eq, ge, gt, le, lt' },
-          { name: 'team', type: 'string', documentation: 'the team whose patient list to use (optional with subject)' },
-        ],
-      }],
-    }],
-  };
-}
-
-export interface ObservationSearch {
-  readonly subject?: string;
-  readonly team?: string;
-  readonly kinds?: KindId[];
-  readonly from?: Date;
-  readonly to?: Date;
 }
 
 const FHIR_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
@@ -90,20 +61,93 @@ function kindsOfCodes(value: string): KindId[] {
   return [...kinds];
 }
 
-/** Reads the supported search parameters: subject (or patient), code, date, team; unknown ones are ignored (FHIR's lenient handling). */
-export function parseObservationSearch(params: Record<string, unknown>): ObservationSearch {
-  const list = (name: string): string[] => {
-    const v = params[name];
-    if (v === undefined) return [];
-    return (Array.isArray(v) ? v : [v]).map(String);
-  };
-  const subjects = [...list('subject'), ...list('patient')];
-  if (subjects.length > 1) throw new FhirSearchError(400, 'invalid', 'give one subject (the patient\'s WebID) per search');
-  const team = list('team')[0];
-  if (subjects.length === 0 && !team) {
-    throw new FhirSearchError(400, 'required', 'give subject=<patient WebID> (or team=<team name> for every patient of a team you are in)');
+/** A search's parameters as sent: name and value pairs, in order (a query string or a form body). */
+export type SearchParameters = URLSearchParams | Record<string, unknown>;
+
+/** The parameter names `patient.identifier` is also known by (chained and modifier forms FHIR clients send). */
+export const IDENTIFIER_PARAMETERS = ['patient.identifier', 'subject.identifier', 'subject:Patient.identifier', 'patient:identifier', 'subject:identifier'] as const;
+const SUBJECT_PARAMETERS = ['subject', 'patient', 'subject:Patient'];
+/** Every parameter this server reads; anything else is ignored (lenient) or refused (`Prefer: handling=strict`). */
+export const SUPPORTED_PARAMETERS: ReadonlySet<string> = new Set([...SUBJECT_PARAMETERS, ...IDENTIFIER_PARAMETERS, 'code', 'date', 'team', '_count', '_page']);
+
+export const DEFAULT_COUNT = 100;
+export const MAX_COUNT = 1000;
+
+/** A patient identifier as searched: `system|value`, `|value` (no system) or `value` (any system). */
+export interface IdentifierToken {
+  /** Absent: any system; '': none. */
+  readonly system?: string;
+  readonly value: string;
+}
+
+export interface ObservationSearch {
+  readonly subject?: string;
+  readonly identifier?: IdentifierToken;
+  readonly team?: string;
+  readonly kinds?: KindId[];
+  readonly from?: Date;
+  readonly to?: Date;
+  /** Matches per page, 0..MAX_COUNT. */
+  readonly count: number;
+  /** The `_page` token, when this is a later page. */
+  readonly page?: string;
+  /** The parameters used, in a fixed order, without `_count` and `_page`: the self link's, and what a page token is bound to. */
+  readonly used: readonly (readonly [string, string])[];
+  /** Parameter names ignored (unknown), for the Bundle to say so. */
+  readonly ignored: readonly string[];
+}
+
+function pairsOf(params: SearchParameters): [string, string][] {
+  if (params instanceof URLSearchParams) return [...params.entries()];
+  return Object.entries(params).flatMap(([name, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => [name, String(x)] as [string, string])));
+}
+
+function parseIdentifier(raw: string): IdentifierToken {
+  const bar = raw.indexOf('|');
+  const value = bar >= 0 ? raw.slice(bar + 1) : raw;
+  if (value === '' || value.length > 128 || raw.includes(',')) {
+    throw new FhirSearchError(400, 'invalid', `patient.identifier: give one identifier as system|value, e.g. ${NO_NATIONAL_ID_SYSTEM}|12345678901 (got "${raw.slice(0, 60)}")`);
   }
-  const kinds = list('code').flatMap(kindsOfCodes);
+  return bar >= 0 ? { system: raw.slice(0, bar), value } : { value };
+}
+
+function parseCount(raw: string): number {
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > MAX_COUNT) {
+    throw new FhirSearchError(400, 'invalid', `_count: give a whole number from 0 to ${MAX_COUNT} (the matches per page; default ${DEFAULT_COUNT}), not "${raw.slice(0, 20)}"`);
+  }
+  return Number(raw);
+}
+
+/**
+ * Reads the search: subject (or patient), patient.identifier (and its other
+ * names), code, date, team, _count, _page. Unknown parameters are ignored and
+ * listed in `ignored` (FHIR's lenient handling), or refused with `strict`
+ * (`Prefer: handling=strict`), naming them.
+ */
+export function parseObservationSearch(params: SearchParameters, options: { strict?: boolean } = {}): ObservationSearch {
+  const pairs = pairsOf(params);
+  const ignored = [...new Set(pairs.map(([name]) => name).filter((name) => !SUPPORTED_PARAMETERS.has(name)))];
+  if (options.strict && ignored.length > 0) {
+    throw new FhirSearchError(400, 'not-supported',
+      `${ignored.map((n) => `"${n.slice(0, 40)}"`).join(', ')}: not a search parameter this server supports (Prefer: handling=strict); ` +
+        `supported: ${[...SUPPORTED_PARAMETERS].join(', ')}`);
+  }
+  const list = (...names: string[]) => pairs.filter(([name]) => names.includes(name)).map(([, v]) => v);
+  const subjects = list(...SUBJECT_PARAMETERS);
+  if (subjects.length > 1) throw new FhirSearchError(400, 'invalid', 'give one subject (the patient\'s WebID) per search');
+  const identifiers = list(...IDENTIFIER_PARAMETERS);
+  if (identifiers.length > 1) throw new FhirSearchError(400, 'invalid', 'give one patient.identifier per search');
+  const teams = list('team');
+  if (teams.length > 1) throw new FhirSearchError(400, 'invalid', 'give one team per search');
+  const team = teams[0];
+  if (subjects.length === 0 && identifiers.length === 0 && !team) {
+    throw new FhirSearchError(400, 'required',
+      `give subject=<patient WebID>, patient.identifier=<system>|<value> (e.g. ${NO_NATIONAL_ID_SYSTEM}|...), or team=<team name> for every patient of a team you are in`);
+  }
+  const counts = list('_count');
+  const pages = list('_page');
+  if (counts.length > 1 || pages.length > 1) throw new FhirSearchError(400, 'invalid', 'give _count and _page at most once each');
+  const kinds = [...new Set(list('code').flatMap(kindsOfCodes))];
   let from: Date | undefined;
   let to: Date | undefined;
   for (const raw of list('date')) {
@@ -117,26 +161,91 @@ export function parseObservationSearch(params: Record<string, unknown>): Observa
     if (prefix === 'eq' || prefix === 'le' || prefix === 'lt') to = to && to < upper ? to : upper;
   }
   const subject = subjects[0];
-  return { ...(subject ? { subject } : {}), ...(team ? { team } : {}), ...(kinds.length > 0 ? { kinds } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const identifier = identifiers[0] !== undefined ? parseIdentifier(identifiers[0]) : undefined;
+  // The parameters used, by their canonical names, in a fixed order (the self link, and what a page token is bound to).
+  const used: [string, string][] = [
+    ...(subject !== undefined ? [['subject', subject] as [string, string]] : []),
+    ...(identifiers[0] !== undefined ? [['patient.identifier', identifiers[0]] as [string, string]] : []),
+    ...(team !== undefined ? [['team', team] as [string, string]] : []),
+    ...list('code').map((c) => ['code', c] as [string, string]),
+    ...list('date').map((d) => ['date', d] as [string, string]),
+  ];
+  return {
+    ...(subject ? { subject } : {}), ...(identifier ? { identifier } : {}), ...(team ? { team } : {}),
+    ...(kinds.length > 0 ? { kinds } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}),
+    count: counts[0] !== undefined ? parseCount(counts[0]) : DEFAULT_COUNT,
+    ...(pages[0] !== undefined ? { page: pages[0] } : {}),
+    used, ignored,
+  };
 }
 
-/** The searchset Bundle: matching Observations, then (if any) an OperationOutcome saying what could not be read. */
+/** Whether a `Prefer` header asks for strict handling of unknown parameters. */
+export function wantsStrictHandling(prefer: string | undefined): boolean {
+  return (prefer ?? '').split(/[,;]/).some((p) => p.trim().toLowerCase() === 'handling=strict');
+}
+
+/** What this server can do (GET /fhir/metadata), for `fhirBase` (its /fhir URL). */
+export function capabilityStatement(fhirBase: string) {
+  return {
+    resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'],
+    date: new Date().toISOString(),
+    implementation: { description: 'Helsevev clinician API: home measurements from patients\' pods', url: fhirBase },
+    rest: [{
+      mode: 'server',
+      documentation: 'Search with GET [base]/Observation?... or POST [base]/Observation/_search (application/x-www-form-urlencoded). ' +
+        'Unknown parameters are ignored and named in an OperationOutcome entry; with Prefer: handling=strict they are refused (400).',
+      resource: [{
+        type: 'Observation', profile: VITAL_SIGNS_PROFILE, interaction: [{ code: 'search-type' }],
+        searchParam: [
+          { name: 'subject', type: 'reference', documentation: 'the patient\'s WebID' },
+          { name: 'patient', type: 'reference', documentation: 'same as subject' },
+          { name: 'patient.identifier', type: 'token', documentation: `system|value of a patient on your team's list: fødselsnummer (${NO_NATIONAL_ID_SYSTEM}), D-nummer (${NO_D_NUMBER_SYSTEM}) or felles hjelpenummer (${NO_FH_NUMBER_SYSTEM}). Also as ${IDENTIFIER_PARAMETERS.slice(1).join(', ')}. One not on your lists: an empty searchset` },
+          { name: 'code', type: 'token', documentation: 'LOINC or SNOMED CT code of the kind; comma for or' },
+          { name: 'date', type: 'date', documentation: 'eq, ge, gt, le, lt; Oslo time without a zone' },
+          { name: 'team', type: 'string', documentation: 'the team whose patient list to use (optional with subject or patient.identifier)' },
+          { name: '_count', type: 'number', documentation: `matches per page, 0 to ${MAX_COUNT}, default ${DEFAULT_COUNT}; ordered by date, then id` },
+          { name: '_page', type: 'string', documentation: 'the opaque token of a next or previous link (same caller, same search, one hour)' },
+        ],
+      }],
+    }],
+  };
+}
+
+/** A searchset's links: self (the parameters used), and next and previous pages when there are any. */
+export interface SearchLinks {
+  readonly self: string;
+  readonly next?: string;
+  readonly previous?: string;
+}
+
+/**
+ * The searchset Bundle of one page: its Observations, `total` (matches in the
+ * whole search), the links, then (if any) an OperationOutcome entry saying
+ * what could not be read and which parameters were ignored.
+ */
 export function observationBundle(
   measurements: readonly StoredMeasurement[],
   marks: readonly MarkForFhir[],
   access: AccessReport,
-  self: string,
+  links: string | SearchLinks,
+  options: { total?: number; ignored?: readonly string[] } = {},
 ): Record<string, unknown> {
-  const bundle = fhirBundle(measurements.map((m) => measurementToFhir(m, marks)), 'searchset', { self }) as { entry: unknown[] };
-  if (!access.complete) {
-    bundle.entry.push({
-      resource: operationOutcome(access.unreadable.map((u) => ({
-        severity: 'warning' as const,
-        code: u.reason === 'forbidden' || u.reason === 'unauthenticated' ? 'forbidden' : u.reason === 'unreachable' ? 'transient' : 'processing',
-        diagnostics: `${u.patient}${u.category ? ` ${u.category}` : ''}: ${u.reason}${u.detail ? ` (${u.detail})` : ''}; its observations are not in this Bundle`,
-      }))),
-      search: { mode: 'outcome' },
-    });
-  }
+  const { self, next, previous } = typeof links === 'string' ? { self: links } as SearchLinks : links;
+  const bundle = fhirBundle(measurements.map((m) => measurementToFhir(m, marks)), 'searchset', { self }) as { total: number; link: unknown[]; entry: unknown[] };
+  bundle.total = options.total ?? measurements.length;
+  if (next) bundle.link.push({ relation: 'next', url: next });
+  if (previous) bundle.link.push({ relation: 'previous', url: previous });
+  const issues = [
+    ...(options.ignored ?? []).map((name) => ({
+      severity: 'warning' as const, code: 'not-supported',
+      diagnostics: `parameter "${name.slice(0, 60)}" is not supported and was ignored (send Prefer: handling=strict to have it refused)`,
+    })),
+    ...(access.complete ? [] : access.unreadable.map((u) => ({
+      severity: 'warning' as const,
+      code: u.reason === 'forbidden' || u.reason === 'unauthenticated' ? 'forbidden' : u.reason === 'unreachable' ? 'transient' : 'processing',
+      diagnostics: `${u.patient}${u.category ? ` ${u.category}` : ''}: ${u.reason}${u.detail ? ` (${u.detail})` : ''}; its observations are not in this Bundle`,
+    }))),
+  ];
+  if (issues.length > 0) bundle.entry.push({ resource: operationOutcome(issues), search: { mode: 'outcome' } });
   return bundle;
 }
