@@ -12,12 +12,14 @@
  * keeps the two in step.
  */
 
+import { DEMO_NATIONAL_IDS } from '../shared/demo-national-ids.ts';
+
 /** The demo vendor's own patient id system. */
 export const VENDOR_PATIENT_ID_SYSTEM = 'https://id.hjemmemaling.example/patient';
 
-/** By the demo patient's account name. */
+/** By the demo patient's account name (the national ids: apps/shared/demo-national-ids.ts, which the demo teams' lists use too). */
 export const DEMO_PATIENT_IDS = {
-  hans: { nationalId: '12854810098', vendorId: 'HM-1001' },
-  kari: { nationalId: '03916210085', vendorId: 'HM-1002' },
-  ola: { nationalId: '21715510097', vendorId: 'HM-1003' },
+  hans: { nationalId: DEMO_NATIONAL_IDS.hans, vendorId: 'HM-1001' },
+  kari: { nationalId: DEMO_NATIONAL_IDS.kari, vendorId: 'HM-1002' },
+  ola: { nationalId: DEMO_NATIONAL_IDS.ola, vendorId: 'HM-1003' },
 } as const satisfies Readonly<Record<string, { nationalId: string; vendorId: string }>>;

@@ -2,7 +2,8 @@
  * Teams' patient lists: which patients a follow-up team follows. Each
  * organisation publishes them in its own pod, `{org pod}teams/{team}`, as an
  * `hv:PatientList` naming the team's group (`hv:followedBy`) and the
- * patients' WebIDs (`hv:patient`). The clinician query side starts from here
+ * patients' WebIDs (`hv:patient`), with an `hv:entry` per patient giving the
+ * record identifier (fødselsnummer) the organisation knows them by. The clinician query side starts from here
  * (apps/clinician/team.ts).
  *
  * A list names patients, never their data: what a team may read is still
@@ -18,7 +19,9 @@
 import { DataFactory, Writer, type Quad } from 'n3';
 import { aclQuads, aclTurtle } from '../../apps/shared/acl.ts';
 import { withSlash } from '../../apps/shared/pod-urls.ts';
-import { NS, HV, RDF } from '../../vocab/terms.ts';
+import { DEMO_NATIONAL_IDS } from '../../apps/shared/demo-national-ids.ts';
+import { NO_NATIONAL_ID_SYSTEM } from '../../apps/shared/fhir/identifiers.ts';
+import { NS, HV, RDF, XSD } from '../../vocab/terms.ts';
 import { DEMO_GROUPS, demoGroup, groupIriOf, webIdOf, type GroupName } from './demo-world.ts';
 import { aclUrlOf, ensureContainer, putTurtle } from './pod-writes.ts';
 
@@ -39,6 +42,8 @@ export interface TeamList {
   readonly organisationGroups: readonly string[];
   /** The patients' WebIDs. */
   readonly patients: readonly string[];
+  /** Record identifiers the organisation knows patients by (an hv:entry each), for identifier search. */
+  readonly identifiers?: readonly { readonly patient: string; readonly system: string; readonly value: string }[];
 }
 
 /** The demo teams: one per group, each listing the patients who follow it (docs/pod-server.md). */
@@ -62,6 +67,7 @@ export function demoTeamLists(baseUrl: string): TeamList[] {
       group: groupIriOf(baseUrl, g),
       organisationGroups: DEMO_GROUPS.filter((o) => o.owner === g.owner).map((o) => groupIriOf(baseUrl, o)),
       patients: patients.map((p) => webIdOf(baseUrl, p)),
+      identifiers: patients.map((p) => ({ patient: webIdOf(baseUrl, p), system: NO_NATIONAL_ID_SYSTEM, value: DEMO_NATIONAL_IDS[p as keyof typeof DEMO_NATIONAL_IDS] })),
     };
   });
 }
@@ -81,8 +87,21 @@ export function teamListTurtle(list: TeamList): Promise<string> {
       quad(me, namedNode(VCARD_FN), literal(list.displayName)),
       quad(me, namedNode(HV.followedBy), namedNode(list.group)),
       ...list.patients.map((p) => quad(me, namedNode(HV.patient), namedNode(p))),
+      ...(list.identifiers ?? []).flatMap((id, i) => {
+        const entry = namedNode(`#entry-${i + 1}`);
+        const identifier = namedNode(`#entry-${i + 1}-identifier`);
+        return [
+          quad(me, namedNode(HV.entry), entry),
+          quad(entry, namedNode(RDF.type), namedNode(HV.PatientListEntry)),
+          quad(entry, namedNode(HV.patient), namedNode(id.patient)),
+          quad(entry, namedNode(HV.identifier), identifier),
+          quad(identifier, namedNode(RDF.type), namedNode(HV.RecordIdentifier)),
+          quad(identifier, namedNode(HV.identifierSystem), literal(id.system, namedNode(XSD.anyURI))),
+          quad(identifier, namedNode(HV.identifierValue), literal(id.value)),
+        ];
+      }),
     ],
-    { hv: NS.hv, vcard: NS.vcard },
+    { hv: NS.hv, vcard: NS.vcard, xsd: NS.xsd },
   );
 }
 
