@@ -248,4 +248,22 @@ describe('the clinician dashboard', () => {
     await expect.poll(() => lunde.evaluate(() => window.hvLive!.changes), { timeout: Math.max(100, 5_000 - (Date.now() - sent)), interval: 100 }).toBeGreaterThan(changesBefore);
     expect(problems).toEqual([]);
   });
+
+  it('a record system\'s reading (no device) shows its performer as stated by the sender, never as its author', async () => {
+    const epj = await pairDevice({ gatewayUrl: gateway.url, patient: { fetch: await world.fetchAs('hans'), webId: hans() }, kinds: ['oxygen-saturation'], device: { id: 'epj-bridge', model: 'EPJ bridge' } });
+    const before = Number(await lunde.locator('#kind-oxygen-saturation').getAttribute('data-count'));
+    const answer = await postJson(gateway.url, '/fhir', {
+      resourceType: 'Observation', status: 'final', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.9999', value: 'spo2-e2e-1' }],
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '59408-5' }] }, subject: { reference: hans() },
+      effectiveDateTime: new Date().toISOString(), valueQuantity: { value: 91, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+      performer: [{ display: 'Kari Nordmann', identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.4', value: '9144900' } }],
+    }, 'application/fhir+json', bearer(epj));
+    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+    await expect.poll(async () => Number(await lunde.locator('#kind-oxygen-saturation').getAttribute('data-count')), { timeout: 20_000, interval: 200 }).toBe(before + 1);
+    const row = lunde.locator('#kind-oxygen-saturation tr[data-value="91"]').filter({ hasText: 'As stated by' });
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('.stated').textContent()).toBe('As stated by the sender (not verified): Kari Nordmann (HPR 9144900)');
+    expect(problems).toEqual([]);
+  });
 });

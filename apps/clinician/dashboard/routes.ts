@@ -181,6 +181,8 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
       measurements: answer.measurements.map((m) => ({
         iri: m.iri, kind: m.kind, value: valueOf(m), ...(m.kind === 'blood-pressure' ? { diastolic: m.diastolic } : {}),
         unit: m.unit, effectiveTime: m.effectiveTime, setting: m.setting, source: m.source, device: m.device,
+        // What the sender states (a claim in the data): shown "as stated by", never as the author.
+        ...(m.performers?.length ? { performers: m.performers } : {}), ...(m.context?.metaSource ? { metaSource: m.context.metaSource } : {}),
         unreliable: marks.filter((k) => k.measurement === m.iri).map(({ reason, author, authorName, claimedAuthor, created }) => ({
           reason, author, ...(authorName ? { authorName } : {}), ...(claimedAuthor ? { claimedAuthor } : {}), created,
         })),

@@ -2,7 +2,26 @@
 import { h } from '../../shared/web/dom.ts';
 import type { Page } from './context.ts';
 import { num } from './i18n.ts';
-import type { Threshold } from './model.ts';
+import type { Point, Threshold } from './model.ts';
+import { NO_HPR_SYSTEM, NO_ORGANISATION_NUMBER_SYSTEM, NO_RESH_SYSTEM } from '../../shared/fhir/identifiers.ts';
+
+const IDENTIFIER_LABELS: Record<string, string> = { [NO_HPR_SYSTEM]: 'HPR', [NO_ORGANISATION_NUMBER_SYSTEM]: 'org.nr.', [NO_RESH_SYSTEM]: 'RESH' };
+
+/**
+ * Who performed a reading and from which system, as the sender states it
+ * (performers, meta.source): labelled as the sender's claim, never as the
+ * author. The author of data is only ever the writer that was authenticated.
+ */
+export function statedSource(page: Page, p: Point): HTMLElement | null {
+  const who = [
+    ...(p.performers ?? []).map((x) => {
+      const id = x.identifier ? `${IDENTIFIER_LABELS[x.identifier.system] ?? x.identifier.system} ${x.identifier.value}` : '';
+      return x.display && id ? `${x.display} (${id})` : x.display ?? id;
+    }),
+    ...(p.metaSource ? [p.metaSource] : []),
+  ].filter(Boolean);
+  return who.length > 0 ? h('div', { class: 'stated muted' }, page.tr('statedBy', { who: who.join(', ') })) : null;
+}
 
 export function thresholdText(page: Page, th: Threshold, unit: string): string {
   const { lang } = page.state;

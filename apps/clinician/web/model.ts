@@ -14,7 +14,13 @@ export interface Threshold { patient: string; kind: KindId; below?: number; abov
 export interface Unreadable { category: KindId | 'notes' | null; reason: string }
 /** author: the writer the pod server attested (null: not verified); claimedAuthor: what the note says when that differs. */
 export interface Mark { reason: string; author: string | null; authorName?: string; claimedAuthor?: string; created: string }
-export interface Point { iri: string; kind: KindId; value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; source: string; device?: string; unreliable: Mark[] }
+/** A performer as the sender stated it (Observation.performer): a claim in the data, never who wrote it. */
+export interface StatedPerformer { kind: 'person' | 'organisation'; display?: string; identifier?: { system: string; value: string } }
+/** source: the sender the gateway authenticated (the writer); performers and metaSource: what that sender states. */
+export interface Point {
+  iri: string; kind: KindId; value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; source: string; device?: string;
+  performers?: StatedPerformer[]; metaSource?: string; unreliable: Mark[];
+}
 export interface PatientData { team: string; patient: string; name: string; weeks: number; thresholdsDocument: string; thresholds: Threshold[]; unreadable: Unreadable[]; measurements: Point[] }
 export interface TeamData {
   team: string; displayName: string; since: string; thresholdsDocument: string;

@@ -9,7 +9,7 @@ import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { api } from './api.ts';
 import { main, status, type Page, type Tr } from './context.ts';
-import { sourceLink, thresholdText } from './format.ts';
+import { sourceLink, statedSource, thresholdText } from './format.ts';
 import { kindName, num, when, type Lang } from './i18n.ts';
 import { followPatient } from './live.ts';
 import { openMark, placeMarkDialog } from './mark-dialog.ts';
@@ -98,7 +98,7 @@ function kindSection(page: Page, data: PatientData, kind: KindId, points: Point[
       h('tbody', {}, [...visible].reverse().map((p) => h('tr', { 'data-iri': p.iri, 'data-setting': p.setting, 'data-value': p.value, 'data-time': p.effectiveTime, class: p.unreliable.length ? 'unreliable' : '' },
         h('td', {}, when(state.lang, p.effectiveTime)),
         h('td', {}, kind === 'blood-pressure' ? `${num(state.lang, p.value)}/${num(state.lang, p.diastolic ?? 0)} ${p.unit}` : `${num(state.lang, p.value)} ${p.unit}`),
-        h('td', {}, h('span', { class: `dot setting-${p.setting}`, 'aria-hidden': 'true' }), tr(p.setting)),
+        h('td', {}, h('span', { class: `dot setting-${p.setting}`, 'aria-hidden': 'true' }), tr(p.setting), statedSource(page, p)),
         h('td', { class: 'mark-text' }, p.unreliable.map((m) => h('div', {}, tr('marked', { reason: m.reason, who: authorOf(m), when: when(state.lang, m.created) })))),
         h('td', {}, h('button', { type: 'button', class: 'small secondary', onclick: () => openMark(page, p) }, tr('markUnreliable')))))))));
   details.addEventListener('toggle', () => { if (details.open) state.open.add(kind); else state.open.delete(kind); });
