@@ -41,21 +41,22 @@ beforeAll(() => {
 
 describe('searchset paging', () => {
   it('follows next links to the end: every reading exactly once, ordered by time then id, total on every page', async () => {
-    expect(expected.length).toBeGreaterThan(3 * 7);
+    // at least three pages, the last one partly filled or not
+    expect(expected.length).toBeGreaterThan(2 * 4);
     const client = clientAs('nilsen');
-    let bundle = (await client.search({ resourceType: 'Observation', searchParams: { subject: webId('hans'), date: `ge${from.toISOString()}`, _count: 7 } })) as unknown as Bundle;
+    let bundle = (await client.search({ resourceType: 'Observation', searchParams: { subject: webId('hans'), date: `ge${from.toISOString()}`, _count: 4 } })) as unknown as Bundle;
     const seen: Record<string, any>[] = [];
     const pages: Bundle[] = [];
     for (;;) {
       pages.push(bundle);
       expect(bundle.total).toBe(expected.length);
-      expect(matches(bundle).length).toBeLessThanOrEqual(7);
+      expect(matches(bundle).length).toBeLessThanOrEqual(4);
       seen.push(...matches(bundle));
       const next = (await client.nextPage({ bundle: bundle as never })) as unknown as Bundle | undefined;
       if (!next) break;
       bundle = next;
     }
-    expect(pages.length).toBe(Math.ceil(expected.length / 7));
+    expect(pages.length).toBe(Math.ceil(expected.length / 4));
     expect(seen.map((o) => o.identifier[0].value).sort()).toEqual(expected);
     const keys = seen.map((o) => [Date.parse(o.effectiveDateTime), o.id] as const);
     expect(keys).toEqual([...keys].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
