@@ -1,6 +1,9 @@
 /**
- * FHIR R4 out: `GET /fhir/Observation?subject=...&code=...&date=...` as a
- * searchset Bundle, for a patient record system (EPJ) that speaks FHIR. The
+ * FHIR R4 out: the search parameters of `/fhir/Observation` (subject,
+ * patient.identifier, code, date, team, _count, _page; unknown ones ignored
+ * or, when strict, refused), the CapabilityStatement, and the searchset
+ * Bundle of one page, for a patient record system (EPJ) that speaks FHIR.
+ * Routes: fhir-routes.ts; pages and tokens: fhir-page.ts. The
  * Observations come from the same planned fetch as every other answer and are
  * mapped by the one FHIR export (apps/shared/fhir/export.ts). Patients or
  * categories that could not be read become an OperationOutcome entry
