@@ -24,6 +24,12 @@ export const STATUS_LINE: Readonly<Record<number, string>> = {
   200: '200 OK', 201: '201 Created', 400: '400 Bad Request', 403: '403 Forbidden', 409: '409 Conflict', 422: '422 Unprocessable Entity',
 };
 
+/** FHIR's issue code for a gateway problem's status (a problem's own fhirIssueCode wins). */
+const ISSUE_CODES: Readonly<Record<number, string>> = {
+  400: 'invalid', 401: 'login', 403: 'forbidden', 404: 'not-found', 405: 'not-supported', 409: 'conflict', 413: 'too-costly', 415: 'invalid', 422: 'invalid',
+};
+export const withIssueCode = (p: Problem): Problem => (ISSUE_CODES[p.status] ? { fhirIssueCode: ISSUE_CODES[p.status], ...p } : p);
+
 /** One create, as the route or a Bundle entry states it. */
 export interface CreateRequest {
   readonly resource: unknown;
@@ -123,7 +129,7 @@ export function responseBundle(type: 'batch-response' | 'transaction-response', 
     type,
     entry: answers.map((a) => a.ok
       ? { response: { status: STATUS_LINE[a.created ? 201 : 200], location: entryLocation(a.id), outcome: receipt(a.id, a.state, { created: a.created }) } }
-      : { response: { status: STATUS_LINE[a.problem.status] ?? String(a.problem.status), outcome: operationOutcomeFor(a.problem, 'Observation') } }),
+      : { response: { status: STATUS_LINE[a.problem.status] ?? String(a.problem.status), outcome: operationOutcomeFor(withIssueCode(a.problem), 'Observation') } }),
   };
 }
 

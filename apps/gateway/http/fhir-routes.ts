@@ -16,7 +16,7 @@ import { principalOf, requireCredential, type Authenticator } from '../auth/auth
 import { scopeOf } from '../auth/scope.ts';
 import { gatewayCapabilityStatement } from '../fhir/capability.ts';
 import {
-  OBSERVATION_ID, observationLocation, receipt, responseBundle, type DeliveryState, type EntryAnswer,
+  OBSERVATION_ID, observationLocation, receipt, responseBundle, withIssueCode, type DeliveryState, type EntryAnswer,
 } from '../fhir/requests.ts';
 import { batch, bundleEntries, createObservation, transaction, type FhirRestDeps } from '../fhir/rest.ts';
 import { readingsFromFhir } from '../intake.ts';
@@ -38,7 +38,7 @@ const FHIR_TYPES = [FHIR_JSON, 'application/json'];
 
 /** Field paths of a Bundle body are relative to the Bundle, else to the Observation. */
 const rootOf = (res: Response) => ((res.req?.body as { resourceType?: unknown } | undefined)?.resourceType === 'Bundle' ? 'Bundle' : 'Observation');
-const send = (res: Response, p: Problem) => sendOperationOutcome(res, p, rootOf(res));
+const send = (res: Response, p: Problem) => sendOperationOutcome(res, withIssueCode(p), rootOf(res));
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
