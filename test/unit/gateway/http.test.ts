@@ -253,7 +253,7 @@ describe('OpenAPI', () => {
     const file = JSON.parse(await readFile(OPENAPI_PATH, 'utf8'));
     expect(served.body).toEqual(file);
     expect(Object.keys(file.paths).sort()).toEqual([
-      '/devices', '/devices/{id}', '/fhir', '/health', '/openapi.json', '/pairings', '/pairings/{userCode}', '/patients/lookup', '/readings', '/readings/{id}', '/status', '/token',
+      '/devices', '/devices/{id}', '/fhir', '/fhir/Observation', '/fhir/Observation/{id}', '/fhir/metadata', '/health', '/openapi.json', '/pairings', '/pairings/{userCode}', '/patients/lookup', '/readings', '/readings/{id}', '/status', '/token',
     ]);
   });
 });
