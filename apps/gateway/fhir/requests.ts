@@ -75,7 +75,7 @@ export function checkCreateBody(resource: unknown): Problem | undefined {
  * The identifier If-None-Exist names, checked against the Observation: the
  * gateway looks a reading up by what identifies it and keeps no index of
  * anything else, so the condition must name one of the Observation's own
- * identifiers. Undefined when there is no condition.
+ * identifiers. `conditional` is false when the create states no condition.
  */
 export function conditionOf(create: CreateRequest): { ok: true; conditional: boolean } | { ok: false; problem: Problem } {
   if (create.ifNoneExist === undefined) return { ok: true, conditional: false };
