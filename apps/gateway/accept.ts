@@ -1,18 +1,19 @@
 /**
- * The handler of POST /readings and POST /fhir (intake.ts does the reading
- * itself): the caller's scope from its credential, every reading checked (all
- * or nothing; a reading the caller was not paired for refuses the whole
- * request, 403), then the outbox, and the 202 only once the outbox has the
- * readings on disk.
+ * From checked readings to the outbox, for every intake route: POST /readings
+ * and POST /fhir (acceptReadings: all or nothing, 202) and the FHIR REST
+ * routes (fhir/rest.ts: create, batch, transaction), which share
+ * `storeReadings` and `intakeProblem` so that what "stored" and "refused"
+ * mean is decided here once. A reading the caller was not paired for refuses
+ * the request (403); nothing is acknowledged before the outbox has it on disk.
  */
 import type { Request, Response } from 'express';
 import { sendProblem } from '../shared/http-errors.ts';
-import { invalidInput, problem, toPointer } from '../shared/problem.ts';
+import { invalidInput, problem, toPointer, type Problem } from '../shared/problem.ts';
 import { principalOf } from './auth/authenticate.ts';
 import { scopeOf } from './auth/scope.ts';
-import type { IntakeContext, ParseReadings } from './intake.ts';
+import type { IntakeContext, IntakeReading, IntakeResult, ParseReadings } from './intake.ts';
 import type { LatencyWindow } from './metrics.ts';
-import type { Outbox } from './outbox/outbox.ts';
+import type { EntryState, Outbox } from './outbox/outbox.ts';
 import type { PairingStore } from './pairing/store.ts';
 
 /** What the intake's handler needs: the outbox it hands readings to, and where its processing time is recorded. */
@@ -24,57 +25,98 @@ export interface AcceptDeps {
   readonly processing: LatencyWindow;
 }
 
+/** How an intake route answers a problem (problem+json, or an OperationOutcome on FHIR routes). */
+export type SendProblem = (res: Response, p: Problem, req: Request) => void;
+
+/** The problem a refused intake result is: 403 when a reading was for someone or some kind not paired, else 422. */
+export function intakeProblem(result: Extract<IntakeResult, { ok: false }>): Problem {
+  if (result.forbidden.length > 0) {
+    const n = result.forbidden.length;
+    return problem(403, 'not-paired', 'Not paired for these readings',
+      `${n} reading${n === 1 ? ' is' : 's are'} for a patient or kind this credential was not paired for; nothing was stored`,
+      { errors: result.forbidden.map((e) => ({ ...e, pointer: toPointer(e.field) })) });
+  }
+  const n = result.errors.length;
+  return invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`);
+}
+
+/** One stored reading: `duplicate` when the outbox already had it (pending or delivered). */
+export interface StoredReading {
+  readonly id: string;
+  readonly duplicate: boolean;
+  readonly state: EntryState;
+  readonly document: string;
+  /** Where it was in the request (the first place, if sent twice). */
+  readonly field: string;
+}
+
+export type StoreOutcome =
+  | { ok: true; stored: StoredReading[] }
+  /** Nothing was stored; `conflicting` are the indexes (in `readings`) of readings that conflict with known ones. */
+  | { ok: false; problem: Problem; conflicting: number[] };
+
 /**
- * The handler of POST /readings and POST /fhir, from the parsed body to the
- * 202: every reading checked (all or nothing), handed to the outbox, and
- * acknowledged only once the outbox has it on disk.
+ * Hands checked readings to the outbox, all or nothing, and resolves once
+ * they are on disk; notes each pairing's last reading. A reading with the
+ * identity of a known one but other values refuses them all (409).
  */
-export const acceptReadings = (parse: ParseReadings, deps: AcceptDeps) =>
-  async (req: Request, res: Response) => {
-    const { outbox, processing } = deps;
-    const started = performance.now();
-    const result = await parse(req.body, deps.intake, scopeOf(deps.store, principalOf(res)));
-    if (!result.ok && result.forbidden.length > 0) {
-      const n = result.forbidden.length;
-      return sendProblem(res, problem(403, 'not-paired', 'Not paired for these readings',
-        `${n} reading${n === 1 ? ' is' : 's are'} for a patient or kind this credential was not paired for; nothing was stored`,
-        { errors: result.forbidden.map((e) => ({ ...e, pointer: toPointer(e.field) })) }));
-    }
-    if (!result.ok) {
-      const n = result.errors.length;
-      return sendProblem(res, invalidInput(result.errors, `${n} problem${n === 1 ? '' : 's'} in the request; nothing was stored. Fix ${n === 1 ? 'it' : 'them'} and send the whole request again.`));
-    }
-    const outcome = outbox.accept(result.readings.map(({ field: _field, pairings: _pairings, ...entry }) => entry));
-    if (!outcome.ok) {
-      return sendProblem(res, problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
+export async function storeReadings(readings: readonly IntakeReading[], deps: Pick<AcceptDeps, 'outbox' | 'store'>): Promise<StoreOutcome> {
+  const outcome = deps.outbox.accept(readings.map(({ field: _field, pairings: _pairings, ...entry }) => entry));
+  if (!outcome.ok) {
+    return {
+      ok: false,
+      conflicting: outcome.conflicts.map((c) => c.index),
+      problem: problem(409, 'conflicting-reading', 'A reading conflicts with one already accepted',
         'a reading with the same patient, device, kind and time was already accepted with other values; nothing was stored', {
           errors: outcome.conflicts.map((c) => ({
-            field: result.readings[c.index]?.field ?? '',
+            field: readings[c.index]?.field ?? '',
             message: `conflicts with reading ${c.id} (${c.existing.state}) from the same device at the same time with other values; a device reports each instant once`,
           })),
-        }));
-    }
-    let stored: Awaited<typeof outcome.durable>;
-    try {
-      stored = await outcome.durable;
-    } catch {
-      return sendProblem(res, problem(503, 'outbox-unavailable', 'The readings could not be stored',
-        'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'));
-    }
-    const fieldOf = new Map<string, string>();
-    for (const r of result.readings) if (!fieldOf.has(r.id)) fieldOf.set(r.id, r.field);
-    const documentOf = new Map(result.readings.map((r) => [r.id, r.document]));
-    deps.store.touch(new Set(result.readings.flatMap((r) => r.pairings)), new Date());
-    processing.record(performance.now() - started);
+        }),
+    };
+  }
+  let stored: Awaited<typeof outcome.durable>;
+  try {
+    stored = await outcome.durable;
+  } catch {
+    return {
+      ok: false, conflicting: [],
+      problem: problem(503, 'outbox-unavailable', 'The readings could not be stored',
+        'the gateway could not write its outbox to disk, so nothing was acknowledged; try again later'),
+    };
+  }
+  const first = new Map<string, IntakeReading>();
+  for (const r of readings) if (!first.has(r.id)) first.set(r.id, r);
+  deps.store.touch(new Set(readings.flatMap((r) => r.pairings)), new Date());
+  return {
+    ok: true,
+    stored: stored.map((s) => ({ ...s, document: first.get(s.id)!.document, field: first.get(s.id)!.field })),
+  };
+}
+
+/**
+ * The handler of POST /readings and POST /fhir (collection Bundles and lone
+ * Observations), from the parsed body to the 202: every reading checked
+ * (all or nothing), handed to the outbox, and acknowledged only once the
+ * outbox has it on disk.
+ */
+export const acceptReadings = (parse: ParseReadings, deps: AcceptDeps, send: SendProblem = sendProblem) =>
+  async (req: Request, res: Response) => {
+    const started = performance.now();
+    const result = await parse(req.body, deps.intake, scopeOf(deps.store, principalOf(res)));
+    if (!result.ok) return send(res, intakeProblem(result), req);
+    const outcome = await storeReadings(result.readings, deps);
+    if (!outcome.ok) return send(res, outcome.problem, req);
+    deps.processing.record(performance.now() - started);
     res.status(202).json({
-      accepted: stored.length,
-      duplicates: stored.filter((s) => s.duplicate).length,
-      readings: stored.map((s) => ({
+      accepted: outcome.stored.length,
+      duplicates: outcome.stored.filter((s) => s.duplicate).length,
+      readings: outcome.stored.map((s) => ({
         id: s.id,
-        field: fieldOf.get(s.id),
+        field: s.field,
         state: s.state,
         duplicate: s.duplicate,
-        document: documentOf.get(s.id),
+        document: s.document,
         status: `/readings/${s.id}`,
       })),
     });

@@ -9,7 +9,9 @@
  * Every reading goes through the one mapping (parseMeasurementInput; FHIR
  * through apps/shared/fhir first), its patient through the caller's pairings
  * (auth/scope.ts: a reading for a patient or kind the caller was not paired
- * for is refused, 403, before anything is queued), and its triples through
+ * for is refused, 403, before anything is queued; a FHIR subject identifier
+ * that resolves to none of its patients is 422, in words that never tell
+ * whether anyone is enrolled by it), and its triples through
  * the SHACL shapes: a reading that passes
  * here is one the pod will take. This is the only place a reading is mapped:
  * the triples checked here go into the outbox entry, and delivery appends them. A batch is all or nothing: one bad reading
@@ -122,9 +124,15 @@ export const readingsFromFhir: ParseReadings = async (body, ctx, scope) => {
     maxEntries: ctx.maxReadings,
   });
   if (!imported.ok) {
-    // A subject not among the caller's pairings is a patient it may not write for.
-    const unpaired = (e: FieldError) => e.message === UNRESOLVED_SUBJECT && /subject\/(?:identifier|reference)$/.test(e.field);
-    return { ok: false, errors: imported.errors.filter((e) => !unpaired(e)), forbidden: imported.errors.filter(unpaired).map(notPairedSubject) };
+    // A WebID not among the caller's pairings is a patient it may not write for (403). An identifier that
+    // resolves to none of them is unknown input (422), in one message whether or not anyone is enrolled by it.
+    const unresolved = (e: FieldError, at: string) => e.message === UNRESOLVED_SUBJECT && e.field.endsWith(at);
+    return {
+      ok: false,
+      errors: imported.errors.map((e) => (unresolved(e, 'subject/identifier') ? { field: e.field, message: UNKNOWN_SUBJECT_IDENTIFIER } : e))
+        .filter((e) => !unresolved(e, 'subject/reference')),
+      forbidden: imported.errors.filter((e) => unresolved(e, 'subject/reference')).map(notPairedSubject),
+    };
   }
   const errors: FieldError[] = [];
   const forbidden: FieldError[] = [];
@@ -152,8 +160,16 @@ const notPaired = (webId: string) =>
   `this credential is not paired with the patient ${webId}; only the patient can pair a device with their pod (POST /pairings)`;
 const notPairedSubject = (e: FieldError): FieldError => ({
   field: e.field,
-  message: `no patient paired with this credential has this ${e.field.endsWith('identifier') ? 'identifier' : 'WebID'}; only the patient can pair a device with their pod (POST /pairings)`,
+  message: 'no patient paired with this credential has this WebID; only the patient can pair a device with their pod (POST /pairings)',
 });
+
+/**
+ * A FHIR subject identifier that resolves to none of the caller's patients:
+ * the same words whether the identifier is enrolled with someone else or not
+ * at all, so no answer tells a caller who is enrolled.
+ */
+export const UNKNOWN_SUBJECT_IDENTIFIER =
+  'no patient with this identifier is paired with this sender; only the patient can pair a device with their pod (POST /pairings), and a platform sends for the patients paired through it';
 
 /** The kind must be one the patient approved for the caller. */
 function mayWrite(patient: PairedPatient, m: Measurement, field: string, forbidden: FieldError[]): boolean {

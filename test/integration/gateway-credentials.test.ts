@@ -151,7 +151,8 @@ for (const endpoint of ['/readings', '/fhir'] as const) {
   row('acme', 'kari by identifier, paired through acme', 202, () => ({ identifier: KARI_ID }), 'oxygen-saturation');
   row('acme', 'kari, a kind not paired through acme', 403, kari, 'heart-rate');
   row('acme', 'ola, paired through another platform', 403, ola, 'oxygen-saturation');
-  row('acme', 'ola by identifier, paired through another platform', 403, () => ({ identifier: OLA_ID }), 'oxygen-saturation');
+  // A FHIR subject identifier that resolves to none of the caller's patients is 422, worded as for one nobody has (issue 19).
+  row('acme', 'ola by identifier, paired through another platform', endpoint === '/fhir' ? 422 : 403, () => ({ identifier: OLA_ID }), 'oxygen-saturation');
   row('acme', 'hans, paired by his own device', 403, hans, 'oxygen-saturation');
   row('other', 'ola, paired through other', 202, ola, 'oxygen-saturation');
 }

@@ -114,12 +114,14 @@ function send(base: string, p: HttpPayload, headers: Record<string, string>): Pr
 /** A stack frame, a file path of the machine, or a Node internal. */
 const LEAK = /\bat [\w.$<>]+ \(|\bat (?:async )?[\w./-]+:\d+:\d+|node:internal|node_modules|\/(?:home|work|tmp|usr|var|root)\/|[\w-]+\.[cm]?[jt]s:\d+|\bTypeError\b|\bReferenceError\b|\bSyntaxError\b/;
 
-/** Checks one answer of ours: a 4xx that is problem+json (OperationOutcome under /fhir/ of the clinician) with words in it. */
+/** Checks one answer of ours: a 4xx that is problem+json (an OperationOutcome under /fhir/ of the clinician and /fhir of the gateway) with words in it. */
 function checkAnswer(p: HttpPayload, r: { status: number; type: string; text: string }): string | undefined {
   if (r.status < 400 || r.status >= 500) return `HTTP ${r.status}: ${r.text.slice(0, 300)}`;
   if (LEAK.test(r.text)) return `the body leaks internals: ${r.text.slice(0, 300)}`;
   if (p.target === 'pod') return undefined;
-  const fhirSearch = p.target === 'clinician' && p.path.startsWith('/fhir/');
+  // The gateway's FHIR REST (issue 19) answers every error under /fhir as an OperationOutcome too.
+  const fhirSearch = (p.target === 'clinician' && p.path.startsWith('/fhir/'))
+    || (p.target === 'gateway' && (p.path === '/fhir' || p.path.startsWith('/fhir/') || p.path.startsWith('/fhir?')));
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(r.text) as Record<string, unknown>;

@@ -141,6 +141,16 @@ export function gatewayPayloads({ ctx, random, add }: CorpusBuilder): void {
   ] as const) fhir(description.includes('..') || description.includes('%2e') ? 'path-traversal' : 'other-host-iri', description, JSON.stringify({ ...observation, subject }));
   fhir('content-type', 'FHIR XML', '<Observation xmlns="http://hl7.org/fhir"/>', 'application/fhir+xml');
   fhir('content-type', 'text/plain', obsText, 'text/plain');
+  // FHIR REST (issue 19): create, If-None-Exist, and Bundles that must be refused whole.
+  const rest = (kind: PayloadKind, description: string, path: string, body: string, headers: Record<string, string> = {}) =>
+    add({ target: 'gateway', endpoint: F, kind, description, method: 'POST', path, headers: { 'content-type': fhirJson, ...headers }, body, as: 'anonymous' });
+  const create = { request: { method: 'POST', url: 'Observation' } };
+  rest('wrong-type', 'a transaction Bundle sent to POST /fhir/Observation', '/fhir/Observation', JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: observation, ...create }] }));
+  rest('injection', 'If-None-Exist with a Turtle injection', '/fhir/Observation', obsText, { 'if-none-exist': 'identifier=urn:x|a"> <x> <y' });
+  rest('path-traversal', 'If-None-Exist searching by another parameter', '/fhir/Observation', obsText, { 'if-none-exist': 'patient=../../kari' });
+  rest('wrong-type', 'a transaction with a valid create and a DELETE', '/fhir', JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: observation, ...create }, { request: { method: 'DELETE', url: 'Observation/1' } }] }));
+  rest('huge-body', 'a batch of 1001 entries', '/fhir', JSON.stringify({ resourceType: 'Bundle', type: 'batch', entry: Array.from({ length: 1001 }, () => ({ resource: observation, ...create })) }));
+  rest('deep-nesting', 'a transaction entry that is itself a transaction', '/fhir', JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: observation, ...create }] }, ...create }] }));
 
   // ------------------------------------------------------------------ gateway /enrolments, /readings/:id, other methods
   const E = 'gateway POST /enrolments';

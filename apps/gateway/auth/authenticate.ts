@@ -68,8 +68,8 @@ export function bearerAuthenticator(deps: AuthenticateDeps): Authenticator {
  */
 export const allowAllForBenchmark: Authenticator = () => ({ ok: true, principal: { type: 'unchecked' } });
 
-/** Express middleware: `res.locals.principal`, or 401 problem+json with WWW-Authenticate. */
-export function requireCredential(authenticate: Authenticator) {
+/** Express middleware: `res.locals.principal`, or 401 with WWW-Authenticate (problem+json, or what `send` sends: FHIR routes an OperationOutcome). */
+export function requireCredential(authenticate: Authenticator, send: (res: Response, p: Problem) => void = sendProblem) {
   return (req: Request, res: Response, next: NextFunction) => {
     const result = authenticate(req);
     if (result.ok) {
@@ -78,7 +78,7 @@ export function requireCredential(authenticate: Authenticator) {
     }
     const reason = String(result.problem.reason);
     res.set('www-authenticate', reason === 'missing' ? REALM : `${REALM}, error="invalid_token", error_description="${reason}"`);
-    sendProblem(res, result.problem);
+    send(res, result.problem);
   };
 }
 

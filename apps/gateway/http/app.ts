@@ -4,7 +4,8 @@
  * (pairing-routes.ts, auth/); readings are validated in full, then stored in
  * the durable outbox, and only then acknowledged with 202 Accepted: delivery
  * to the pods happens afterwards and its progress can be asked for by id, by
- * the caller only. Every error is RFC 9457 problem+json.
+ * the caller only. Every error is RFC 9457 problem+json, except under /fhir
+ * (fhir-routes.ts: FHIR R4 REST), where it is an OperationOutcome.
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,7 +22,8 @@ import type { Delivery } from '../delivery.ts';
 import { gatewayEdge, type EdgeOptions } from './edge.ts';
 import { platformRoutes, type PlatformRoutesDeps } from './platform-routes.ts';
 import { LatencyWindow } from '../metrics.ts';
-import { readingsFromFhir, readingsFromJson, type IntakeContext } from '../intake.ts';
+import { readingsFromJson, type IntakeContext } from '../intake.ts';
+import { fhirRoutes } from './fhir-routes.ts';
 import type { EntryStatus, Outbox, SettledState } from '../outbox/outbox.ts';
 import type { PairingStore, Party, Platform } from '../pairing/store.ts';
 import { methodNotAllowed, requireContentType } from './middleware.ts';
@@ -174,8 +176,13 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     res.json(describe(status));
   });
 
-  app.post('/fhir', credential, ...jsonBody(['application/fhir+json', 'application/json']), acceptReadings(readingsFromFhir, intakeDeps));
-  app.all('/fhir', methodNotAllowed(['POST']));
+  app.use(fhirRoutes({
+    ...intakeDeps, authenticate, bodyLimit: deps.bodyLimit ?? '2mb', publicUrl: deps.publicUrl, startedAt: deps.startedAt, describe,
+    stateOf: (id) => {
+      const status = outbox.status(id);
+      return status ? describe(status).state : undefined;
+    },
+  }));
 
   app.get('/status', (_req, res) => {
     const counts = outbox.counts();

@@ -67,6 +67,14 @@ const get = async (path: string, device = devices.hans) => {
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() as any };
 };
 
+function expectOutcome(r: { status: number; type: string; body: any }, status: number) {
+  expect(r.status).toBe(status);
+  expect(r.type).toMatch(/^application\/fhir\+json/);
+  expect(r.body.resourceType).toBe('OperationOutcome');
+  expect(r.body.issue[0]).toMatchObject({ severity: 'error', code: expect.any(String), diagnostics: expect.stringMatching(/\w{4,}.*\w{4,}/) });
+  expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/);
+}
+
 function expectProblem(r: { status: number; type: string; body: any }, status: number) {
   expect(r.status).toBe(status);
   expect(r.type).toMatch(/^application\/problem\+json/);
@@ -183,12 +191,15 @@ describe('POST /fhir', () => {
         { resource: observation({ effectiveDateTime: '2026-01' }) },
       ],
     }, 'application/fhir+json', devices.ola);
-    expectProblem(r, 422);
-    const fields = r.body.errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['entry/1/resource/valueQuantity/code', 'entry/2/resource/effectiveDateTime']));
+    expectOutcome(r, 422);
+    const paths = r.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? []);
+    expect(paths).toEqual(expect.arrayContaining(['Bundle.entry[1].resource.valueQuantity.code', 'Bundle.entry[2].resource.effectiveDateTime']));
+    const said = r.body.issue.map((i: { diagnostics: string }) => i.diagnostics).join('\n');
+    expect(said).toMatch(/^entry\/1\/resource\/valueQuantity\/code: /m);
+    expect(said).toMatch(/^entry\/2\/resource\/effectiveDateTime: /m);
   });
 
-  it('refuses an Observation for a subject not paired with the sender (403), by identifier or by reference', async () => {
+  it('refuses an Observation for a subject WebID not paired with the sender (403)', async () => {
     const r = await post('/fhir', {
       resourceType: 'Bundle', type: 'collection',
       entry: [
@@ -196,8 +207,19 @@ describe('POST /fhir', () => {
         { resource: observation({ subject: { reference: PATIENT } }) },
       ],
     }, 'application/fhir+json', devices.ola);
-    expectProblem(r, 403);
-    expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['entry/0/resource/subject/identifier', 'entry/1/resource/subject/reference']);
+    expectOutcome(r, 403);
+    expect(r.body.issue.slice(1).map((i: { expression?: string[] }) => i.expression)).toEqual([['Bundle.entry[1].resource.subject.reference']]);
+  });
+
+  it('refuses a subject identifier no patient of the sender has (422), in the same words whether anyone is enrolled by it or not', async () => {
+    const by = (value: string) => post('/fhir', observation({ subject: { identifier: { system: NO_NATIONAL_ID_SYSTEM, value } } }), 'application/fhir+json', devices.hans);
+    const unknown = await by('00000000000');
+    // 21715510097 is ola's, paired with another device: hans's device may not learn that.
+    const enrolled = await by('21715510097');
+    expectOutcome(unknown, 422);
+    expect(unknown.body.issue[1]).toMatchObject({ code: 'invalid', expression: ['Observation.subject.identifier'], diagnostics: expect.stringMatching(/no patient with this identifier is paired with this sender/) });
+    expect(JSON.stringify(enrolled.body)).toBe(JSON.stringify(unknown.body));
+    expect(enrolled.status).toBe(unknown.status);
   });
 });
 
@@ -231,7 +253,7 @@ describe('OpenAPI', () => {
     const file = JSON.parse(await readFile(OPENAPI_PATH, 'utf8'));
     expect(served.body).toEqual(file);
     expect(Object.keys(file.paths).sort()).toEqual([
-      '/devices', '/devices/{id}', '/fhir', '/health', '/openapi.json', '/pairings', '/pairings/{userCode}', '/patients/lookup', '/readings', '/readings/{id}', '/status', '/token',
+      '/devices', '/devices/{id}', '/fhir', '/fhir/Observation', '/fhir/Observation/{id}', '/fhir/metadata', '/health', '/openapi.json', '/pairings', '/pairings/{userCode}', '/patients/lookup', '/readings', '/readings/{id}', '/status', '/token',
     ]);
   });
 });

@@ -20,7 +20,8 @@ const ID = { system: 'urn:oid:2.16.578.1.12.4.1.2.1234', value: 'obs-778' };
 
 const text = fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim().length > 0 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s));
 const identifier = fc.record({
-  system: fc.constantFrom('urn:oid:2.16.578.1.12.4.1.4.4', 'urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e', 'https://epj.example/obs'),
+  // Any URN namespace too (the FHIR R4 examples use urn:ietf:rfc:3986): what the input accepts, the shape must.
+  system: fc.constantFrom('urn:oid:2.16.578.1.12.4.1.4.4', 'urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e', 'https://epj.example/obs', 'urn:ietf:rfc:3986', 'urn:dips:obs-id'),
   value: fc.stringMatching(/^[A-Za-z0-9._:/@+=-]{1,40}$/),
 });
 const coded = fc.record({ system: fc.constant(SCT), code: fc.stringMatching(/^[0-9]{6,13}$/), display: text }, { requiredKeys: ['system', 'code'] });
