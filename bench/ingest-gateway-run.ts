@@ -16,6 +16,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { progressBar } from '../apps/simulator/progress.ts';
 import { percentile, summarise } from '../apps/simulator/stats.ts';
@@ -129,6 +130,10 @@ export async function measureGatewayRun(s: RunSettings) {
     before = after;
     cpu = meter();
     await cpu.start();
+    // The load generator's own delays are in the client's latencies too: measured, to tell them from the gateway's.
+    const ownLoop = monitorEventLoopDelay({ resolution: 5 });
+    ownLoop.enable();
+    const monotonicStartUs = Number(process.hrtime.bigint() / 1000n);
     started = performance.now();
     const inFlight = new Set<Promise<void>>();
     for (let i = 0; i < total; i++) {
@@ -145,6 +150,8 @@ export async function measureGatewayRun(s: RunSettings) {
     }
     await Promise.all(inFlight);
     const lastAck = performance.now();
+    const monotonicEndUs = Number(process.hrtime.bigint() / 1000n);
+    ownLoop.disable();
     const pacedSeconds = (lastAck - started) / 1000;
     cores = await cpu.stop(pacedSeconds);
     // Seen from inside the gateway, over its last 1000 acknowledgements and flushes.
@@ -165,6 +172,9 @@ export async function measureGatewayRun(s: RunSettings) {
         ackMs: inside.acknowledgementMs, processingMs: inside.processingMs, flushMs: inside.outbox.ms,
         recordsPerFlush: inside.outbox.recordsPerFlush, eventLoopDelayMs: inside.eventLoopDelayMs,
       },
+      loadGeneratorLoopDelayMs: { p50: round(ownLoop.percentile(50) / 1e6), p99: round(ownLoop.percentile(99) / 1e6), max: round(ownLoop.max / 1e6) },
+      /** CLOCK_MONOTONIC, as CPU profiles' timestamps: to cut a gateway's --cpu-prof to this phase. */
+      monotonicUs: { start: monotonicStartUs, end: monotonicEndUs },
     };
 
     // Read back as the patients: every reading landed once.
