@@ -33,6 +33,8 @@ export const ENTRY: Record<Variant, string> = { auth: 'apps/gateway/main.ts', ba
 export interface RunSettings {
   readonly world: TestWorld;
   readonly variant: Variant;
+  /** The script to run; default ENTRY[variant] (an experiment may run the authenticated gateway as both). */
+  readonly entry?: string;
   /** The readings of the throughput phases (the direct phase's, in 2024); each phase moves them to a year of its own. */
   readonly base: readonly JsonReading[];
   /** 0, 1, 2, ...: the run's phases use the years 2024 - 3 * index - 1, -2, -3. */
@@ -71,7 +73,7 @@ export async function measureGatewayRun(s: RunSettings) {
   const year = (phase: number) => -(3 * s.index + phase);
   const loadAtStart = load();
   const gateway = await startGatewayProcess({
-    dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), entry: ENTRY[s.variant],
+    dataDir: world.dataDir, podBaseUrl: world.baseUrl, port: await freePort(), entry: s.entry ?? ENTRY[s.variant],
     args: ['--quiet', ...(s.gatewayArgs ?? [])], nodeArgs: [...(s.nodeArgs ?? [])], verbose: s.verbose,
   });
   try {

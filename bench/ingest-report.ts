@@ -12,6 +12,7 @@ const ms = (x: { p50: number; p95?: number; p90?: number; p99: number } | undefi
 /** The summary in bench/results/ingest.md and docs/benchmarks.md. */
 export function ingestMarkdown(r: Result): string {
   const { auth, baseline, ratio } = r;
+  const labels = r.labels ?? { auth: 'auth', baseline: 'baseline' };
   const runRows = (r.runs as Result[]).map((run) =>
     `| ${run.run} ${run.variant} | ${run.loadAverage.atStart[0]} | ${run.single.readingsPerSecond} | ${run.batched.readingsPerSecond} | ` +
     `${ms(run.paced.ackMs)} | ${run.paced.ackMs.max} | ${run.single.cpuMsPerReading.gateway} / ${run.batched.cpuMsPerReading.gateway} / ${run.paced.cpuMsPerReading.gateway} | ` +
@@ -27,7 +28,7 @@ export function ingestMarkdown(r: Result): string {
       '(bench/baseline-gateway.ts, benchmark only). Raw: bench/results/ingest.json, plot: bench/results/ingest.svg. ' +
       'What the figures mean: docs/gateway.md#measured and #acknowledgement-latency.',
     '',
-    '| | auth | baseline | auth / baseline |',
+    `| | ${labels.auth} | ${labels.baseline} | ${labels.auth} / ${labels.baseline} |`,
     '|---|---:|---:|---:|',
     `| readings/s, one per request (16 in flight) | ${auth.singleReadingsPerSecond} | ${baseline.singleReadingsPerSecond} | **${ratio.singleReadingsPerSecond}** |`,
     `| readings/s, 100 per request (4 in flight) | ${auth.batchedReadingsPerSecond} | ${baseline.batchedReadingsPerSecond} | **${ratio.batchedReadingsPerSecond}** |`,

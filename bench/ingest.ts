@@ -6,6 +6,7 @@
  * gateway's acknowledgement latency at a steady 200 readings/s.
  *
  *   npm run bench -- ingest        (or: tsx bench/ingest.ts [--readings 2000] [--trials 2] [--rate 200] [--seconds 20])
+ *   tsx bench/ingest.ts --compare-a="--shape-workers 0" --compare-b="--shape-workers 1"   (an experiment: A B B A of two settings)
  *
  * On a fresh demo world (CSS + provisioning, no seed):
  * 1. direct: N readings, one insert-only N3 Patch each, as the vendor, 4 in
@@ -35,7 +36,7 @@ import { progressBar } from '../apps/simulator/progress.ts';
 import { percentile } from '../apps/simulator/stats.ts';
 import { startTestWorld } from '../test/support/test-world.ts';
 import { writeDocsSection } from './docs-section.ts';
-import { abbaOrder, measureGatewayRun, pairOnce, type GatewayRun, type Variant } from './ingest-gateway-run.ts';
+import { abbaOrder, ENTRY, measureGatewayRun, pairOnce, type GatewayRun, type Variant } from './ingest-gateway-run.ts';
 import { ingestMarkdown as markdown, ingestSvg as svg } from './ingest-report.ts';
 import { countLanded, makeReadings, PATIENTS, pool, toMeasurement } from './ingest-readings.ts';
 import { cpuMeter } from './process-stats.ts';
@@ -54,6 +55,13 @@ export interface IngestOptions {
   verbose?: boolean;
   /** Extra gateway CLI flags (tuning experiments). */
   gatewayArgs?: string[];
+  /**
+   * An experiment instead of the authentication price: both variants run the
+   * authenticated gateway, A with the first flags and B with the second
+   * (e.g. [['--shape-workers', '0'], ['--shape-workers', '1']]), reported as
+   * auth (A) and baseline (B), and labelled so.
+   */
+  compare?: [string[], string[]];
 }
 
 const round = (x: number, d = 1) => Number(x.toFixed(d));
@@ -126,9 +134,11 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
     const runs: GatewayRun[] = [];
     for (const [index, variant] of order.entries()) {
       log(`ingest: run ${index + 1} of ${order.length}: ${variant === 'auth' ? 'authenticated gateway' : 'baseline gateway (no authentication, bench only)'}`);
+      const compared = options.compare?.[variant === 'auth' ? 0 : 1];
       runs.push(await measureGatewayRun({
         world, variant, base, index, rate, seconds, credentialOf, verbose: options.verbose,
-        gatewayArgs: options.gatewayArgs, nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean),
+        ...(compared ? { entry: ENTRY.auth } : {}),
+        gatewayArgs: [...(options.gatewayArgs ?? []), ...(compared ?? [])], nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean),
       }));
     }
     const of = (v: Variant) => summariseVariant(runs.filter((r) => r.variant === v));
@@ -145,6 +155,9 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
       monthDocuments: new Set(directMeasurements.map((m) => `${m.patient} ${m.kind}`)).size,
       trials,
       order,
+      labels: options.compare
+        ? { auth: `A: auth ${options.compare[0].join(' ')}`, baseline: `B: auth ${options.compare[1].join(' ')}` }
+        : { auth: 'auth', baseline: 'baseline' },
       methods: {
         direct: 'one insert-only N3 Patch per reading, 4 in flight, as the vendor',
         single: 'one reading per POST /readings, 16 in flight; landed = all delivered',
@@ -173,7 +186,7 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
       goals: { speedupAtLeast: 5, authRatioAtLeast: 0.9, p99AckBelowMs: 50 },
     };
     // Runs with other than the default settings are trials: kept apart, and out of the docs.
-    const official = !options.readings && !options.rate && !options.seconds && !options.trials && !options.gatewayArgs?.length &&
+    const official = !options.readings && !options.rate && !options.seconds && !options.trials && !options.gatewayArgs?.length && !options.compare &&
       !process.env.BENCH_PRIORITY && !process.env.BENCH_GATEWAY_NODE_ARGS;
     const name = official ? 'ingest' : 'ingest-trial';
     await mkdir(RESULTS, { recursive: true });
@@ -191,7 +204,8 @@ export async function runIngestBenchmark(options: IngestOptions = {}): Promise<R
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { readings: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, trials: { type: 'string' }, verbose: { type: 'boolean' } },
+    options: { readings: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, trials: { type: 'string' }, verbose: { type: 'boolean' },
+      'compare-a': { type: 'string' }, 'compare-b': { type: 'string' } },
   });
   runIngestBenchmark({
     readings: values.readings ? Number(values.readings) : undefined,
@@ -200,6 +214,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     trials: values.trials ? Number(values.trials) : undefined,
     verbose: values.verbose,
     gatewayArgs: positionals,
+    ...(values['compare-a'] !== undefined || values['compare-b'] !== undefined
+      ? { compare: [values['compare-a']?.split(' ').filter(Boolean) ?? [], values['compare-b']?.split(' ').filter(Boolean) ?? []] as [string[], string[]] }
+      : {}),
   }).catch((error: Error) => {
     console.error(`ingest benchmark failed: ${error.stack ?? error.message}`);
     process.exit(1);
