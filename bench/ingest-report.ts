@@ -23,9 +23,12 @@ export function ingestMarkdown(r: Result): string {
     `\`npm run bench -- ingest\` (bench/ingest.ts), ${r.date.slice(0, 10)}, ${r.machine.cpus} cores (${r.machine.cpu}), ` +
       `load ${r.machine.loadAverage.atStart.join('/')} at start, ${r.machine.loadAverage.atEnd.join('/')} at end. ` +
       `${r.readings} readings into ${r.monthDocuments} month documents (3 patients, 21 devices, one month) per phase, each phase on empty month documents of its own year; ` +
-      `everything read back as the patients and counted. Gateway runs alternate A B B A (${r.order.join(', ')}): **auth** is the gateway as it runs ` +
-      '(each request with its device\'s credential from a pairing the patient approved), **baseline** the same process with authentication off ' +
-      '(bench/baseline-gateway.ts, benchmark only). Raw: bench/results/ingest.json, plot: bench/results/ingest.svg. ' +
+      `everything read back as the patients and counted. Gateway runs alternate A B B A (${r.order.join(', ')}): ` +
+      (labels.auth === 'auth'
+        ? '**auth** is the gateway as it runs (each request with its device\'s credential from a pairing the patient approved), ' +
+          '**baseline** the same process with authentication off (bench/baseline-gateway.ts, benchmark only). '
+        : `an experiment: ${labels.auth} against ${labels.baseline} (listed as auth and baseline below). `) +
+      'Raw: bench/results/ingest.json, plot: bench/results/ingest.svg. ' +
       'What the figures mean: docs/gateway.md#measured and #acknowledgement-latency.',
     '',
     `| | ${labels.auth} | ${labels.baseline} | ${labels.auth} / ${labels.baseline} |`,
