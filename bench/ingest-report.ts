@@ -46,6 +46,8 @@ export function ingestMarkdown(r: Result): string {
       `Straight to CSS, one N3 Patch per reading: ${r.direct.readingsPerSecond} readings/s; the authenticated gateway is **${r.speedup}x** that with one reading per request, ` +
       `**${r.speedupBatches}x** with batches (goal 5x: ${ok(r.speedup >= 5)} / ${ok(r.speedupBatches >= 5)}).`,
     '',
+    `Per trial, auth / baseline (the trial's two runs): ${trialRatios(r).join('; ')}.`,
+    '',
     'Per run (load = 1-minute load average at the run\'s start; ack percentiles at the client; inside the gateway over its last 1000 requests at the paced rate: ' +
       'parsed body to 202, outbox flush = write + fdatasync, event loop delay):',
     '',
@@ -54,6 +56,21 @@ export function ingestMarkdown(r: Result): string {
     ...runRows,
     '',
   ].join('\n');
+}
+
+/** Each trial's ratios (runs 1-2, 3-4, ...: one auth and one baseline each, A B B A). */
+function trialRatios(r: Result): string[] {
+  const runs = r.runs as Result[];
+  const out: string[] = [];
+  for (let i = 0; i + 1 < runs.length; i += 2) {
+    const a = runs.slice(i, i + 2).find((x) => x.variant === 'auth');
+    const b = runs.slice(i, i + 2).find((x) => x.variant === 'baseline');
+    if (!a || !b) continue;
+    const q = (x: number, y: number) => (x / y).toFixed(3);
+    out.push(`trial ${i / 2 + 1}: readings/s ${q(a.single.readingsPerSecond, b.single.readingsPerSecond)} single, ` +
+      `${q(a.batched.readingsPerSecond, b.batched.readingsPerSecond)} batched, ack p99 ${q(a.paced.ackMs.p99, b.paced.ackMs.p99)}`);
+  }
+  return out;
 }
 
 /** Readings per second and acknowledgement percentiles, auth beside baseline, as a small SVG. */
