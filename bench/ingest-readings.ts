@@ -13,7 +13,6 @@ import type { TestWorld } from '../test/support/test-world.ts';
 import { pairDevice } from '../test/support/pairing.ts';
 import { CATEGORIES } from '../vocab/catalogue.ts';
 
-const WEEK = 7 * 86_400_000;
 export const PATIENTS = ['hans', 'kari', 'ola'] as const;
 
 /** N realistic readings (3 patients, 21 devices of 6 types), spread over days 3-27 of March 2024 (Oslo). */
@@ -31,8 +30,14 @@ export function makeReadings(world: TestWorld, count: number): JsonReading[] {
   return readings.slice(0, count);
 }
 
-export const shift = (readings: readonly JsonReading[], weeks: number): JsonReading[] =>
-  readings.map((r) => ({ ...r, effectiveTime: new Date(Date.parse(r.effectiveTime) + weeks * WEEK).toISOString() }));
+/** The same readings `years` later (or earlier): same days of March, so the same month documents, empty in that year. */
+export function shiftYears(readings: readonly JsonReading[], years: number): JsonReading[] {
+  return readings.map((r) => {
+    const at = new Date(r.effectiveTime);
+    at.setUTCFullYear(at.getUTCFullYear() + years);
+    return { ...r, effectiveTime: at.toISOString() };
+  });
+}
 
 export function toMeasurement(r: JsonReading, source: string): Measurement {
   const parsed = parseMeasurementInput({ ...r, source, setting: 'home-municipality' });

@@ -13,16 +13,34 @@
  * Prints `gateway ready at <url>` (and sends {type:'ready', url} over IPC when
  * it has a parent) once it takes requests. SIGTERM/SIGINT stop it gently;
  * SIGKILL loses nothing acknowledged.
+ *
+ * `runGatewayProcess` runs only when this file is the entry script; its one
+ * override (`authenticate`) is for in-process callers and is never read from
+ * a flag, the environment or a file: the benchmark's allow-all baseline
+ * (bench/baseline-gateway.ts) is its only user.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../shared/config.ts';
 import { credentialsPath, readCredentials } from '../shared/credentials.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { GATEWAY_OPTIONS } from './config.ts';
-import { startGateway } from './gateway.ts';
+import { startGateway, type GatewayOptions } from './gateway.ts';
 
 const USAGE = 'tsx apps/gateway/main.ts [options]: the device gateway as its own process';
 
-async function main(): Promise<void> {
+/** What an in-process caller may change beyond the command line: nothing a production start can reach. */
+export type GatewayProcessOverrides = Pick<GatewayOptions, 'authenticate'>;
+
+/** Reads the command line, starts the gateway, and stops it on SIGTERM/SIGINT; exits 1 (with the reason) when it cannot start. */
+export function runGatewayProcess(overrides: GatewayProcessOverrides = {}): void {
+  start(overrides).catch((error: Error) => {
+    console.error(`gateway: ${error.message}`);
+    process.exit(1);
+  });
+}
+
+async function start(overrides: GatewayProcessOverrides): Promise<void> {
   const config = loadConfig(USAGE, GATEWAY_OPTIONS);
   const { dataDir, account } = config;
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
@@ -59,6 +77,7 @@ async function main(): Promise<void> {
     },
     ...(config.outboxCompactAtBytes !== undefined ? { outbox: { compactAtBytes: config.outboxCompactAtBytes } } : {}),
     log,
+    ...(overrides.authenticate ? { authenticate: overrides.authenticate } : {}),
   });
   console.log(`gateway ready at ${gateway.url} (writing as ${credentials.webId})`);
   process.send?.({ type: 'ready', url: gateway.url, pid: process.pid });
@@ -71,7 +90,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
 }
 
-main().catch((error: Error) => {
-  console.error(`gateway: ${error.message}`);
-  process.exit(1);
-});
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runGatewayProcess();

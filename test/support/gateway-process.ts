@@ -29,6 +29,8 @@ export interface GatewayProcessOptions {
   args?: string[];
   /** Extra Node flags, e.g. ['--cpu-prof']. */
   nodeArgs?: string[];
+  /** The script to run, relative to the repository; default apps/gateway/main.ts (the benchmark's baseline: bench/baseline-gateway.ts). */
+  entry?: string;
   verbose?: boolean;
 }
 
@@ -37,7 +39,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
     process.execPath,
     [
       ...(options.nodeArgs ?? []),
-      '--import', 'tsx', 'apps/gateway/main.ts',
+      '--import', 'tsx', options.entry ?? 'apps/gateway/main.ts',
       '--port', String(options.port),
       '--data-dir', options.dataDir,
       '--pod-base-url', options.podBaseUrl,
