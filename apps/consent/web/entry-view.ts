@@ -28,7 +28,6 @@ interface EntryState {
   time: string;
   saving: boolean;
   errors: Partial<Record<Field, string>>;
-  saved?: string;
 }
 
 const state: EntryState = { kind: 'blood-glucose', value: '', systolic: '', diastolic: '', time: '', saving: false, errors: {} };
@@ -42,7 +41,6 @@ function localNow(): string {
 
 export function resetEntry(): void {
   Object.assign(state, { value: '', systolic: '', diastolic: '', time: '', saving: false, errors: {} });
-  delete state.saved;
 }
 
 export const entryLoaded = () => true;
@@ -60,7 +58,7 @@ export function describeEntryErrors(ctx: Pick<ViewContext, 't' | 'lang'>, kind: 
     const field = FIELD_OF[error.field] ?? 'value';
     if (said[field]) continue;
     const range = field === 'systolic' || field === 'diastolic' ? spec.components?.[field]?.range ?? spec.range : spec.range;
-    const number = (n: number) => formatNumber(ctx.lang, n, spec.decimals);
+    const number = (n: number) => new Intl.NumberFormat(ctx.lang === 'nb' ? 'nb-NO' : 'en-GB', { maximumFractionDigits: spec.decimals }).format(n);
     if (field === 'kind') said.kind = ctx.t('entry.error.kind');
     else if (field === 'time') said.time = /future/.test(error.message) ? ctx.t('entry.error.future') : ctx.t('entry.error.time');
     else if (error.field === 'components') said.diastolic = ctx.t('entry.error.order');
@@ -81,7 +79,7 @@ function shown(ctx: ViewContext, m: Measurement): string {
 
 async function save(ctx: ViewContext): Promise<void> {
   if (state.saving) return;
-  delete state.saved;
+  ctx.status('');
   const local = new Date(state.time);
   const checked = parseOwnEntry(ctx.patient.webId, {
     kind: state.kind, value: state.value, systolic: state.systolic, diastolic: state.diastolic,
@@ -98,8 +96,8 @@ async function save(ctx: ViewContext): Promise<void> {
   ctx.rerender();
   try {
     await appendOwnEntry(ctx.fetch, ctx.patient, checked.value);
-    state.saved = ctx.t('entry.saved', { kind: kindSpec(checked.value.kind).names[ctx.lang], value: shown(ctx, checked.value), when: formatDateTime(ctx.lang, checked.value.effectiveTime) });
-    ctx.status(state.saved);
+    // Said in the page's status line, which screen readers read out.
+    ctx.status(ctx.t('entry.saved', { kind: kindSpec(checked.value.kind).names[ctx.lang], value: shown(ctx, checked.value), when: formatDateTime(ctx.lang, checked.value.effectiveTime) }));
     Object.assign(state, { value: '', systolic: '', diastolic: '', time: '' });
     resetData(); // "My data" reads the new reading on its next visit
   } catch (error) {
@@ -158,7 +156,6 @@ export function renderEntry(ctx: ViewContext): HTMLElement {
       ? h('div', { id: 'entry-errors', class: 'error', role: 'alert', tabindex: -1 },
         h('p', {}, ctx.t('entry.errors')), h('ul', {}, errors.map((e) => h('li', {}, e))))
       : null,
-    state.saved ? h('p', { id: 'entry-saved', class: 'saved' }, state.saved) : null,
     form);
 }
 
