@@ -149,6 +149,7 @@ export const HV = {
   HomeMunicipality: hv('HomeMunicipality'),
   HomeHospital: hv('HomeHospital'),
   Clinic: hv('Clinic'),
+  PatientEntered: hv('PatientEntered'),
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
   identifier: hv('identifier'),

@@ -4,10 +4,11 @@
  * says so, and a unit test checks that both are filled in with the same
  * {placeholders}). Category names come from the catalogue, organisation
  * names from the directory: both already carry nb and en. "My devices" has
- * its texts in i18n-devices.ts.
+ * its texts in i18n-devices.ts, "Enter a measurement" in i18n-entry.ts.
  */
 import type { Lang } from '../../vocab/catalogue.ts';
 import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
+import { ENTRY_EN, ENTRY_NB } from './i18n-entry.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -82,6 +83,7 @@ const nb = {
   'data.setting.home-municipality': 'Hjemme (kommunen følger opp)',
   'data.setting.home-hospital': 'Hjemme (sykehuset følger opp)',
   'data.setting.clinic': 'På klinikk/legekontor',
+  'data.setting.patient-entered': 'Registrert av deg',
   'data.unreliable': 'Markert som upålitelig: {reason}',
   'data.download.heading': 'Last ned alt',
   'data.download.intro': 'Alle målingene, notatene og samtykkene dine, til å ta vare på eller gi til noen du velger.',
@@ -123,6 +125,7 @@ const nb = {
   'error.dismiss': 'Lukk',
   'error.noConfig': 'Siden mangler oppsett (config.json). Start den med «npm start».',
   ...DEVICES_NB,
+  ...ENTRY_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -197,6 +200,7 @@ const en: Record<Key, string> = {
   'data.setting.home-municipality': 'At home (followed up by the municipality)',
   'data.setting.home-hospital': 'At home (followed up by the hospital)',
   'data.setting.clinic': 'At the clinic / GP office',
+  'data.setting.patient-entered': 'Entered by you',
   'data.unreliable': 'Marked unreliable: {reason}',
   'data.download.heading': 'Download everything',
   'data.download.intro': 'All your measurements, notes and consents, to keep or to give to anyone you choose.',
@@ -238,6 +242,7 @@ const en: Record<Key, string> = {
   'error.dismiss': 'Close',
   'error.noConfig': 'The page has no configuration (config.json). Start it with "npm start".',
   ...DEVICES_EN,
+  ...ENTRY_EN,
 };
 
 export type MessageKey = Key;

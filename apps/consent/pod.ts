@@ -2,8 +2,9 @@
  * The consent page's conversation with the patient's pod, over the logged-in
  * session's fetch (Solid-OIDC, DPoP-bound tokens that never leave the
  * browser). Reads ACLs, consent records, measurements, notes and the access
- * log; writes ACL documents (PUT, If-Match) and appends consent records
- * through the one write path (apps/shared/append.ts). Every failure becomes
+ * log; writes ACL documents (PUT, If-Match) and appends consent records and
+ * the patient's own hand entries through the one write path
+ * (apps/shared/append.ts). Every failure becomes
  * a PodError that says which of a few things a person can act on went wrong.
  * No DOM here.
  */
@@ -14,13 +15,15 @@ import { Parser, type Quad } from 'n3';
 import { CATEGORIES, type KindId } from '../../vocab/catalogue.ts';
 import { NS } from '../../vocab/terms.ts';
 import { accessLogContainer, quadsToAccessLogEntries, type AccessLogEntry } from '../shared/access-log.ts';
+import { appendQuads } from '../shared/append.ts';
 import { carryOutAclPlan, PodResponseError, readHealthAcl, type PlanOutcome } from '../shared/health-acl-pod.ts';
 import { parseDirectory, type Directory } from '../shared/directory.ts';
 import { healthContainers, type HealthContainer } from '../shared/health-layout.ts';
 import { quadsToConsentRecords, type ConsentRecord } from '../shared/measurement/consent.ts';
-import { quadsToMeasurements } from '../shared/measurement/rdf.ts';
+import { measurementDocument } from '../shared/measurement/identity.ts';
+import { measurementToQuads, quadsToMeasurements } from '../shared/measurement/rdf.ts';
 import { quadsToShownMarks, type ShownMark } from '../shared/measurement/notes.ts';
-import type { StoredMeasurement } from '../shared/measurement/types.ts';
+import type { Measurement, StoredMeasurement } from '../shared/measurement/types.ts';
 import { withSlash } from '../shared/pod-urls.ts';
 import type { ConsentPlan, ContainerAccess, CurrentAccess } from './access.ts';
 import { parseGroupMembers, type GroupMember } from './readers.ts';
@@ -165,6 +168,19 @@ export async function readCategory(fetchFn: Fetch, patient: Patient, category: K
   const documents = (await listContainer(fetchFn, container.url)).filter((u) => u.endsWith('.ttl'));
   const quads = (await Promise.all(documents.map(async (url) => (await readQuads(fetchFn, url)).quads))).flat();
   return { category, measurements: quadsToMeasurements(quads).measurements, quads };
+}
+
+/**
+ * Appends a measurement the patient entered (already validated by
+ * parseOwnEntry) to its month document, with the patient's own session:
+ * where a device's reading of that kind and month goes. Its IRI is
+ * deterministic, so saving twice leaves one reading.
+ */
+export async function appendOwnEntry(fetchFn: Fetch, patient: Patient, m: Measurement): Promise<void> {
+  const document = measurementDocument(patient.pod, m.kind, m.effectiveTime);
+  const outcome = await appendQuads(fetchFn, document, measurementToQuads(m, patient.pod));
+  if (outcome.ok) return;
+  throw outcome.status === undefined ? new PodError('unreachable', document) : new PodError(kindOfStatus(outcome.status), document, outcome.status);
 }
 
 export async function readNotes(fetchFn: Fetch, patient: Patient): Promise<{ marks: ShownMark[]; quads: Quad[] }> {

@@ -1,13 +1,15 @@
 /** The dashboard's view of the clinician service's JSON, and how each source is drawn. */
 import type { KindId } from '../../../vocab/catalogue.ts';
 
-export type Setting = 'home-municipality' | 'home-hospital' | 'clinic';
-export const SETTINGS: readonly Setting[] = ['home-municipality', 'home-hospital', 'clinic'];
-/** Colour and point size per source (colour-blind safe pair + green; sizes differ too). */
+export type Setting = 'home-municipality' | 'home-hospital' | 'clinic' | 'patient-entered';
+export const SETTINGS: readonly Setting[] = ['home-municipality', 'home-hospital', 'clinic', 'patient-entered'];
+/** Colour and point size per source (colour-blind safe pair + green + purple; sizes and dashes differ too). */
 export const STYLE: Record<Setting, { colour: string; size: number; dash: number[] }> = {
   'home-municipality': { colour: '#1f5fa8', size: 7, dash: [] },
   'home-hospital': { colour: '#b35c00', size: 9, dash: [6, 4] },
   clinic: { colour: '#1d6b3a', size: 12, dash: [2, 3] },
+  /** Typed in by the patient (apps/shared/measurement/own-entry.ts). */
+  'patient-entered': { colour: '#7a2c8c', size: 8, dash: [1, 3] },
 };
 
 export interface Threshold { patient: string; kind: KindId; below?: number; above?: number; source: string }

@@ -1,7 +1,7 @@
 /**
  * The consent page (apps/consent): the patient logs in to their own pod with
  * Solid-OIDC and decides who may read what, browses their data and sees who
- * has looked. Everything happens between this page and the pod server; the
+ * has looked, and enters a measurement by hand. Everything happens between this page and the pod server; the
  * consent app's own server only hands out these files and config.json.
  *
  * The page is never blank: before the script runs it says "loading", and
@@ -16,12 +16,13 @@ import { GatewayError } from '../../shared/pairing.ts';
 import type { PageConfig, ViewContext } from './context.ts';
 import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
 import { h, replace } from '../../shared/web/dom.ts';
+import { entryLoaded, loadEntry, renderEntry, resetEntry } from './entry-view.ts';
 import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
 import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
 import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
 
-type ViewName = 'sharing' | 'devices' | 'data' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'log';
 
 interface View {
   readonly nav: MessageKey;
@@ -35,6 +36,7 @@ const VIEWS: Record<ViewName, View> = {
   sharing: { nav: 'nav.sharing', loaded: sharingLoaded, load: loadSharing, render: renderSharing, reset: resetSharing },
   devices: { nav: 'nav.devices', loaded: devicesLoaded, load: loadDevices, render: renderDevices, reset: resetDevices },
   data: { nav: 'nav.data', loaded: dataLoaded, load: loadData, render: renderData, reset: resetData },
+  entry: { nav: 'nav.entry', loaded: entryLoaded, load: loadEntry, render: renderEntry, reset: resetEntry },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
 };
 

@@ -82,6 +82,10 @@ export function parseMeasurementInput(raw: unknown, options: ParseOptions = {}):
   const effectiveTime = checkTime(input.effectiveTime, options, fail);
   const setting = checkSetting(input.setting, options.defaultSetting, fail);
   const values = kind ? checkValues(kind, input, fail) : undefined;
+  if (setting === 'patient-entered' && patient && source && source !== patient) {
+    // "Entered by the patient" is shown as its own source on every chart: only the patient may claim it.
+    fail('setting', '"patient-entered" is only for a reading the patient typed in themselves, written with the patient\'s own login (source must be the patient\'s WebID)');
+  }
 
   if (errors.length > 0 || !patient || !source || (!device && !identifier) || !kind || !effectiveTime || !setting || !values) {
     return { ok: false, errors };

@@ -7,11 +7,16 @@
 import { HV } from '../../../vocab/terms.ts';
 import type { KindId, SimpleKindId } from '../../../vocab/catalogue.ts';
 
-/** Where a measurement was taken and whose follow-up it belongs to. */
+/**
+ * Where a measurement was taken and whose follow-up it belongs to, or that the
+ * patient typed it in (`patient-entered`: only with the patient as its source,
+ * see input.ts).
+ */
 export const SETTINGS = {
   'home-municipality': HV.HomeMunicipality,
   'home-hospital': HV.HomeHospital,
   clinic: HV.Clinic,
+  'patient-entered': HV.PatientEntered,
 } as const;
 export type Setting = keyof typeof SETTINGS;
 
