@@ -53,8 +53,8 @@ export const GATEWAY_OPTIONS = {
     flag: 'account', default: DEVICE_VENDOR, parse: text, description: 'whose client credentials (in {data-dir}/credentials.json) the gateway writes with',
   }),
   defaultSetting: option<Setting>({
-    flag: 'default-setting', default: 'home-municipality', parse: oneOf(Object.keys(SETTINGS) as Setting[]),
-    description: 'the setting of a reading that does not say where it was taken',
+    flag: 'default-setting', default: 'home-municipality', parse: oneOf((Object.keys(SETTINGS) as Setting[]).filter((setting) => setting !== 'patient-entered')),
+    description: 'the setting of a reading that does not say where it was taken (not patient-entered: only a patient\'s own session writes that)',
   }),
   coalesceMs: option({ flag: 'coalesce-ms', default: String(DEFAULT_COALESCE_MS), parse: count, description: 'how long readings for one document wait to be written together, in ms' }),
   maxPerPatch: option({ flag: 'max-per-patch', default: '100', parse: count, description: 'most readings in one PATCH to a pod' }),
