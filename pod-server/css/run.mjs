@@ -104,9 +104,10 @@ const configs = () => [
   join(EXTENSIONS, 'rdf-validation.json'),
   // Always: a notification goes only to a subscriber who may still read its topic.
   join(EXTENSIONS, 'notifications.json'),
-  // Always: CSS's operation handler with our two wrappers (one Override, config/operation-handler.json): nothing
-  // stored runs as a page here (sandboxed, non-RDF as downloads, RDF only under health/, notes limited in size), and
-  // under health/notes/ the server stamps who wrote what (hv:attestedAuthor) and nobody else may state it.
+  // Always: CSS's operation handler with our three wrappers (one Override, config/operation-handler.json): nothing
+  // stored runs as a page here (sandboxed, non-RDF as downloads, RDF only under health/, notes limited in size),
+  // under health/notes/ the server stamps who wrote what (hv:attestedAuthor) and nobody else may state it, and under
+  // health/ only the patient may say a reading was entered by the patient (hv:PatientEntered).
   join(EXTENSIONS, 'operation-handler.json'),
   // Always: the account cookie is HttpOnly (Secure over https).
   join(EXTENSIONS, 'active-content.json'),

@@ -13,6 +13,8 @@
  * - nobody, the pod's owner included, may write the server's attestation
  *   (hv:attestedAuthor) themselves: refused, nothing stored.
  * - the shipped SPARQL examples over the doctored data give no fake rows.
+ * - only the patient may say a reading was entered by the patient (a hand
+ *   entry's own source on every chart): the vendor's write saying so is 403.
  */
 import { readFile } from 'node:fs/promises';
 import { DataFactory, Parser } from 'n3';
@@ -20,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClinicianApi, type ClinicianApi } from '../../apps/clinician/service.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import { measurementDocument, measurementIri, measurementToQuads, notesDocument, unreliableMarkToQuads, type Measurement } from '../../apps/shared/measurement/index.ts';
-import { N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
+import { insertOnlyPatch, N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
 import { webIdOf } from '../../pod-server/world/demo-world.ts';
 import { HV, NS } from '../../vocab/terms.ts';
 import { checkSparqlResults } from '../support/sparql-results.ts';
@@ -199,5 +201,58 @@ describe('nobody writes the pod server\'s attestation themselves', () => {
     expect(again.length).toBeGreaterThan(3);
     expect((await appendQuads(await world.fetchAs('lunde'), month(), again)).ok).toBe(true);
     expect(await (await asHans(month(), { headers: { accept: 'text/turtle' } })).text()).toBe(before);
+  });
+});
+
+describe('only the patient says a reading was entered by the patient', () => {
+  // A hand entry (setting patient-entered) is its own source on every chart; the vendor has Append on kari's glucose.
+  const entry = (device: string, value: number): Measurement => ({
+    patient: webId('kari'), kind: 'blood-glucose', value, unit: 'mmol/L', effectiveTime: fakeTime(), device,
+    source: webId('kari'), setting: 'patient-entered',
+  } as Measurement);
+  const glucoseDocument = (m: Measurement) => measurementDocument(pod('kari'), 'blood-glucose', m.effectiveTime);
+
+  async function stored(m: Measurement): Promise<boolean> {
+    const kari = await world.fetchAs('kari');
+    const response = await kari(glucoseDocument(m), { headers: { accept: 'text/turtle' } });
+    expect(response.status).toBe(200);
+    const quads = new Parser({ baseIRI: glucoseDocument(m) }).parse(await response.text());
+    return quads.some((q) => q.subject.value === measurementIri(pod('kari'), m));
+  }
+
+  it('the vendor (Append on kari\'s glucose) writing a patient-entered reading: 403 naming why, nothing stored', async () => {
+    const forged = entry('forged-by-vendor', 16.2);
+    const vendor = await world.fetchAs('vendor');
+    const honest = { ...forged, device: 'honest-vendor', value: 6.1, source: webId('vendor'), setting: 'home-municipality' } as Measurement;
+    expect((await appendQuads(vendor, glucoseDocument(honest), measurementToQuads(honest, pod('kari')))).ok).toBe(true);
+    const refused = await vendor(glucoseDocument(forged), {
+      method: 'PATCH', headers: { 'content-type': N3_PATCH_CONTENT_TYPE }, body: insertOnlyPatch(measurementToQuads(forged, pod('kari'))),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('may state that a reading was entered by the patient');
+    expect(await stored(forged)).toBe(false);
+    expect(await stored(honest)).toBe(true);
+  });
+
+  it('nor through a variable setting in an N3 Patch, or a PUT of a new month document', async () => {
+    const vendor = await world.fetchAs('vendor');
+    const document = glucoseDocument(entry('x', 5));
+    const patch = `@prefix solid: <http://www.w3.org/ns/solid/terms#>.
+_:p a solid:InsertDeletePatch; solid:where { ?r <${HV.setting}> ?s }; solid:inserts { <${document}#copied> <${HV.setting}> ?s }.`;
+    const patched = await vendor(document, { method: 'PATCH', headers: { 'content-type': N3_PATCH_CONTENT_TYPE }, body: patch });
+    expect([401, 403]).toContain(patched.status);
+    const put = await vendor(`${pod('kari')}health/measurements/blood-glucose/2019-02.ttl`, {
+      method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: `<#r> <${HV.setting}> <${HV.PatientEntered}>.`,
+    });
+    expect(put.status).toBe(403);
+    const kari = await world.fetchAs('kari');
+    expect((await kari(`${pod('kari')}health/measurements/blood-glucose/2019-02.ttl`)).status).toBe(404);
+  });
+
+  it('kari herself writes it (she owns the pod)', async () => {
+    const own = entry('kari-hand-entry', 16.2);
+    const kari = await world.fetchAs('kari');
+    expect((await appendQuads(kari, glucoseDocument(own), measurementToQuads(own, pod('kari')))).ok).toBe(true);
+    expect(await stored(own)).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ const { AccountCookieWriter } = require('./lib/http/AccountCookieWriter');
 const { ClosedRegistration } = require('./lib/http/ClosedRegistration');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { NoteAttestingHandler } = require('./lib/http/NoteAttestingHandler');
+const { PatientEntryGuardHandler } = require('./lib/http/PatientEntryGuardHandler');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
 const { ClientOriginInfoHandler } = require('./lib/oidc/ClientOriginInfoHandler');
@@ -37,6 +38,7 @@ module.exports = {
   StrictConditionsParser,
   RdfValidatingStore,
   NoteAttestingHandler,
+  PatientEntryGuardHandler,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
   InertContentHttpHandler,
