@@ -13,12 +13,13 @@
  * No pod server, no network: this is the engines alone.
  *
  *   npm run bench -- query-engines   (or: tsx bench/query-engines.ts [--patients 100] [--days 90] [--runs 10])
+ *   tsx bench/query-engines.ts --report-only   (rewrites the Markdown from the last JSON)
  *
  * Writes bench/results/query-engines.json and .md and its section of
  * docs/benchmarks.md (other settings: query-engines-trial.*, docs left alone).
  */
 import { fork } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -106,6 +107,13 @@ export async function runQueryEnginesBenchmark(options: EnginesBenchOptions = {}
     settings: { patients, days, runs, end: END.toISOString() },
     datasets,
   };
+  await writeResults(result);
+  return result;
+}
+
+/** The results files and (for the standard settings) the docs section; `--report-only` rewrites the Markdown from the JSON. */
+async function writeResults(result: EnginesBenchResult): Promise<void> {
+  const { patients, days, runs } = result.settings;
   const standard = patients === 100 && days === 90 && runs === 10;
   const stem = standard ? 'query-engines' : 'query-engines-trial';
   await mkdir(RESULTS, { recursive: true });
@@ -114,16 +122,18 @@ export async function runQueryEnginesBenchmark(options: EnginesBenchOptions = {}
   await writeFile(new URL(`${stem}.md`, RESULTS), markdown);
   if (standard) await writeDocsSection('query-engines', markdown);
   say(`query-engines: results in bench/results/${stem}.json and .md${standard ? ', docs/benchmarks.md updated' : ''}`);
-  return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { patients: { type: 'string' }, days: { type: 'string' }, runs: { type: 'string' } } });
-  runQueryEnginesBenchmark({
+  const { values } = parseArgs({ options: { patients: { type: 'string' }, days: { type: 'string' }, runs: { type: 'string' }, 'report-only': { type: 'boolean' } } });
+  const run = values['report-only']
+    ? readFile(new URL('query-engines.json', RESULTS), 'utf8').then((text) => writeResults(JSON.parse(text) as EnginesBenchResult))
+    : runQueryEnginesBenchmark({
     patients: values.patients ? Number(values.patients) : undefined,
     days: values.days ? Number(values.days) : undefined,
     runs: values.runs ? Number(values.runs) : undefined,
-  }).catch((error: Error) => {
+  });
+  run.catch((error: Error) => {
     console.error(`query-engines: ${error.stack ?? error.message}`);
     process.exit(1);
   });
