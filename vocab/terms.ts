@@ -192,4 +192,11 @@ export const HV = {
   forPatient: hv('forPatient'),
   lowerLimit: hv('lowerLimit'),
   upperLimit: hv('upperLimit'),
+  SelfTreatmentPlan: hv('SelfTreatmentPlan'),
+  PlanStep: hv('PlanStep'),
+  planStep: hv('planStep'),
+  stepLevel: hv('stepLevel'),
+  whenAbove: hv('whenAbove'),
+  whenBelow: hv('whenBelow'),
+  instruction: hv('instruction'),
 } as const;
