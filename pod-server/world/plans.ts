@@ -7,12 +7,11 @@
  * plans/ container and its ACL first (only when it is missing, so a
  * patient's later choices are never rewritten).
  */
-import { appendQuads } from '../../apps/shared/append.ts';
 import { healthAclTurtle, type HealthAccess } from '../../apps/shared/health-acl.ts';
 import { healthContainers } from '../../apps/shared/health-layout.ts';
 import { toOsloIso } from '../../apps/shared/measurement/identity.ts';
 import { parsePlanInput, type PlanInput } from '../../apps/shared/plan/plan.ts';
-import { planDocument, planToQuads } from '../../apps/shared/plan/plan-rdf.ts';
+import { writePlan } from '../../apps/shared/plan/plan-pod.ts';
 import { type PatientName, podUrlOf, webIdOf } from './demo-world.ts';
 import { ensureContainer, putTurtle } from './pod-writes.ts';
 
@@ -60,9 +59,7 @@ export async function seedDemoPlans(
     await ensurePlansContainer((await sessionFor(patient)).fetch, podUrlOf(baseUrl, patient), accessOf(patient));
     const checked = parsePlanInput(plan, { patient: webIdOf(baseUrl, patient), author: webIdOf(baseUrl, writer), created: toOsloIso(now) });
     if (!checked.ok) throw new Error(`The demo plan for ${patient} is not valid: ${JSON.stringify(checked.errors)}`);
-    const storage = podUrlOf(baseUrl, patient);
-    const document = planDocument(storage, checked.value);
-    const outcome = await appendQuads((await sessionFor(writer)).fetch, document, planToQuads(checked.value, document));
+    const { document, outcome } = await writePlan((await sessionFor(writer)).fetch, podUrlOf(baseUrl, patient), checked.value);
     if (!outcome.ok) throw new Error(`${writer} could not write ${patient}'s plan: ${outcome.reason}`);
     out.push(document);
   }
