@@ -13,6 +13,11 @@
  * - kari (who owns the pod and may write anything in it) puts a plan there
  *   "by dahl", or adds a step to dahl's plan: neither is shown (not
  *   verified); dahl's last verified plan stays the current one.
+ * - the dashboard's plan API (apps/clinician/dashboard/plan-routes.ts), as
+ *   dahl: shows the plan with its attested author's name; bad input (a red
+ *   step below the yellow one, an empty text, an unknown kind) is a 422
+ *   problem+json naming the field and writes nothing; a patient who has not
+ *   let his team write (ola) is a 403; a patient not on the team a 404.
  */
 import { Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +29,12 @@ import { readPlans, writePlan } from '../../apps/shared/plan/plan-pod.ts';
 import { webIdOf } from '../../pod-server/world/demo-world.ts';
 import { KARI_GLUCOSE_PLAN } from '../../pod-server/world/plans.ts';
 import { HV, NS } from '../../vocab/terms.ts';
+import { startClinicianApi, type ClinicianApi } from '../../apps/clinician/service.ts';
+import { basicAuth } from '../support/clinician-world.ts';
 import { startTestWorld, type TestWorld } from '../support/test-world.ts';
 
 let world: TestWorld;
+let api: ClinicianApi;
 const webId = (name: string) => webIdOf(world.baseUrl, name);
 const pod = (name: string) => `${world.baseUrl}${name}/`;
 let seconds = 0;
@@ -50,9 +58,11 @@ async function listing(): Promise<string> {
 
 beforeAll(async () => {
   world = await startTestWorld();
+  api = await startClinicianApi({ port: 0, podBaseUrl: world.baseUrl });
 }, 240_000);
 
 afterAll(async () => {
+  await api?.stop();
   await world?.stop();
 });
 
@@ -139,5 +149,56 @@ describe('nobody states the attestation, and unattested plans are not shown', ()
     expect(quads.filter((q) => q.predicate.value === HV.attestedAuthor).map((q) => q.object.value)).toEqual(
       expect.arrayContaining([webId('dahl')]),
     );
+  });
+});
+
+describe('the dashboard\'s plan API', () => {
+  const call = async (who: string, method: 'GET' | 'POST', query: string, body?: unknown) => fetch(new URL(`/dashboard/api/plans${query}`, api.url), {
+    method, headers: { authorization: basicAuth(world, who), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const kariOn = (team: string) => `?team=${team}&patient=${encodeURIComponent(webId('kari'))}`;
+  const step = (threshold: unknown, nb: string) => ({ direction: 'above', threshold, instruction: { nb } });
+
+  it('dahl sees kari\'s current plan with its attested author named from his profile', async () => {
+    const response = await call('dahl', 'GET', kariOn('fastleger'));
+    expect(response.status).toBe(200);
+    const body = await response.json() as { status: string; plans: { kind: string; author: string; authorName?: string; authorOrganisation?: string }[]; notVerified: number };
+    expect(body.status).toBe('read');
+    expect(body.plans).toEqual([expect.objectContaining({ kind: 'blood-glucose', author: webId('dahl'), authorName: 'Erik Dahl', authorOrganisation: 'Storgata legekontor' })]);
+    expect(body.notVerified).toBeGreaterThan(0); // the versions kari tampered with above
+  });
+
+  it.each([
+    ['a red step below the yellow one', { kind: 'blood-glucose', steps: [step('10', 'Gul'), step('8', 'Rød')] }, '/plan/steps/1/threshold'],
+    ['an empty text', { kind: 'blood-glucose', steps: [step('10', '  ')] }, '/plan/steps/0/instruction/nb'],
+    ['an unknown kind', { kind: 'cholesterol', steps: [step('10', 'Gul')] }, '/plan/kind'],
+    ['a unit that is not the kind\'s', { kind: 'blood-glucose', unit: 'mg/dL', steps: [step('180', 'Gul')] }, '/plan/unit'],
+  ])('%s: 422 problem+json naming the field, nothing written', async (_name, plan, pointer) => {
+    const before = await listing();
+    const response = await call('dahl', 'POST', '', { team: 'fastleger', patient: webId('kari'), plan });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await response.json() as { errors: { pointer: string; message: string }[] };
+    expect(problem.errors.map((e) => e.pointer)).toContain(pointer);
+    expect(await listing()).toBe(before);
+  });
+
+  it('dahl replaces kari\'s plan: 201, and it is the current one, attested as him', async () => {
+    const plan = { kind: 'blood-glucose', unit: 'mmol/L', steps: [step('11', 'Drikk vann.'), step('16', 'Ring legekontoret.')] };
+    const response = await call('dahl', 'POST', '', { team: 'fastleger', patient: webId('kari'), plan });
+    expect(response.status).toBe(201);
+    const { document } = await response.json() as { document: string };
+    const { current } = await asKari();
+    expect(current[0]).toMatchObject({ document, attestedAuthor: webId('dahl') });
+    expect(current[0]!.steps.map((s) => s.threshold)).toEqual([11, 16]);
+  });
+
+  it('ola has not let the GPs write his plan: 403 saying so; kari is not on the lung team: 404', async () => {
+    const plan = { kind: 'body-weight', steps: [step('90', 'Ring.')] };
+    const ola = await call('dahl', 'POST', '', { team: 'fastleger', patient: webId('ola'), plan });
+    expect(ola.status).toBe(403);
+    expect((await ola.json() as { title: string }).title).toBe('The patient has not let your team write their plan');
+    expect((await call('lunde', 'POST', '', { team: 'lungeteam', patient: webId('kari'), plan })).status).toBe(404);
+    expect((await call('lunde', 'GET', kariOn('lungeteam'))).status).toBe(404);
   });
 });
