@@ -77,6 +77,9 @@ function fill(v: PlanView, kind: KindId): void {
   });
 }
 
+/** The kind's unit; none for a kind this page does not know (the service then says what is wrong). */
+const unitOf = (kind: string) => ((PLAN_KINDS as readonly string[]).includes(kind) ? kindSpec(kind as KindId).canonicalUnit : '');
+
 const day = (page: Page, iso: string) => new Intl.DateTimeFormat(page.state.lang === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'short', timeZone: 'Europe/Oslo' }).format(new Date(iso));
 
 function currentPlans(page: Page, v: PlanView): (HTMLElement | null)[] {
@@ -114,7 +117,7 @@ function described(v: PlanView, id: string) {
 
 function form(page: Page, team: string, patient: string, v: PlanView): HTMLElement {
   const { tr } = page;
-  const unit = kindSpec(v.kind).canonicalUnit;
+  const unit = unitOf(v.kind);
   const redraw = () => draw(page, team, patient);
   const text = (i: number, lang: 'nb' | 'en') => {
     const id = `plan-step-${i}-${lang}`;
@@ -163,7 +166,7 @@ function fieldId(field: string, sentRows: number[]): string {
 async function save(page: Page, team: string, patient: string, v: PlanView): Promise<void> {
   if (v.saving) return;
   const sentRows = v.rows.flatMap((r, i) => (r.threshold.trim() || r.nb.trim() || r.en.trim() ? [i] : []));
-  const plan = { kind: v.kind, unit: kindSpec(v.kind).canonicalUnit, steps: sentRows.map((i) => {
+  const plan = { kind: v.kind, ...(unitOf(v.kind) ? { unit: unitOf(v.kind) } : {}), steps: sentRows.map((i) => {
     const r = v.rows[i]!;
     return { direction: r.direction, threshold: r.threshold, instruction: { nb: r.nb, ...(r.en.trim() ? { en: r.en } : {}) } };
   }) };
