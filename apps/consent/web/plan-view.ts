@@ -98,7 +98,7 @@ function writer(ctx: ViewContext, plan: ShownPlan): string {
     case 'verified': {
       const org = organisationsOf(identity)[0]?.[ctx.lang];
       const name = identity.name ?? identity.webId;
-      return org ? ctx.t('plan.fromOrg', { name, org }) : name;
+      return org ? `${name}, ${org}` : name;
     }
     default: return ctx.t('plan.fromUnlisted', { webId: plan.attestedAuthor });
   }
