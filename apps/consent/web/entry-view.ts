@@ -99,11 +99,12 @@ async function save(ctx: ViewContext): Promise<void> {
   ctx.rerender();
   try {
     await appendOwnEntry(ctx.fetch, ctx.patient, checked.value);
+    // The step of her plan this reading crosses, if any: found before the page says "saved", so both show at once.
+    await adviseOnEntry(ctx, checked.value);
     // Said in the page's status line, which screen readers read out.
     ctx.status(ctx.t('entry.saved', { kind: kindSpec(checked.value.kind).names[ctx.lang], value: shown(ctx, checked.value), when: formatDateTime(ctx.lang, checked.value.effectiveTime) }));
     Object.assign(state, { value: '', systolic: '', diastolic: '', time: '' });
     resetData(); // "My data" reads the new reading on its next visit
-    await adviseOnEntry(ctx, checked.value); // the step of her plan this reading crosses, if any
   } catch (error) {
     ctx.fail(error, () => void save(ctx));
   } finally {
