@@ -216,4 +216,11 @@ export const HV = {
   concerns: hv('concerns'),
   episodeStart: hv('episodeStart'),
   thread: hv('thread'),
+  SelfTreatmentPlan: hv('SelfTreatmentPlan'),
+  PlanStep: hv('PlanStep'),
+  planStep: hv('planStep'),
+  stepLevel: hv('stepLevel'),
+  whenAbove: hv('whenAbove'),
+  whenBelow: hv('whenBelow'),
+  instruction: hv('instruction'),
 } as const;

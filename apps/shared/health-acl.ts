@@ -7,7 +7,11 @@
  *   category containers of the kinds the patient approved (issue #18: nothing on
  *   measurements/ itself, so a new kind needs a new decision);
  * - granted organisations (a vcard:Group they publish, or an agent): Read on
- *   the category containers the patient chose, and Read + Append on notes/;
+ *   the category containers the patient chose, Read + Append on notes/, and
+ *   Read on plans/ (self-treatment plans);
+ * - plan writers (the teams the patient lets write "my plan"): Read + Append
+ *   on plans/: a plan is replaced by a newer version, never overwritten, and
+ *   the pod server attests who wrote each (apps/shared/plan/plan-rdf.ts);
  * - nobody else anything (consent/ is the patient's alone);
  * - access-log/ is the pod server's: the patient may Read it, nobody may
  *   write it (pod-server/css/extensions writes this ACL itself and refuses
@@ -40,6 +44,8 @@ export interface HealthAccess {
   readonly appenders: Readonly<Partial<Record<KindId, readonly string[]>>>;
   /** Per category: who may read it. Categories not listed are readable by the patient only. */
   readonly readers: Readonly<Partial<Record<KindId, readonly Grantee[]>>>;
+  /** Who may write the patient's self-treatment plans (plans/); none when absent. */
+  readonly planWriters?: readonly Grantee[];
 }
 
 /** Everyone granted read access to at least one category (they may read and add notes). */
@@ -63,6 +69,8 @@ function rulesFor(container: HealthContainer, access: HealthAccess): AclRule[] {
       ];
     case 'notes':
       return [owner, rule('readers', allReaders(access), ['Read', 'Append'])];
+    case 'plans':
+      return [owner, rule('readers', allReaders(access), ['Read']), rule('plan-writers', access.planWriters ?? [], ['Read', 'Append'])];
     case 'health':
     case 'measurements':
     case 'consent':

@@ -3,7 +3,7 @@
  *
  *   {pod}health/                          patient only
  *     measurements/{category}/{YYYY-MM}.ttl
- *     notes/  consent/  access-log/
+ *     notes/  plans/  consent/  access-log/
  *
  * Category slugs come from the catalogue (vocab/catalogue.ts); month and note
  * document names from apps/shared/measurement. This module only names
@@ -14,7 +14,7 @@ import { categoryContainer } from './measurement/identity.ts';
 import { withSlash } from './pod-urls.ts';
 
 export type HealthContainer =
-  | { readonly kind: 'health' | 'measurements' | 'notes' | 'consent' | 'access-log'; readonly url: string }
+  | { readonly kind: 'health' | 'measurements' | 'notes' | 'plans' | 'consent' | 'access-log'; readonly url: string }
   | { readonly kind: 'category'; readonly url: string; readonly category: KindId };
 
 export function healthContainer(pod: string): string {
@@ -36,6 +36,7 @@ export function healthContainers(pod: string, categories: readonly KindId[] = CA
     { kind: 'measurements', url: measurementsContainer(pod) },
     ...categories.map((category) => ({ kind: 'category' as const, url: categoryContainer(pod, category), category })),
     { kind: 'notes', url: `${health}notes/` },
+    { kind: 'plans', url: `${health}plans/` },
     { kind: 'consent', url: `${health}consent/` },
     { kind: 'access-log', url: `${health}access-log/` },
   ];

@@ -64,6 +64,13 @@ export const DEMO_GRANTS: Readonly<Record<PatientName, Partial<Record<GroupName,
   ola: { fastleger: CATEGORIES },
 };
 
+/** Who each patient lets write their self-treatment plan (health/plans/, pod-server/world/plans.ts). */
+export const DEMO_PLAN_WRITERS: Readonly<Record<PatientName, readonly GroupName[]>> = {
+  hans: [],
+  kari: ['fastleger'],
+  ola: [],
+};
+
 /** The account whose WebID appends measurements to every patient's pod (its one home is apps/shared, where the gateway reads it). */
 export { DEVICE_VENDOR } from '../../apps/shared/defaults.ts';
 

@@ -19,6 +19,7 @@ import { readCredentials, writeCredentials, type AccountCredentials, type Creden
 import {
   DEMO_ACCOUNTS,
   DEMO_GRANTS,
+  DEMO_PLAN_WRITERS,
   DEMO_GROUPS,
   DEVICE_VENDOR,
   demoGroup,
@@ -35,6 +36,7 @@ import { describeProfile, publishGroup } from './profiles.ts';
 import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
 import { demoTeamLists, publishTeamList } from './teams.ts';
 import { publishDemoThresholds } from './thresholds.ts';
+import { seedDemoPlans } from './plans.ts';
 
 const MARKER_VERSION = 1;
 
@@ -48,6 +50,8 @@ interface WorldMarker {
   teamsAt?: string;
   /** When the teams' alert thresholds were last written (pod-server/world/thresholds.ts). */
   thresholdsAt?: string;
+  /** When the demo self-treatment plans were written (pod-server/world/plans.ts). */
+  plansAt?: string;
   seededAt?: string;
 }
 
@@ -127,6 +131,7 @@ export function demoHealthAccess(baseUrl: string, patient: PatientName): HealthA
     // The vendor appends only to the kinds of the patient's devices (its seeded history), as a pairing grants.
     appenders: Object.fromEntries(demoDevices(patient).flatMap((d) => d.kinds).map((kind) => [kind, [webIdOf(baseUrl, DEVICE_VENDOR)]])),
     readers: readers as HealthAccess['readers'],
+    planWriters: DEMO_PLAN_WRITERS[patient].map((group) => ({ group: groupIriOf(baseUrl, demoGroup(group)) })),
   };
 }
 
@@ -158,8 +163,9 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
   const needsProvisioning = options.force || !marker?.provisionedAt || !haveAllCredentials;
   const needsTeams = needsProvisioning || !marker?.teamsAt;
   const needsThresholds = needsTeams || !marker?.thresholdsAt;
+  const needsPlans = needsProvisioning || !marker?.plansAt;
   const needsSeed = options.seedMeasurements !== undefined && (options.force || !marker?.seededAt);
-  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsSeed) {
+  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsPlans && !needsSeed) {
     log(`demo world already provisioned (${marker!.provisionedAt}${marker!.seededAt ? ', measurements seeded' : ''})`);
     return { provisioned: false, seeded: false, ms: 0, accounts: worldAccounts(baseUrl, credentials), credentials };
   }
@@ -250,6 +256,14 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
       marker = { ...marker, thresholdsAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);
       log(`team thresholds: ${documents.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
+    }
+
+    if (needsPlans) {
+      // 7. The patients' self-treatment plans, each written by the clinician the patient lets write it (pod-server/world/plans.ts).
+      const documents = await seedDemoPlans((name) => ctx.sessionFor(name), baseUrl, (patient) => demoHealthAccess(baseUrl, patient));
+      marker = { ...marker, plansAt: toOsloIso(new Date()) };
+      await writeMarker(dataDir, marker);
+      log(`self-treatment plans: ${documents.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
     }
 
     let seeded = false;

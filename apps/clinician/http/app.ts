@@ -35,6 +35,7 @@ import { mountFhirRoutes } from './fhir-routes.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
+import { mountPlanRoutes } from '../dashboard/plan-routes.ts';
 
 export interface ClinicianAppDeps {
   readonly engine: ClinicianQueryEngine;
@@ -108,6 +109,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
       engine, identify, bundle: deps.dashboard,
       liveStreams: deps.liveStreams ?? new LiveStreams(limits.liveStreamsPerSession), queryDone: (req) => querySlots.release(req),
     });
+    mountPlanRoutes(app, { engine, identify });
   }
 
   // ------------------------------------------------------------------ index

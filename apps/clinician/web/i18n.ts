@@ -1,5 +1,6 @@
 /** The dashboard's words, Norwegian (bokmål) and English. Kind names come from the catalogue. */
 import { kindSpec, type KindId, type Lang } from '../../../vocab/catalogue.ts';
+import { PLAN_EN, PLAN_NB } from './i18n-plan.ts';
 
 const nb = {
   title: 'Helsevev – hjemmemålinger',
@@ -53,6 +54,7 @@ const nb = {
   error: 'Noe gikk galt: {detail}',
   systolic: '(systolisk)',
   forbidden: 'ikke delt',
+  ...PLAN_NB,
 };
 type Key = keyof typeof nb;
 const en: Record<Key, string> = {
@@ -107,6 +109,7 @@ const en: Record<Key, string> = {
   error: 'Something went wrong: {detail}',
   systolic: '(systolic)',
   forbidden: 'not shared',
+  ...PLAN_EN,
 };
 
 export type { Lang };

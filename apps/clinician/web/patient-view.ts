@@ -1,7 +1,7 @@
 /**
- * One patient: a uPlot chart per kind with points by source, 1/4/12 weeks,
- * each value's table with "mark as unreliable", and what the patient has not
- * shared. Kept current by live.ts. The page that asks for the points also
+ * One patient: their self-treatment plan (plan-view.ts), a uPlot chart per
+ * kind with points by source, 1/4/12 weeks, each value's table with "mark as
+ * unreliable", and what the patient has not shared. Kept current by live.ts. The page that asks for the points also
  * draws them: one file for the last step of a reading's path (docs/architecture.md).
  */
 import uPlot from 'uplot';
@@ -13,6 +13,7 @@ import { sourceLink, statedSource, thresholdText } from './format.ts';
 import { kindName, num, when, type Lang } from './i18n.ts';
 import { followPatient } from './live.ts';
 import { openMark, placeMarkDialog } from './mark-dialog.ts';
+import { planSection } from './plan-view.ts';
 import { SETTINGS, STYLE, type Mark, type PatientData, type Point, type Setting, type Threshold } from './model.ts';
 
 /** Fetches the patient's data unless it is unchanged since the last fetch (ETag); true when new. */
@@ -74,6 +75,7 @@ export function drawPatient(page: Page): void {
           type: 'button', id: `legend-${s}`, class: `legend-item setting-${s}`, 'aria-pressed': String(!state.hidden.has(s)),
           onclick: () => { if (state.hidden.has(s)) state.hidden.delete(s); else state.hidden.add(s); drawPatient(page); },
         }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), tr(s))))),
+    planSection(page, team, data.patient),
     CATEGORIES.filter((k) => byKind.has(k)).map((k) => kindSection(page, data, k, byKind.get(k)!)),
     notShared.length > 0 ? h('section', { id: 'not-shared', class: 'not-shared-box' },
       h('h3', {}, tr('notSharedHeading')), h('p', {}, tr('notSharedText')),

@@ -5,7 +5,8 @@
  * plausible range, not in the future) and, only when it passes, appended to
  * the month document where a device's reading of that kind goes, with the
  * patient's own session, as "entered by the patient". Bad input: the
- * problems beside the fields and in an alert, and nothing written.
+ * problems beside the fields and in an alert, and nothing written. A saved
+ * entry that crosses a step of the patient's plan shows that step (plan-view.ts).
  */
 import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
 import type { FieldError } from '../../shared/measurement/errors.ts';
@@ -16,6 +17,7 @@ import { formatDateTime, formatNumber } from '../i18n.ts';
 import { appendOwnEntry } from '../pod.ts';
 import type { ViewContext } from './context.ts';
 import { resetData } from './data-view.ts';
+import { adviseOnEntry, forgetAdvice, renderPlanAdvice } from './plan-view.ts';
 
 type Field = 'kind' | 'value' | 'systolic' | 'diastolic' | 'time';
 
@@ -80,6 +82,7 @@ function shown(ctx: ViewContext, m: Measurement): string {
 async function save(ctx: ViewContext): Promise<void> {
   if (state.saving) return;
   ctx.status('');
+  forgetAdvice();
   const local = new Date(state.time);
   const checked = parseOwnEntry(ctx.patient.webId, {
     kind: state.kind, value: state.value, systolic: state.systolic, diastolic: state.diastolic,
@@ -96,6 +99,8 @@ async function save(ctx: ViewContext): Promise<void> {
   ctx.rerender();
   try {
     await appendOwnEntry(ctx.fetch, ctx.patient, checked.value);
+    // The step of her plan this reading crosses, if any: found before the page says "saved", so both show at once.
+    await adviseOnEntry(ctx, checked.value);
     // Said in the page's status line, which screen readers read out.
     ctx.status(ctx.t('entry.saved', { kind: kindSpec(checked.value.kind).names[ctx.lang], value: shown(ctx, checked.value), when: formatDateTime(ctx.lang, checked.value.effectiveTime) }));
     Object.assign(state, { value: '', systolic: '', diastolic: '', time: '' });
@@ -106,6 +111,7 @@ async function save(ctx: ViewContext): Promise<void> {
     state.saving = false;
     ctx.rerender();
   }
+  document.getElementById('plan-advice')?.focus(); // what to do now, read out first
 }
 
 function input(ctx: ViewContext, field: Exclude<Field, 'kind' | 'time'>, label: string): HTMLElement {
@@ -156,6 +162,7 @@ export function renderEntry(ctx: ViewContext): HTMLElement {
       ? h('div', { id: 'entry-errors', class: 'error', role: 'alert', tabindex: -1 },
         h('p', {}, ctx.t('entry.errors')), h('ul', {}, errors.map((e) => h('li', {}, e))))
       : null,
+    renderPlanAdvice(ctx),
     form);
 }
 

@@ -1,7 +1,7 @@
 /**
  * The consent page (apps/consent): the patient logs in to their own pod with
  * Solid-OIDC and decides who may read what, browses their data and sees who
- * has looked, and enters a measurement by hand. Everything happens between this page and the pod server; the
+ * has looked, enters a measurement by hand, and reads the plan their clinicians wrote for them. Everything happens between this page and the pod server; the
  * consent app's own server only hands out these files and config.json.
  *
  * The page is never blank: before the script runs it says "loading", and
@@ -21,8 +21,9 @@ import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
 import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
 import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
+import { loadPlan, planLoaded, renderPlan, resetPlan } from './plan-view.ts';
 
-type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'plan' | 'log';
 
 interface View {
   readonly nav: MessageKey;
@@ -37,6 +38,7 @@ const VIEWS: Record<ViewName, View> = {
   devices: { nav: 'nav.devices', loaded: devicesLoaded, load: loadDevices, render: renderDevices, reset: resetDevices },
   data: { nav: 'nav.data', loaded: dataLoaded, load: loadData, render: renderData, reset: resetData },
   entry: { nav: 'nav.entry', loaded: entryLoaded, load: loadEntry, render: renderEntry, reset: resetEntry },
+  plan: { nav: 'nav.plan', loaded: planLoaded, load: loadPlan, render: renderPlan, reset: resetPlan },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
 };
 
@@ -234,8 +236,8 @@ window.addEventListener('hashchange', () => {
   if (window.location.hash === '#main') return;
   page.view = routeFromHash();
   page.status = '';
-  // The access log grows while the page is open, and devices pair and send: read them again on every visit.
-  if (page.view === 'log' || page.view === 'devices') VIEWS[page.view].reset();
+  // The access log grows while the page is open, devices pair and send, plans change: read them again on every visit.
+  if (page.view === 'log' || page.view === 'devices' || page.view === 'plan') VIEWS[page.view].reset();
   render();
   document.getElementById('view-heading')?.focus();
 });

@@ -18,8 +18,9 @@
  *   which these headers do not touch.
  * - Under `{pod}health/` only RDF may be stored: a PUT or POST with another
  *   content type is refused (415) whoever sends it, the patient included.
- * - A write to `{pod}health/notes/` (PUT, POST, PATCH) larger than
- *   `notesMaxBytes` is refused (413) before anything is stored.
+ * - A write to `{pod}health/notes/` or `{pod}health/plans/` (PUT, POST,
+ *   PATCH: others than the patient write there) larger than `notesMaxBytes`
+ *   is refused (413) before anything is stored.
  */
 const { Readable } = require('node:stream');
 const {
@@ -74,12 +75,12 @@ class InertContentHttpHandler extends OperationHttpHandler {
     return result;
   }
 
-  /** 'notes' under `{pod}health/notes/`, 'other' elsewhere under `{pod}health/`, undefined outside. */
+  /** 'notes' under `{pod}health/notes/` and `health/plans/` (size-limited), 'other' elsewhere under `{pod}health/`, undefined outside. */
   healthArea(path) {
     if (!path.startsWith(this.baseUrl)) return undefined;
     const match = /^[^/]+\/health\/(.*)$/u.exec(path.slice(this.baseUrl.length));
     if (!match) return undefined;
-    return /^notes\//u.test(match[1]) ? 'notes' : 'other';
+    return /^(?:notes|plans)\//u.test(match[1]) ? 'notes' : 'other';
   }
 
   /**

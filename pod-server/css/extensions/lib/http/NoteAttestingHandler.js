@@ -1,12 +1,13 @@
 'use strict';
 /**
- * Who wrote a note, as the pod server saw it. Under a pod's
- * `health/notes/` (clinicians' marks, docs/data-model.md) a note's
+ * Who wrote a note or a plan, as the pod server saw it. Under a pod's
+ * `health/notes/` (clinicians' marks, docs/data-model.md) and
+ * `health/plans/` (self-treatment plans, same rules) a note's
  * `dct:creator` is only what the writer claimed: anyone with Append there (a
  * granted team) or the patient (who owns the pod) could sign as someone
  * else. So the pod server states the author itself:
  *
- * - An N3 Patch that inserts triples under notes/ gets, for each subject it
+ * - An N3 Patch that inserts triples under notes/ or plans/ gets, for each subject it
  *   inserts something new about, `<subject> hv:attestedAuthor <WebID of the
  *   authenticated agent>` and `hv:attestedAt` (the server's time) added to
  *   its inserts before it is applied. Triples already in the document are
@@ -66,7 +67,7 @@ class NoteAttestingHandler extends OperationHttpHandler {
 
   async handle(input) {
     const { operation, request } = input;
-    if (!WRITES.has(operation.method.toUpperCase()) || !this.isUnderNotes(operation.target.path)) return this.source.handle(input);
+    if (!WRITES.has(operation.method.toUpperCase()) || !this.isAttested(operation.target.path)) return this.source.handle(input);
     const body = operation.body;
     if (Array.isArray(body.inserts)) {
       this.refuseReserved(body.inserts, 'the patch inserts');
@@ -74,25 +75,25 @@ class NoteAttestingHandler extends OperationHttpHandler {
       const agent = credentials.agent?.webId;
       if (agent) body.inserts.push(...attestations(await this.newInserts(operation.target, body), agent, new Date()));
     } else if (body.algebra !== undefined) {
-      throw new UnsupportedMediaTypeHttpError('Under health/notes/ the pod server takes N3 Patch (text/n3), not SPARQL Update: send an insert-only N3 Patch.');
+      throw new UnsupportedMediaTypeHttpError('Under health/notes/ and health/plans/ the pod server takes N3 Patch (text/n3), not SPARQL Update: send an insert-only N3 Patch.');
     } else if (body.metadata.contentType && RDF_TYPES.has(body.metadata.contentType)) {
       this.refuseReserved(await this.quadsOf(operation), 'the body');
     }
     return this.source.handle(input);
   }
 
-  /** Whether `path` is `{baseUrl}{pod}/health/notes/` or below. */
-  isUnderNotes(path) {
-    return path.startsWith(this.baseUrl) && /^[^/]+\/health\/notes\//u.test(path.slice(this.baseUrl.length));
+  /** Whether `path` is `{baseUrl}{pod}/health/notes/` or `.../health/plans/`, or below. */
+  isAttested(path) {
+    return path.startsWith(this.baseUrl) && /^[^/]+\/health\/(?:notes|plans)\//u.test(path.slice(this.baseUrl.length));
   }
 
   refuseReserved(quads, where) {
     for (const q of quads) {
       if (q.predicate.termType !== 'NamedNode') {
-        throw new UnprocessableEntityHttpError(`Under health/notes/ ${where} may not have a variable predicate: name each predicate.`);
+        throw new UnprocessableEntityHttpError(`Under health/notes/ and health/plans/ ${where} may not have a variable predicate: name each predicate.`);
       }
       if (RESERVED.has(q.predicate.value)) {
-        throw new UnprocessableEntityHttpError(`${q.predicate.value} is stated by the pod server only (who wrote a note, and when); leave it out of ${where}.`);
+        throw new UnprocessableEntityHttpError(`${q.predicate.value} is stated by the pod server only (who wrote a note or plan, and when); leave it out of ${where}.`);
       }
     }
   }
