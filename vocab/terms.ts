@@ -216,4 +216,10 @@ export const HV = {
   concerns: hv('concerns'),
   episodeStart: hv('episodeStart'),
   thread: hv('thread'),
+  // Automatic alerts: threshold levels and the team's rules (apps/shared/alert-rules.ts)
+  level: hv('level'),
+  AlertRules: hv('AlertRules'),
+  redWithinMinutes: hv('redWithinMinutes'),
+  expects: hv('expects'),
+  missingAfterDays: hv('missingAfterDays'),
 } as const;

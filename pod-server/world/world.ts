@@ -35,6 +35,7 @@ import { describeProfile, publishGroup } from './profiles.ts';
 import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
 import { demoTeamLists, publishTeamList } from './teams.ts';
 import { publishDemoThresholds } from './thresholds.ts';
+import { ALERT_TEAMS, publishWorklist } from './worklists.ts';
 
 const MARKER_VERSION = 1;
 
@@ -48,6 +49,8 @@ interface WorldMarker {
   teamsAt?: string;
   /** When the teams' alert thresholds were last written (pod-server/world/thresholds.ts). */
   thresholdsAt?: string;
+  /** When the worklists and the alert services' group memberships were written (pod-server/world/worklists.ts). */
+  worklistsAt?: string;
   seededAt?: string;
 }
 
@@ -157,9 +160,11 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
   const haveAllCredentials = DEMO_ACCOUNTS.every((a) => credentials[a.name]);
   const needsProvisioning = options.force || !marker?.provisionedAt || !haveAllCredentials;
   const needsTeams = needsProvisioning || !marker?.teamsAt;
-  const needsThresholds = needsTeams || !marker?.thresholdsAt;
+  const needsWorklists = needsTeams || !marker?.worklistsAt;
+  // Levelled thresholds and alert rules came with the worklists: older data folders get them with it.
+  const needsThresholds = needsWorklists || !marker?.thresholdsAt;
   const needsSeed = options.seedMeasurements !== undefined && (options.force || !marker?.seededAt);
-  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsSeed) {
+  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsWorklists && !needsSeed) {
     log(`demo world already provisioned (${marker!.provisionedAt}${marker!.seededAt ? ', measurements seeded' : ''})`);
     return { provisioned: false, seeded: false, ms: 0, accounts: worldAccounts(baseUrl, credentials), credentials };
   }
@@ -250,6 +255,15 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
       marker = { ...marker, thresholdsAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);
       log(`team thresholds: ${documents.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
+    }
+
+    if (needsWorklists) {
+      // 7. The teams' worklists, and each alert service's organisation in its team (pod-server/world/worklists.ts).
+      const worklists: string[] = [];
+      for (const group of ALERT_TEAMS) worklists.push(await publishWorklist((await ctx.sessionFor(demoGroup(group).owner)).fetch, baseUrl, group));
+      marker = { ...marker, worklistsAt: toOsloIso(new Date()) };
+      await writeMarker(dataDir, marker);
+      log(`team worklists: ${worklists.map((w) => w.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
     }
 
     let seeded = false;
