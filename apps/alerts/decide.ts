@@ -137,7 +137,7 @@ export function decideMissing(
     task: {
       type: 'missing-measurement', team: ctx.team, patient: series.patient, priority, status: 'new',
       deadline: iso(deadlineFor(priority, due, ctx.rules)), created: iso(ctx.now),
-      title: { en: `No ${names.en.toLowerCase()} for ${days} days`, nb: `Ingen ${names.nb.toLowerCase()} på ${days} dager` },
+      title: { en: `No reading of ${names.en} for ${days} days`, nb: `Ingen måling av ${names.nb} på ${days} dager` },
       kind: series.kind, concerns: [],
     },
   };
