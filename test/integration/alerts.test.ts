@@ -10,6 +10,7 @@
  * crossing reading concerned by exactly one task.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessLogDocument, parseAccessLog, type AccessLogEntry } from '../../apps/shared/access-log.ts';
 import { DEFAULT_ALERT_RULES } from '../../apps/shared/alert-rules.ts';
 import { decideReading, type Reading, type SeriesState } from '../../apps/alerts/decide.ts';
 import { categoryContainer, osloMonth, parseMeasurementsTurtle, toOsloIso } from '../../apps/shared/measurement/index.ts';
@@ -157,6 +158,17 @@ describe('the alert service, as Oslo kommune for Oppfølgingsteam A', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect((await tasks()).filter((t) => t.patient === world.accounts.kari!.webId)).toEqual([]);
     expect(alerts!.output.join('\n')).toContain(`${world.accounts.kari!.webId} has not granted oppfolgingsteam-a oxygen-saturation`);
+    // kari's own access log: the organisation tried to subscribe and was refused; it read nothing of hers.
+    const kari = await world.fetchAs('kari');
+    const oslo = world.accounts.oslo!.webId;
+    const byOslo = await until('the refused attempt in kari\'s access log', async () => {
+      const url = accessLogDocument(world.accounts.kari!.podUrl, new Date());
+      const response = await kari(url, { headers: { accept: 'text/turtle' } });
+      const entries: AccessLogEntry[] = response.ok ? parseAccessLog(await response.text(), url).filter((e) => e.agent === oslo) : [];
+      return entries.length > 0 ? entries : undefined;
+    });
+    expect(byOslo.filter((e) => e.outcome === 'denied').length).toBeGreaterThan(0);
+    expect(byOslo.filter((e) => e.outcome === 'allowed')).toEqual([]);
   });
 
   it('misses and doubles nothing when killed mid-stream (SIGKILL, twice) and started again', async () => {
