@@ -9,6 +9,7 @@
  * worklist holds exactly the tasks an uninterrupted run decides, each
  * crossing reading concerned by exactly one task.
  */
+import { Parser } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogDocument, parseAccessLog, type AccessLogEntry } from '../../apps/shared/access-log.ts';
 import { DEFAULT_ALERT_RULES } from '../../apps/shared/alert-rules.ts';
@@ -100,6 +101,24 @@ async function hansReadings(): Promise<Reading[]> {
   }
   return out.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 }
+
+describe('the demo world\'s worklist of Oppfølgingsteam A', () => {
+  it('is the team\'s: its group (the organisation now one of them) reads and writes, a non-member gets nothing', async () => {
+    const members = new Parser({ baseIRI: team }).parse(await (await fetch(team)).text())
+      .filter((q) => q.subject.value === team && q.predicate.value === 'http://www.w3.org/2006/vcard/ns#hasMember').map((q) => q.object.value);
+    expect(members).toEqual(expect.arrayContaining([world.accounts.oslo!.webId, world.accounts.nilsen!.webId]));
+    const probe = `${worklist}probe-${Date.now()}`;
+    const nilsen = await world.fetchAs('nilsen');
+    expect((await nilsen(probe, { method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: '<#a> <#b> <#c> .' })).status).toBe(201);
+    expect((await nilsen(probe)).status).toBe(200);
+    expect((await nilsen(probe, { method: 'DELETE' })).status).toBe(205);
+    const hagen = await world.fetchAs('hagen');
+    expect((await hagen(worklist)).status).toBe(403);
+    expect((await hagen(probe, { method: 'PUT', headers: { 'content-type': 'text/turtle' }, body: '<#a> <#b> <#c> .' })).status).toBe(403);
+    expect((await fetch(worklist)).status).toBe(401);
+    expect((await nilsen(`${worklist}.acl`)).status).toBe(403);
+  });
+});
 
 describe('the alert service, as Oslo kommune for Oppfølgingsteam A', () => {
   it('at its first start, finds hans has sent no SpO2 for 2 days of its 3-day look-back: one routine task', async () => {
