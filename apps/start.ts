@@ -24,6 +24,7 @@ import { GATEWAY_OPTIONS } from './gateway/config.ts';
 import { startDemoGateway } from './gateway/demo.ts';
 import { startDemoClinicianApi } from './clinician/service.ts';
 import { startDemoConsent } from './consent/server.ts';
+import { startDemoAlerts } from './alerts/demo.ts';
 import { CONSENT_OPTIONS } from './consent/config.ts';
 import { CLINICIAN_API_OPTIONS } from './clinician/config.ts';
 import { envOnly, loadConfig, type Config } from './shared/config.ts';
@@ -51,6 +52,7 @@ const APPS: AppStarter[] = [
   (w, c) => startDemoGateway({ ...w, port: c.gatewayPort }),
   (w, c) => startDemoConsent({ ...w, port: c.consentPort, gatewayUrl: c.consentGatewayUrl ?? `http://localhost:${c.gatewayPort}/` }),
   (w, c) => startDemoClinicianApi({ ...w, port: c.clinicianPort }),
+  (w) => startDemoAlerts(w),
 ];
 
 /**

@@ -223,4 +223,10 @@ export const HV = {
   whenAbove: hv('whenAbove'),
   whenBelow: hv('whenBelow'),
   instruction: hv('instruction'),
+  // Automatic alerts: threshold levels and the team's rules (apps/shared/alert-rules.ts)
+  level: hv('level'),
+  AlertRules: hv('AlertRules'),
+  redWithinMinutes: hv('redWithinMinutes'),
+  expects: hv('expects'),
+  missingAfterDays: hv('missingAfterDays'),
 } as const;

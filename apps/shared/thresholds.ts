@@ -8,7 +8,14 @@
  *       sosa:observedProperty sct:431314004 ;
  *       hv:lowerLimit 90 .            # in the kind's canonical unit (%)
  *
- * A value below hv:lowerLimit or above hv:upperLimit is flagged. The
+ * A value below hv:lowerLimit or above hv:upperLimit is flagged. Two levels,
+ * as DHO services triage: `hv:level hv:Yellow` or `hv:level hv:Red`; a
+ * threshold without hv:level is red (documents written before levels existed
+ * keep their meaning). A patient and kind has at most one threshold per level,
+ * and the levels may not contradict each other (threshold-levels.ts refuses
+ * red below 90 with yellow below 88, and writes nothing). The team's alert
+ * rules (deadlines, expected measurements) live in the same document
+ * (alert-rules.ts). The
  * dashboard shows the document each threshold comes from. Written by
  * pod-server/world/thresholds.ts in the demo; read by the clinician dashboard
  * (apps/clinician/dashboard/routes.ts) with the clinician's own session (a
@@ -19,6 +26,9 @@ import { DataFactory, Parser, Writer, type Quad } from 'n3';
 import { noRedirects } from './same-origin.ts';
 import { kindForSnomedIri, kindSpec, type KindId } from '../../vocab/catalogue.ts';
 import { HV, NS, RDF, SOSA, snomedIri, XSD } from '../../vocab/terms.ts';
+import { checkThresholds, ThresholdsError, type Level } from './threshold-levels.ts';
+
+export type { Level } from './threshold-levels.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -27,6 +37,8 @@ export interface Threshold {
   readonly kind: KindId;
   readonly below?: number;
   readonly above?: number;
+  /** Absent: red (the meaning of a threshold written before levels existed). */
+  readonly level?: Level;
   /** The document (and resource) it comes from. */
   readonly source: string;
 }
@@ -45,14 +57,23 @@ export function parseThresholds(quads: readonly Quad[]): Threshold[] {
     const kind = property ? kindForSnomedIri(property) : undefined;
     const below = get(HV.lowerLimit);
     const above = get(HV.upperLimit);
+    const levelIri = get(HV.level);
+    const level = levelIri === undefined ? undefined : LEVEL_BY_IRI.get(levelIri);
     if (!patient || !kind || (below === undefined && above === undefined)) return [];
+    if (levelIri !== undefined && level === undefined) return []; // a level we do not know: never guess
     return [{
-      patient, kind, source: s,
+      patient, kind, source: s, ...(level ? { level } : {}),
       ...(below !== undefined && Number.isFinite(Number(below)) ? { below: Number(below) } : {}),
       ...(above !== undefined && Number.isFinite(Number(above)) ? { above: Number(above) } : {}),
     }];
-  });
+  }).sort((a, b) => (a.patient === b.patient && a.kind === b.kind ? levelRank(a) - levelRank(b) : 0));
 }
+
+const LEVEL_BY_IRI = new Map<string, Level>([[HV.Yellow, 'yellow'], [HV.Red, 'red']]);
+/** Yellow first: a reader that takes the first threshold of a kind flags at the earliest warning. */
+const levelRank = (t: Pick<Threshold, 'level'>) => (t.level === 'yellow' ? 0 : 1);
+/** The level of a threshold (red when it names none). */
+export const levelOf = (t: Pick<Threshold, 'level'>): Level => t.level ?? 'red';
 
 /** The team's thresholds; none when the document is missing or unreadable. */
 export async function readThresholds(fetchFn: typeof fetch, url: string): Promise<{ thresholds: Threshold[]; status: number }> {
@@ -71,18 +92,25 @@ export function crosses(t: Pick<Threshold, 'below' | 'above'>, value: number): b
   return (t.below !== undefined && value < t.below) || (t.above !== undefined && value > t.above);
 }
 
-/** Turtle of thresholds (subjects relative to the document). */
-export function thresholdsTurtle(items: readonly Omit<Threshold, 'source'>[]): Promise<string> {
+/**
+ * Turtle of thresholds (subjects relative to the document). Throws
+ * ThresholdsError, and writes nothing, when the thresholds contradict each
+ * other (threshold-levels.ts). `extra` is appended as is (the team's rules).
+ */
+export function thresholdsTurtle(items: readonly Omit<Threshold, 'source'>[], extra: readonly Quad[] = []): Promise<string> {
+  const errors = checkThresholds(items);
+  if (errors.length > 0) return Promise.reject(new ThresholdsError(errors));
   const quads = items.flatMap((t) => {
-    const s = namedNode(`#${new URL(t.patient).pathname.split('/')[1]}-${t.kind}`);
+    const s = namedNode(`#${new URL(t.patient).pathname.split('/')[1]}-${t.kind}${t.level === 'yellow' ? '-yellow' : ''}`);
     return [
       quad(s, namedNode(RDF.type), namedNode(HV.Threshold)),
       quad(s, namedNode(HV.forPatient), namedNode(t.patient)),
       quad(s, namedNode(SOSA.observedProperty), namedNode(snomedIri(kindSpec(t.kind).snomed))),
       ...(t.below !== undefined ? [quad(s, namedNode(HV.lowerLimit), literal(String(t.below), namedNode(XSD.decimal)))] : []),
       ...(t.above !== undefined ? [quad(s, namedNode(HV.upperLimit), literal(String(t.above), namedNode(XSD.decimal)))] : []),
+      ...(t.level ? [quad(s, namedNode(HV.level), namedNode(t.level === 'yellow' ? HV.Yellow : HV.Red))] : []),
     ];
-  });
+  }).concat(extra);
   const writer = new Writer({ prefixes: { hv: NS.hv, sosa: NS.sosa, sct: NS.snomed } });
   writer.addQuads(quads);
   return new Promise((resolve, reject) => writer.end((error, out) => (error ? reject(error) : resolve(out))));

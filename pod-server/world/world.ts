@@ -37,6 +37,7 @@ import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
 import { demoTeamLists, publishTeamList } from './teams.ts';
 import { publishDemoThresholds } from './thresholds.ts';
 import { seedDemoPlans } from './plans.ts';
+import { ALERT_TEAMS, publishWorklist } from './worklists.ts';
 
 const MARKER_VERSION = 1;
 
@@ -52,6 +53,8 @@ interface WorldMarker {
   thresholdsAt?: string;
   /** When the demo self-treatment plans were written (pod-server/world/plans.ts). */
   plansAt?: string;
+  /** When the worklists and the alert services' group memberships were written (pod-server/world/worklists.ts). */
+  worklistsAt?: string;
   seededAt?: string;
 }
 
@@ -162,10 +165,12 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
   const haveAllCredentials = DEMO_ACCOUNTS.every((a) => credentials[a.name]);
   const needsProvisioning = options.force || !marker?.provisionedAt || !haveAllCredentials;
   const needsTeams = needsProvisioning || !marker?.teamsAt;
-  const needsThresholds = needsTeams || !marker?.thresholdsAt;
   const needsPlans = needsProvisioning || !marker?.plansAt;
+  const needsWorklists = needsTeams || !marker?.worklistsAt;
+  // Levelled thresholds and alert rules came with the worklists: older data folders get them with it.
+  const needsThresholds = needsWorklists || !marker?.thresholdsAt;
   const needsSeed = options.seedMeasurements !== undefined && (options.force || !marker?.seededAt);
-  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsPlans && !needsSeed) {
+  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsPlans && !needsWorklists && !needsSeed) {
     log(`demo world already provisioned (${marker!.provisionedAt}${marker!.seededAt ? ', measurements seeded' : ''})`);
     return { provisioned: false, seeded: false, ms: 0, accounts: worldAccounts(baseUrl, credentials), credentials };
   }
@@ -258,8 +263,17 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
       log(`team thresholds: ${documents.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
     }
 
+    if (needsWorklists) {
+      // 7. The teams' worklists, and each alert service's organisation in its team (pod-server/world/worklists.ts).
+      const worklists: string[] = [];
+      for (const group of ALERT_TEAMS) worklists.push(await publishWorklist((await ctx.sessionFor(demoGroup(group).owner)).fetch, baseUrl, group));
+      marker = { ...marker, worklistsAt: toOsloIso(new Date()) };
+      await writeMarker(dataDir, marker);
+      log(`team worklists: ${worklists.map((w) => w.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
+    }
+
     if (needsPlans) {
-      // 7. The patients' self-treatment plans, each written by the clinician the patient lets write it (pod-server/world/plans.ts).
+      // 8. The patients' self-treatment plans, each written by the clinician the patient lets write it (pod-server/world/plans.ts).
       const documents = await seedDemoPlans((name) => ctx.sessionFor(name), baseUrl, (patient) => demoHealthAccess(baseUrl, patient));
       marker = { ...marker, plansAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { markdownTable, type Table } from '../../apps/shared/config.ts';
+import { ALERTS_OPTIONS } from '../../apps/alerts/config.ts';
 import { CLI_OPTIONS, CLINICIAN_API_OPTIONS } from '../../apps/clinician/config.ts';
 import { CONSENT_OPTIONS } from '../../apps/consent/config.ts';
 import { GATEWAY_OPTIONS, REGISTER_PLATFORM_OPTIONS } from '../../apps/gateway/config.ts';
@@ -25,6 +26,7 @@ const SECTIONS: [title: string, intro: string, table: Table][] = [
   ['The clinician API (apps/clinician/main.ts, config.ts)', '`tsx apps/clinician/main.ts [options]`', CLINICIAN_API_OPTIONS],
   ['The `helsevev` command line (apps/clinician/cli.ts, config.ts)', '`npx helsevev query|measurements|teams [options]`', CLI_OPTIONS],
   ['The simulator (apps/simulator/main.ts, config.ts)', '`npm run simulate -- [options]`', SIMULATOR_OPTIONS],
+  ['The alert service (apps/alerts/main.ts, config.ts)', '`npm run alerts -- [options]`', ALERTS_OPTIONS],
 ];
 
 /** run.mjs's own flags (plain JS, its own package): set by pod-server/start.ts, listed here by name. */
