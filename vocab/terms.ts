@@ -37,6 +37,8 @@ export const FHIR_SYSTEM = {
   snomed: 'http://snomed.info/sct',
   loinc: 'http://loinc.org',
   ucum: 'http://unitsofmeasure.org',
+  /** Our own codes, for a score no SNOMED CT or LOINC code could be verified for (code = the kind, e.g. cat-score). */
+  helsevevScore: 'https://w3id.org/helsevev/fhir/CodeSystem/score',
 } as const;
 
 export const snomedIri = (sctid: string) => `${NS.snomed}${sctid}`;
@@ -150,6 +152,7 @@ export const HV = {
   HomeHospital: hv('HomeHospital'),
   Clinic: hv('Clinic'),
   PatientEntered: hv('PatientEntered'),
+  CatScore: hv('CatScore'),
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
   identifier: hv('identifier'),
