@@ -122,6 +122,7 @@ export const XSD = {
   dateTime: xsd('dateTime'),
   anyURI: xsd('anyURI'),
   integer: xsd('integer'),
+  boolean: xsd('boolean'),
 } as const;
 
 export const RDF = { type: `${NS.rdf}type` } as const;
@@ -153,6 +154,20 @@ export const HV = {
   Clinic: hv('Clinic'),
   PatientEntered: hv('PatientEntered'),
   CatScore: hv('CatScore'),
+  QuestionnaireResponse: hv('QuestionnaireResponse'),
+  ResponseItem: hv('ResponseItem'),
+  questionnaire: hv('questionnaire'),
+  questionnaireItem: hv('questionnaireItem'),
+  item: hv('item'),
+  linkId: hv('linkId'),
+  answerCoding: hv('answerCoding'),
+  valueBoolean: hv('valueBoolean'),
+  valueInteger: hv('valueInteger'),
+  valueString: hv('valueString'),
+  score: hv('score'),
+  QuestionnaireRequest: hv('QuestionnaireRequest'),
+  requestedQuestionnaire: hv('requestedQuestionnaire'),
+  schedule: hv('schedule'),
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
   identifier: hv('identifier'),
