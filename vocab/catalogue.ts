@@ -253,3 +253,6 @@ export function componentForCode(
 export function kindForSnomedIri(iri: string): KindId | undefined {
   return (MEASUREMENT_KINDS as readonly KindSpec[]).find((k) => observedPropertyIri(k) === iri)?.category as KindId | undefined;
 }
+
+/** The kinds that are questionnaire scores (their answers are stored beside them). */
+export const SCORE_KINDS: readonly KindId[] = (MEASUREMENT_KINDS as readonly KindSpec[]).filter((k) => k.score).map((k) => k.category as KindId);

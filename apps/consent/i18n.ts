@@ -9,6 +9,7 @@
 import type { Lang } from '../../vocab/catalogue.ts';
 import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
 import { ENTRY_EN, ENTRY_NB } from './i18n-entry.ts';
+import { QUESTIONNAIRES_EN, QUESTIONNAIRES_NB } from './i18n-questionnaires.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -126,6 +127,7 @@ const nb = {
   'error.noConfig': 'Siden mangler oppsett (config.json). Start den med «npm start».',
   ...DEVICES_NB,
   ...ENTRY_NB,
+  ...QUESTIONNAIRES_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -243,6 +245,7 @@ const en: Record<Key, string> = {
   'error.noConfig': 'The page has no configuration (config.json). Start it with "npm start".',
   ...DEVICES_EN,
   ...ENTRY_EN,
+  ...QUESTIONNAIRES_EN,
 };
 
 export type MessageKey = Key;

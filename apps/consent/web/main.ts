@@ -21,8 +21,9 @@ import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
 import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
 import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
+import { loadQuestionnaires, questionnairesLoaded, renderQuestionnaires, resetQuestionnaires } from './questionnaire-view.ts';
 
-type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'questionnaires' | 'log';
 
 interface View {
   readonly nav: MessageKey;
@@ -37,6 +38,7 @@ const VIEWS: Record<ViewName, View> = {
   devices: { nav: 'nav.devices', loaded: devicesLoaded, load: loadDevices, render: renderDevices, reset: resetDevices },
   data: { nav: 'nav.data', loaded: dataLoaded, load: loadData, render: renderData, reset: resetData },
   entry: { nav: 'nav.entry', loaded: entryLoaded, load: loadEntry, render: renderEntry, reset: resetEntry },
+  questionnaires: { nav: 'nav.questionnaires', loaded: questionnairesLoaded, load: loadQuestionnaires, render: renderQuestionnaires, reset: resetQuestionnaires },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
 };
 
