@@ -38,7 +38,8 @@ function radios(prefix: string, item: QuestionnaireItem, options: readonly { val
       h('input', {
         type: 'radio', id, name: idOf(prefix, item.linkId), value: o.value, 'data-focus': id,
         checked: state.values[item.linkId] === o.value, 'aria-describedby': describedBy,
-        onchange: () => onInput(item.linkId, o.value),
+        // What the form says, not what was rendered: a changed option is then refused by the check, not trusted.
+        onchange: (event: Event) => onInput(item.linkId, (event.target as HTMLInputElement).value),
       }),
       h('label', { for: id }, o.label));
   });
@@ -55,7 +56,8 @@ function itemField(prefix: string, lang: QuestionnaireLang, item: QuestionnaireI
     const options = item.type === 'boolean'
       ? [{ value: 'true', label: texts.yes }, { value: 'false', label: texts.no }]
       : (item.answerOption ?? []).map((o) => ({ value: o.valueCoding?.code ?? '', label: textIn(lang, o.valueCoding?.display, o.valueCoding?._display) }));
-    return h('fieldset', { class: 'question', id, 'aria-invalid': error ? 'true' : undefined, 'aria-required': item.required ? 'true' : undefined },
+    // A radiogroup (not the fieldset's implicit group) so that required and invalid are said of the question.
+    return h('fieldset', { class: 'question', id, role: 'radiogroup', 'aria-invalid': error ? 'true' : undefined, 'aria-required': item.required ? 'true' : undefined },
       h('legend', {}, ...label), errorLine, radios(prefix, item, options, state, onInput, described));
   }
   const min = extensionValue(item.extension, MIN_VALUE)?.valueInteger;
