@@ -3,8 +3,10 @@
  * responses stored beside the scores (apps/shared/questionnaire/rdf.ts) in
  * the month documents the clinician's query has already read, matched to the
  * score they produced. A response counts only from the pod of the patient it
- * is about, only when it names that score and the score names it back, and
- * only when its answers still check against the questionnaire. Reads nothing
+ * is about, only when it names that score and the score names it back, only
+ * when the score is one the patient wrote (patient-entered, attested by the
+ * pod server's guard), and only when its answers still check against the
+ * questionnaire. Reads nothing
  * itself: the patient's grant on the score kind is what lets the answers be read.
  */
 import type { Quad } from 'n3';
@@ -38,7 +40,9 @@ export function answersByScore(documents: readonly ReadDocument[], measurements:
   }
   const result = new Map<string, ScoreAnswers>();
   for (const m of measurements) {
-    if (m.identifier?.system !== RESPONSE_SYSTEM) continue;
+    // Only a score the patient wrote: the pod server lets nobody else state patient-entered (PatientEntryGuardHandler),
+    // so answers appended by anyone else with Append on the kind are never shown as the patient's.
+    if (m.identifier?.system !== RESPONSE_SYSTEM || m.setting !== 'patient-entered' || m.source !== m.patient) continue;
     const r = byResponse.get(m.identifier.value);
     if (!r || r.score !== m.iri || r.patient !== m.patient) continue;
     result.set(m.iri, { questionnaire: r.questionnaire, response: r.response, items: r.items });
