@@ -13,12 +13,18 @@ export type Names = Readonly<Record<Lang, string>>;
 
 /** One coded quantity: a simple measurement, or one component of a panel. */
 export interface QuantitySpec {
-  readonly snomed: string;
+  /**
+   * The SNOMED CT concept stored as sosa:observedProperty. Absent only for a
+   * score no SNOMED CT concept could be verified for (the CAT): then `property`.
+   */
+  readonly snomed?: string;
+  /** The observed property's IRI when there is no SNOMED CT concept (one of ours, vocab/helsevev.ttl). */
+  readonly property?: string;
   /** Other SNOMED concepts accepted as input for this quantity (mapped to `snomed`). */
   readonly snomedAliases: readonly string[];
   /**
    * The LOINC code FHIR export uses, then others accepted as input. Empty only
-   * for a panel component LOINC has no code for (pulse pressure).
+   * where no LOINC code could be verified (pulse pressure, the scores).
    */
   readonly loinc: readonly string[];
   /** A panel component the panel may lack (blood pressure's mean arterial and pulse pressure). */
@@ -33,8 +39,6 @@ export interface QuantitySpec {
 }
 
 export interface KindSpec extends QuantitySpec {
-  /** Every kind has a LOINC code (the first is what FHIR export uses). */
-  readonly loinc: readonly [string, ...string[]];
   /** Kind id and pod path segment: `health/measurements/{category}/`. */
   readonly category: string;
   /** UCUM code values are stored in. */
@@ -49,9 +53,18 @@ export interface KindSpec extends QuantitySpec {
   readonly components?: Readonly<Record<string, QuantitySpec>>;
   /** Molecular weight (g/mol) for mass <-> molar concentration conversion. */
   readonly molecularWeight?: number;
+  /**
+   * A score computed from a questionnaire's answers (apps/shared/questionnaire),
+   * written by the patient's own page, never sent by a device.
+   */
+  readonly score?: { readonly questionnaire: string };
+  /** Where the code (or the lack of one) was checked, for docs/catalogue.md. */
+  readonly codeSource?: string;
 }
 
 const qudt = (local: string) => `http://qudt.org/vocab/unit/${local}`;
+const SNOMED_ID = 'http://snomed.info/id/';
+const HV_NS = 'https://w3id.org/helsevev#';
 
 const spec = <const K extends KindSpec>(k: K) => k;
 
@@ -163,6 +176,26 @@ export const MEASUREMENT_KINDS = [
     canonicalUnit: 'kg/m2', qudtUnit: qudt('KiloGM-PER-M2'), acceptedUnits: ['kg/m2'],
     range: { min: 8, max: 100 }, decimals: 1,
   }),
+  spec({
+    category: 'cat-score',
+    property: `${HV_NS}CatScore`, snomedAliases: [],
+    loinc: [],
+    names: { nb: 'CAT-skår (KOLS-vurderingstest)', en: 'CAT score (COPD Assessment Test)' },
+    canonicalUnit: '{score}', qudtUnit: qudt('NUM'), acceptedUnits: ['{score}'],
+    range: { min: 0, max: 40 }, decimals: 0,
+    score: { questionnaire: 'cat' },
+    codeSource: 'No SNOMED CT or LOINC code for the CAT total could be verified against a published source (HL7 Portugal\'s pulmonary-rehabilitation IG codes its CAT example only as text "CAT"); stored under hv:CatScore, exported without a code system code.',
+  }),
+  spec({
+    category: 'mmrc-grade',
+    snomed: '870179002', snomedAliases: [],
+    loinc: [],
+    names: { nb: 'mMRC-grad (pustebesvær)', en: 'mMRC grade (breathlessness)' },
+    canonicalUnit: '{score}', qudtUnit: qudt('NUM'), acceptedUnits: ['{score}'],
+    range: { min: 0, max: 4 }, decimals: 0,
+    score: { questionnaire: 'mmrc' },
+    codeSource: 'SNOMED CT 870179002 "modified Medical Research Council Dyspnea Scale (assessment scale)", as HL7 Portugal\'s pulmonary-rehabilitation IG (build.fhir.org/ig/hl7-pt/pulmonar-rehab, Observation mMRC_score_example and ValueSet PRreferral-valueset-SNOMED) uses it for the grade; no LOINC code verified.',
+  }),
 ] as const satisfies readonly KindSpec[];
 
 export type KindId = (typeof MEASUREMENT_KINDS)[number]['category'];
@@ -180,6 +213,13 @@ export function isKindId(value: string): value is KindId {
 
 export function kindSpec(kind: KindId): KindSpec {
   return byCategory.get(kind)!;
+}
+
+/** The IRI stored as sosa:observedProperty of a quantity: its SNOMED CT concept, or our own term for a score without one. */
+export function observedPropertyIri(q: QuantitySpec): string {
+  if (q.snomed) return `${SNOMED_ID}${q.snomed}`;
+  if (q.property) return q.property;
+  throw new Error(`${q.names.en} has neither a SNOMED CT concept nor a property IRI`);
 }
 
 export function isPanelKind(kind: KindId): kind is PanelKindId {
@@ -209,9 +249,10 @@ export function componentForCode(
   return undefined;
 }
 
-/** Finds the kind whose stored SNOMED concept IRI is `iri` (reading RDF back). */
+/** Finds the kind whose stored observed property (SNOMED CT concept IRI, or our term for a score) is `iri` (reading RDF back). */
 export function kindForSnomedIri(iri: string): KindId | undefined {
-  const m = /^http:\/\/snomed\.info\/id\/(\d+)$/.exec(iri);
-  if (!m) return undefined;
-  return (MEASUREMENT_KINDS as readonly KindSpec[]).find((k) => k.snomed === m[1])?.category as KindId | undefined;
+  return (MEASUREMENT_KINDS as readonly KindSpec[]).find((k) => observedPropertyIri(k) === iri)?.category as KindId | undefined;
 }
+
+/** The kinds that are questionnaire scores (their answers are stored beside them). */
+export const SCORE_KINDS: readonly KindId[] = (MEASUREMENT_KINDS as readonly KindSpec[]).filter((k) => k.score).map((k) => k.category as KindId);

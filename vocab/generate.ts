@@ -7,16 +7,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MEASUREMENT_KINDS, type KindSpec, type QuantitySpec } from './catalogue.ts';
+import { MEASUREMENT_KINDS, observedPropertyIri, type KindSpec, type QuantitySpec } from './catalogue.ts';
 import { LABELS_PATH, labelsTurtle } from './labels.ts';
 
+const NS_HV = 'https://w3id.org/helsevev#';
 const pascal = (slug: string) => slug.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const shapeName = (name: string) => `hvsh:${pascal(name)}Observation`;
 const str = (s: string) => JSON.stringify(s);
+/** `sct:{SCTID}`, or the full IRI of our own term for a score without a SNOMED CT concept. */
+const property = (q: QuantitySpec) => (q.snomed ? `sct:${q.snomed}` : `<${observedPropertyIri(q)}>`);
 
 function resultConstraints(q: QuantitySpec, unit: string): string {
   return [
-    `    sh:property [ sh:path sosa:observedProperty ; sh:hasValue sct:${q.snomed} ] ;`,
+    `    sh:property [ sh:path sosa:observedProperty ; sh:hasValue ${property(q)} ] ;`,
     `    sh:property [`,
     `        sh:path ( sosa:hasResult qudt:numericValue ) ; sh:minCount 1 ; sh:maxCount 1 ;`,
     `        sh:minInclusive ${q.range.min} ; sh:maxInclusive ${q.range.max} ;`,
@@ -48,7 +51,7 @@ export function kindShapesTurtle(): string {
       `${shapeName(k.category)} a sh:NodeShape ;`,
       `    rdfs:label ${str(k.names.en)}@en , ${str(k.names.nb)}@nb ;`,
       `    sh:class ssn-ext:ObservationCollection ;`,
-      `    sh:property [ sh:path sosa:observedProperty ; sh:hasValue sct:${k.snomed} ] ;`,
+      `    sh:property [ sh:path sosa:observedProperty ; sh:hasValue ${property(k)} ] ;`,
       `    sh:property [ sh:path sosa:hasResult ; sh:maxCount 0 ] ;`,
       `    sh:property [`,
       `        sh:path ssn-ext:hasMember ; sh:minCount ${required.length} ; sh:maxCount ${parts.length} ;`,
@@ -58,7 +61,7 @@ export function kindShapesTurtle(): string {
       // 1.1 then reports the members' own sh:xone as violated.)
       ...required.map(([name, c]) => [
         `    sh:property [`,
-        `        sh:path ( ssn-ext:hasMember sosa:observedProperty ) ; sh:hasValue sct:${c.snomed} ;`,
+        `        sh:path ( ssn-ext:hasMember sosa:observedProperty ) ; sh:hasValue ${property(c)} ;`,
         `        sh:message ${str(`${k.names.en} needs a ${name} member.`)} ] ;`,
       ].join('\n')),
       // At most one member per component (a panel has one systolic, ...): a
@@ -66,7 +69,7 @@ export function kindShapesTurtle(): string {
       ...parts.map(([name, c]) => [
         `    sh:property [`,
         `        sh:path ssn-ext:hasMember ; sh:qualifiedMaxCount 1 ;`,
-        `        sh:qualifiedValueShape [ sh:path sosa:observedProperty ; sh:hasValue sct:${c.snomed} ] ;`,
+        `        sh:qualifiedValueShape [ sh:path sosa:observedProperty ; sh:hasValue ${property(c)} ] ;`,
         `        sh:message ${str(`${k.names.en} has at most one ${name} member.`)} ] ;`,
       ].join('\n')),
     ].join('\n').replace(/ ;$/, ' .'));
@@ -156,7 +159,7 @@ from a real pod server and follows its links as SolidOS does.
 export function catalogueMarkdown(): string {
   const rows = (MEASUREMENT_KINDS as readonly KindSpec[]).flatMap((k) => {
     const row = (q: QuantitySpec, slug: string) =>
-      `| ${q.names.en} | ${q.names.nb} | \`${slug}\` | [${q.snomed}](http://snomed.info/id/${q.snomed})${q.snomedAliases.length ? ` (also accepted: ${q.snomedAliases.join(', ')})` : ''} | ${q.loinc.join(', ')} | \`${k.canonicalUnit}\` | ${k.acceptedUnits.map((u) => `\`${u}\``).join(', ')} | ${q.range.min} – ${q.range.max} |`;
+      `| ${q.names.en} | ${q.names.nb} | \`${slug}\` | ${q.snomed ? `[${q.snomed}](http://snomed.info/id/${q.snomed})` : `none verified (stored as \`${observedPropertyIri(q).replace(NS_HV, 'hv:')}\`)`}${q.snomedAliases.length ? ` (also accepted: ${q.snomedAliases.join(', ')})` : ''} | ${q.loinc.join(', ') || 'none verified'} | \`${k.canonicalUnit}\` | ${k.acceptedUnits.map((u) => `\`${u}\``).join(', ')} | ${q.range.min} – ${q.range.max} |`;
     return [row(k, k.category), ...Object.entries(k.components ?? {}).map(([name, c]) => row(c, `${k.category}/${name}`))];
   });
   return `# Measurement catalogue
@@ -174,6 +177,17 @@ unit only. A value outside the plausible range is refused as an input error
 ${rows.join('\n')}
 
 Months are counted in Europe/Oslo: \`health/measurements/{category}/{YYYY-MM}.ttl\`.
+
+## Scores from questionnaires
+
+A score is stored like any other measurement, computed on the patient's page
+from their answers by the instrument's published rule
+(\`apps/shared/questionnaire/\`); the answers (FHIR QuestionnaireResponse
+semantics) are stored beside it in the same month document. A code is given
+only where it was checked against a published source:
+
+${(MEASUREMENT_KINDS as readonly KindSpec[]).filter((k) => k.score).map((k) => `- \`${k.category}\` (questionnaire \`${k.score!.questionnaire}\`): ${k.codeSource ?? 'no code verified.'}`).join('\n')}
+- The municipal COPD follow-up form has no published scoring rule, so it gives no score; its answers carry only the form's own answer codes.
 
 ${NAMES_SECTION}`;
 }

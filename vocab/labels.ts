@@ -11,7 +11,7 @@
  * the Norwegian label is written first: the patients are Norwegian.
  */
 import { DataFactory, type Quad } from 'n3';
-import { MEASUREMENT_KINDS, type KindSpec, type Lang, type Names, type QuantitySpec } from './catalogue.ts';
+import { MEASUREMENT_KINDS, observedPropertyIri, type KindSpec, type Lang, type Names, type QuantitySpec } from './catalogue.ts';
 import { NS, loincIri, snomedIri } from './terms.ts';
 
 /** Where the pod server serves vocab/labels.ttl, relative to its base URL (pod-server/css/config). */
@@ -21,6 +21,7 @@ export const LABELS_PATH = 'vocab/labels.ttl';
 export const UNIT_NAMES: Readonly<Record<string, Names>> = {
   PERCENT: { nb: 'prosent (%)', en: 'percent (%)' },
   'PER-MIN': { nb: 'per minutt (/min)', en: 'per minute (/min)' },
+  NUM: { nb: 'poeng (skår)', en: 'points (score)' },
   MilliM_HG: { nb: 'millimeter kvikksølv (mmHg)', en: 'millimetres of mercury (mmHg)' },
   KiloGM: { nb: 'kilogram (kg)', en: 'kilograms (kg)' },
   DEG_C: { nb: 'grader celsius (°C)', en: 'degrees Celsius (°C)' },
@@ -50,7 +51,7 @@ function quantityLabels(q: QuantitySpec): TermLabel[] {
     definedBy: LOINC,
   }));
   return [
-    { iri: snomedIri(q.snomed), names: q.names, definedBy: SNOMED_CT, closeMatch: loinc.map((l) => l.iri) },
+    { iri: observedPropertyIri(q), names: q.names, definedBy: q.snomed ? SNOMED_CT : NS.hv, ...(loinc.length ? { closeMatch: loinc.map((l) => l.iri) } : {}) },
     ...q.snomedAliases.map((code) => ({ iri: snomedIri(code), names: q.names, definedBy: SNOMED_CT })),
     ...loinc,
   ];

@@ -37,6 +37,8 @@ export const FHIR_SYSTEM = {
   snomed: 'http://snomed.info/sct',
   loinc: 'http://loinc.org',
   ucum: 'http://unitsofmeasure.org',
+  /** Our own codes, for a score no SNOMED CT or LOINC code could be verified for (code = the kind, e.g. cat-score). */
+  helsevevScore: 'https://w3id.org/helsevev/fhir/CodeSystem/score',
 } as const;
 
 export const snomedIri = (sctid: string) => `${NS.snomed}${sctid}`;
@@ -120,6 +122,7 @@ export const XSD = {
   dateTime: xsd('dateTime'),
   anyURI: xsd('anyURI'),
   integer: xsd('integer'),
+  boolean: xsd('boolean'),
 } as const;
 
 export const RDF = { type: `${NS.rdf}type` } as const;
@@ -150,6 +153,21 @@ export const HV = {
   HomeHospital: hv('HomeHospital'),
   Clinic: hv('Clinic'),
   PatientEntered: hv('PatientEntered'),
+  CatScore: hv('CatScore'),
+  QuestionnaireResponse: hv('QuestionnaireResponse'),
+  ResponseItem: hv('ResponseItem'),
+  questionnaire: hv('questionnaire'),
+  questionnaireItem: hv('questionnaireItem'),
+  item: hv('item'),
+  linkId: hv('linkId'),
+  answerCoding: hv('answerCoding'),
+  valueBoolean: hv('valueBoolean'),
+  valueInteger: hv('valueInteger'),
+  valueString: hv('valueString'),
+  score: hv('score'),
+  QuestionnaireRequest: hv('QuestionnaireRequest'),
+  requestedQuestionnaire: hv('requestedQuestionnaire'),
+  schedule: hv('schedule'),
   ucumCode: hv('ucumCode'),
   deviceId: hv('deviceId'),
   identifier: hv('identifier'),

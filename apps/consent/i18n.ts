@@ -11,6 +11,7 @@ import type { Lang } from '../../vocab/catalogue.ts';
 import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
 import { ENTRY_EN, ENTRY_NB } from './i18n-entry.ts';
 import { PLAN_EN, PLAN_NB } from './i18n-plan.ts';
+import { QUESTIONNAIRES_EN, QUESTIONNAIRES_NB } from './i18n-questionnaires.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -129,6 +130,7 @@ const nb = {
   ...DEVICES_NB,
   ...ENTRY_NB,
   ...PLAN_NB,
+  ...QUESTIONNAIRES_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -247,6 +249,7 @@ const en: Record<Key, string> = {
   ...DEVICES_EN,
   ...ENTRY_EN,
   ...PLAN_EN,
+  ...QUESTIONNAIRES_EN,
 };
 
 export type MessageKey = Key;

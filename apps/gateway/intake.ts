@@ -23,7 +23,7 @@ import {
   identityHash, isSafeHttpIri, measurementDocument, measurementIri, measurementToQuads, parseMeasurementInput, validateShapes,
   type FieldError, type Measurement, type Setting,
 } from '../shared/measurement/index.ts';
-import { kindSpec, type KindId } from '../../vocab/catalogue.ts';
+import { kindSpec, observedPropertyIri, type KindId } from '../../vocab/catalogue.ts';
 import { snomedIri } from '../../vocab/terms.ts';
 import { entryTriples, fingerprintOf, type OutboxEntry } from './outbox/outbox.ts';
 import type { CallerScope, PairedPatient } from './auth/scope.ts';
@@ -229,7 +229,7 @@ function patientOf(
 /** The SNOMED CT concepts a measurement of `kind` is stored with (the panel's and its components'). */
 function conceptsOf(kind: KindId): string[] {
   const spec = kindSpec(kind);
-  return [spec.snomed, ...Object.values(spec.components ?? {}).map((c) => c.snomed)].map(snomedIri);
+  return [spec, ...Object.values(spec.components ?? {})].map(observedPropertyIri);
 }
 
 /**

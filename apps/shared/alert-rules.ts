@@ -23,8 +23,8 @@
  * daylight-saving days (23 and 25 hours) come out right.
  */
 import { DataFactory, type Quad } from 'n3';
-import { kindForSnomedIri, kindSpec, type KindId } from '../../vocab/catalogue.ts';
-import { HV, RDF, SOSA, snomedIri, XSD } from '../../vocab/terms.ts';
+import { kindForSnomedIri, kindSpec, observedPropertyIri, type KindId } from '../../vocab/catalogue.ts';
+import { HV, RDF, SOSA, XSD } from '../../vocab/terms.ts';
 import type { Priority } from './team-tasks.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -73,7 +73,7 @@ export function alertRulesQuads(rules: AlertRules): Quad[] {
       const e = namedNode(`#expects-${kind}`);
       return [
         quad(s, namedNode(HV.expects), e),
-        quad(e, namedNode(SOSA.observedProperty), namedNode(snomedIri(kindSpec(kind).snomed))),
+        quad(e, namedNode(SOSA.observedProperty), namedNode(observedPropertyIri(kindSpec(kind)))),
         quad(e, namedNode(HV.missingAfterDays), integer(days)),
       ];
     }),

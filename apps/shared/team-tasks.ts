@@ -37,8 +37,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DataFactory, Writer, type Quad } from 'n3';
-import { kindForSnomedIri, kindSpec, type KindId } from '../../vocab/catalogue.ts';
-import { DCT, HV, NS, RDF, SOSA, snomedIri, XSD } from '../../vocab/terms.ts';
+import { kindForSnomedIri, kindSpec, observedPropertyIri, type KindId } from '../../vocab/catalogue.ts';
+import { DCT, HV, NS, RDF, SOSA, XSD } from '../../vocab/terms.ts';
 import { withSlash } from './pod-urls.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -112,7 +112,7 @@ export function taskTurtle(task: Omit<Task, 'url'>): Promise<string> {
     quad(s, namedNode(HV.deadline), dateTime(task.deadline)),
     quad(s, namedNode(DCT.created), dateTime(task.created)),
     ...Object.entries(task.title).map(([lang, text]) => quad(s, namedNode(DCT.title), literal(text, lang))),
-    ...(task.kind ? [quad(s, namedNode(SOSA.observedProperty), namedNode(snomedIri(kindSpec(task.kind).snomed)))] : []),
+    ...(task.kind ? [quad(s, namedNode(SOSA.observedProperty), namedNode(observedPropertyIri(kindSpec(task.kind))))] : []),
     ...(task.episodeStart ? [quad(s, namedNode(HV.episodeStart), dateTime(task.episodeStart))] : []),
     ...task.concerns.map((m) => quad(s, namedNode(HV.concerns), namedNode(m))),
     ...(task.thread ? [quad(s, namedNode(HV.thread), namedNode(task.thread))] : []),

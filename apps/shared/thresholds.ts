@@ -24,7 +24,7 @@
  */
 import { DataFactory, Parser, Writer, type Quad } from 'n3';
 import { noRedirects } from './same-origin.ts';
-import { kindForSnomedIri, kindSpec, type KindId } from '../../vocab/catalogue.ts';
+import { kindForSnomedIri, kindSpec, observedPropertyIri, type KindId } from '../../vocab/catalogue.ts';
 import { HV, NS, RDF, SOSA, snomedIri, XSD } from '../../vocab/terms.ts';
 import { checkThresholds, ThresholdsError, type Level } from './threshold-levels.ts';
 
@@ -105,7 +105,7 @@ export function thresholdsTurtle(items: readonly Omit<Threshold, 'source'>[], ex
     return [
       quad(s, namedNode(RDF.type), namedNode(HV.Threshold)),
       quad(s, namedNode(HV.forPatient), namedNode(t.patient)),
-      quad(s, namedNode(SOSA.observedProperty), namedNode(snomedIri(kindSpec(t.kind).snomed))),
+      quad(s, namedNode(SOSA.observedProperty), namedNode(observedPropertyIri(kindSpec(t.kind)))),
       ...(t.below !== undefined ? [quad(s, namedNode(HV.lowerLimit), literal(String(t.below), namedNode(XSD.decimal)))] : []),
       ...(t.above !== undefined ? [quad(s, namedNode(HV.upperLimit), literal(String(t.above), namedNode(XSD.decimal)))] : []),
       ...(t.level ? [quad(s, namedNode(HV.level), namedNode(t.level === 'yellow' ? HV.Yellow : HV.Red))] : []),

@@ -159,13 +159,13 @@ export function toFhirObservation(reading: JsonReading, patient: SimPatient): Re
     resourceType: 'Observation',
     status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
-    code: coding(spec.snomed, spec.loinc[0]),
+    code: coding(spec.snomed!, spec.loinc[0]!),
     subject: patient.identifier ? { identifier: { ...patient.identifier } } : { reference: patient.webId },
     effectiveDateTime: reading.effectiveTime,
     device: { identifier: { value: reading.device } },
     ...(reading.components
       ? { component: (['systolic', 'diastolic'] as const).map((name) => ({
-          code: coding(spec.components![name]!.snomed, spec.components![name]!.loinc[0]!),
+          code: coding(spec.components![name]!.snomed!, spec.components![name]!.loinc[0]!),
           valueQuantity: quantity(reading.components![name]),
         })) }
       : { valueQuantity: quantity(reading.value!) }),

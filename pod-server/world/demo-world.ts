@@ -58,7 +58,7 @@ export const DEMO_GROUPS: readonly DemoGroup[] = [
 
 /** What each patient has granted: group -> categories it may read. */
 export const DEMO_GRANTS: Readonly<Record<PatientName, Partial<Record<GroupName, readonly KindId[]>>>> = {
-  hans: { lungeteam: ['oxygen-saturation', 'heart-rate'], 'oppfolgingsteam-a': CATEGORIES },
+  hans: { lungeteam: ['oxygen-saturation', 'heart-rate', 'cat-score', 'mmrc-grade'], 'oppfolgingsteam-a': CATEGORIES },
   // blood-glucose is deliberately not granted: a browser test grants it.
   kari: { fastleger: ['body-weight'] },
   ola: { fastleger: CATEGORIES },

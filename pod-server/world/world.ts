@@ -38,6 +38,7 @@ import { demoTeamLists, publishTeamList } from './teams.ts';
 import { publishDemoThresholds } from './thresholds.ts';
 import { seedDemoPlans } from './plans.ts';
 import { ALERT_TEAMS, publishWorklist } from './worklists.ts';
+import { seedQuestionnaireRequests } from './questionnaire-requests.ts';
 
 const MARKER_VERSION = 1;
 
@@ -241,6 +242,9 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
         const registrations = await registerMeasurementContainers(fetch, access.owner, pod);
         log(`health layout of ${patient}: ${containers} new containers, ACLs, consent, ${registrations} new type registrations (${elapsed()})`);
       });
+
+      // 4b. The teams' questionnaire requests (lunde asks hans for a weekly CAT), written as the clinicians.
+      log(`questionnaire requests: ${await seedQuestionnaireRequests((name) => ctx.sessionFor(name), baseUrl, marker!.startedAt)} (${elapsed()})`);
 
       marker = { ...marker, provisionedAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);

@@ -77,7 +77,7 @@ export type Grants = Readonly<Record<Patient, readonly { readonly members: reado
 /** The demo world's grants (pod-server/world/demo-world.ts DEMO_GRANTS), as the policy states them. */
 export const GRANTS: Grants = {
   hans: [
-    { members: ['lunde'], categories: ['oxygen-saturation', 'heart-rate'] }, // ous lungeteam
+    { members: ['lunde'], categories: ['oxygen-saturation', 'heart-rate', 'cat-score', 'mmrc-grade'] }, // ous lungeteam
     { members: ['nilsen'], categories: CATEGORIES }, // oslo oppfolgingsteam-a
   ],
   kari: [{ members: ['dahl'], categories: ['body-weight'] }], // legekontor fastleger

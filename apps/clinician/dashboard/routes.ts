@@ -31,6 +31,7 @@ import type { LiveStreams } from '../http/caller-limits.ts';
 import type { DashboardBundle } from './build.ts';
 import { relayNotifications, type LiveTopic } from './live.ts';
 import { marksForPage, patientNames } from './people.ts';
+import { answersByScore } from './answers.ts';
 import { crosses, readThresholds, thresholdsDocumentOf, type Threshold } from '../../shared/thresholds.ts';
 
 export interface DashboardDeps {
@@ -171,6 +172,7 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
     const answer = await engine.measurements(session, { team, patient, from, to: now });
     const { document, thresholds } = await thresholdsOf(session, answer);
     const marks = (await marksForPage(engine, answer.marks)).sort((a, b) => a.created.localeCompare(b.created) || a.iri.localeCompare(b.iri));
+    const answers = answersByScore(answer.documents, answer.measurements);
     sendWithEtag(req, res, {
       team: answer.team.name, webId: session.webId, patient, name: patientNames(answer)[patient], weeks,
       // "to" is not sent: it changes on every poll, and the page knows the time.
@@ -183,6 +185,7 @@ export function mountDashboard(app: express.Express, deps: DashboardDeps): void 
         unit: m.unit, effectiveTime: m.effectiveTime, setting: m.setting, source: m.source, device: m.device,
         // What the sender states (a claim in the data): shown "as stated by", never as the author.
         ...(m.performers?.length ? { performers: m.performers } : {}), ...(m.context?.metaSource ? { metaSource: m.context.metaSource } : {}),
+        ...(answers.has(m.iri) ? { answers: answers.get(m.iri) } : {}),
         unreliable: marks.filter((k) => k.measurement === m.iri).map(({ reason, author, authorName, claimedAuthor, created }) => ({
           reason, author, ...(authorName ? { authorName } : {}), ...(claimedAuthor ? { claimedAuthor } : {}), created,
         })),

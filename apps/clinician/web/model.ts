@@ -1,5 +1,6 @@
 /** The dashboard's view of the clinician service's JSON, and how each source is drawn. */
 import type { KindId } from '../../../vocab/catalogue.ts';
+import type { AnswerValue } from '../../shared/questionnaire/answers.ts';
 
 export type Setting = 'home-municipality' | 'home-hospital' | 'clinic' | 'patient-entered';
 export const SETTINGS: readonly Setting[] = ['home-municipality', 'home-hospital', 'clinic', 'patient-entered'];
@@ -22,6 +23,8 @@ export interface StatedPerformer { kind: 'person' | 'organisation'; display?: st
 export interface Point {
   iri: string; kind: KindId; value: number; diastolic?: number; unit: string; effectiveTime: string; setting: Setting; source: string; device?: string;
   performers?: StatedPerformer[]; metaSource?: string; unreliable: Mark[];
+  /** A score's answers (apps/clinician/dashboard/answers.ts). */
+  answers?: { questionnaire: string; response: string; items: { linkId: string; answer: AnswerValue }[] };
 }
 export interface PatientData { team: string; patient: string; name: string; weeks: number; thresholdsDocument: string; thresholds: Threshold[]; unreadable: Unreadable[]; measurements: Point[] }
 export interface TeamData {

@@ -5,7 +5,8 @@
  * draws them: one file for the last step of a reading's path (docs/architecture.md).
  */
 import uPlot from 'uplot';
-import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
+import { CATEGORIES, kindSpec, SCORE_KINDS, type KindId } from '../../../vocab/catalogue.ts';
+import { scoreAnswersSection } from './score-answers.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { api } from './api.ts';
 import { main, status, type Page, type Tr } from './context.ts';
@@ -107,7 +108,7 @@ function kindSection(page: Page, data: PatientData, kind: KindId, points: Point[
   const section = h('section', { class: 'kind', id: `kind-${kind}`, 'data-kind': kind, 'data-count': points.length, 'aria-labelledby': `h-${kind}` },
     h('h3', { id: `h-${kind}` }, `${kindName(state.lang, kind)} ${kind === 'blood-pressure' ? tr('systolic') : ''}`),
     threshold ? h('p', { class: 'threshold' }, `${tr('threshold')}: ${thresholdText(page, threshold, unit)} — ${tr('thresholdFrom')} `, sourceLink(threshold.source)) : null,
-    chart, details);
+    chart, SCORE_KINDS.includes(kind) ? scoreAnswersSection(state.lang, kind, visible) : null, details);
   requestAnimationFrame(() => drawChart(chart, data, kind, points, threshold, { lang: state.lang, hidden: state.hidden, tr }));
   return section;
 }

@@ -22,8 +22,9 @@ import { logIn, logOut, podFetch, startSession, usableClientId } from './session
 import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
 import { loadPlan, planLoaded, renderPlan, resetPlan } from './plan-view.ts';
+import { loadQuestionnaires, questionnairesLoaded, renderQuestionnaires, resetQuestionnaires } from './questionnaire-view.ts';
 
-type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'plan' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'questionnaires' | 'plan' | 'log';
 
 interface View {
   readonly nav: MessageKey;
@@ -38,6 +39,7 @@ const VIEWS: Record<ViewName, View> = {
   devices: { nav: 'nav.devices', loaded: devicesLoaded, load: loadDevices, render: renderDevices, reset: resetDevices },
   data: { nav: 'nav.data', loaded: dataLoaded, load: loadData, render: renderData, reset: resetData },
   entry: { nav: 'nav.entry', loaded: entryLoaded, load: loadEntry, render: renderEntry, reset: resetEntry },
+  questionnaires: { nav: 'nav.questionnaires', loaded: questionnairesLoaded, load: loadQuestionnaires, render: renderQuestionnaires, reset: resetQuestionnaires },
   plan: { nav: 'nav.plan', loaded: planLoaded, load: loadPlan, render: renderPlan, reset: resetPlan },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
 };

@@ -5,7 +5,7 @@
  * FHIR vital-signs profile expects), SNOMED CT second; units as UCUM. A
  * clinician's unreliable mark becomes an Observation.note.
  */
-import { kindSpec, type QuantitySpec } from '../../../vocab/catalogue.ts';
+import { kindSpec, type KindSpec, type QuantitySpec } from '../../../vocab/catalogue.ts';
 import { FHIR_SYSTEM } from '../../../vocab/terms.ts';
 import { sha256Hex } from '../hash.ts';
 import { identityHash } from '../measurement/identity.ts';
@@ -23,7 +23,9 @@ function codeable(q: QuantitySpec) {
   return {
     coding: [
       ...(q.loinc[0] ? [{ system: FHIR_SYSTEM.loinc, code: q.loinc[0], display: q.names.en }] : []),
-      { system: FHIR_SYSTEM.snomed, code: q.snomed, display: q.names.en },
+      ...(q.snomed ? [{ system: FHIR_SYSTEM.snomed, code: q.snomed, display: q.names.en }] : []),
+      // A score with no verified SNOMED CT or LOINC code (the CAT) says so: only our own code system names it.
+      ...(!q.snomed && q.loinc.length === 0 && 'category' in q ? [{ system: FHIR_SYSTEM.helsevevScore, code: (q as KindSpec).category, display: q.names.en }] : []),
     ],
     text: q.names.nb,
   };

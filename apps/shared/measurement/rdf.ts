@@ -11,7 +11,7 @@
  *   complete measurement is reported in `problems`, never guessed at.
  */
 import { DataFactory, Parser, Store, Writer, type Quad, type Term } from 'n3';
-import { kindForSnomedIri, kindSpec, type KindId, type QuantitySpec } from '../../../vocab/catalogue.ts';
+import { kindForSnomedIri, kindSpec, observedPropertyIri, type KindId, type QuantitySpec } from '../../../vocab/catalogue.ts';
 import { HV, NS, PROV, QUDT, RDF, SOSA, SSN_EXT, XSD, snomedIri } from '../../../vocab/terms.ts';
 import { measurementDocument, measurementIri, sensorIri } from './identity.ts';
 import { provenanceQuads, readProvenance } from './rdf-provenance.ts';
@@ -37,7 +37,7 @@ export function measurementToQuads(m: Measurement, storage: string): Quad[] {
 
   const observation = (subject: string, quantity: QuantitySpec, value: number | undefined) => {
     add(subject, RDF.type, namedNode(SOSA.Observation));
-    add(subject, SOSA.observedProperty, namedNode(snomedIri(quantity.snomed)));
+    add(subject, SOSA.observedProperty, namedNode(observedPropertyIri(quantity)));
     add(subject, SOSA.hasFeatureOfInterest, namedNode(m.patient));
     add(subject, SOSA.resultTime, literal(m.effectiveTime, namedNode(XSD.dateTime)));
     if (sensor) add(subject, SOSA.madeBySensor, namedNode(sensor));
@@ -175,7 +175,7 @@ function readObservation(store: Store, subject: Term): StoredMeasurement {
     const values: Record<string, number> = {};
     for (const member of store.getObjects(subject, SSN_EXT.hasMember, null)) {
       const property = one(store, member, SOSA.observedProperty).value;
-      const name = Object.entries(spec.components!).find(([, c]) => snomedIri(c.snomed) === property)?.[0];
+      const name = Object.entries(spec.components!).find(([, c]) => observedPropertyIri(c) === property)?.[0];
       if (!name) throw new Error(`unknown blood pressure component <${property}>`);
       if (values[name] !== undefined) throw new Error(`blood pressure panel has two ${name} members`);
       values[name] = numericResult(store, member);

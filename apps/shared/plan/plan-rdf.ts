@@ -17,8 +17,8 @@
  * look like the team's. Pure: no fetch.
  */
 import { DataFactory, Store, type Quad, type Term } from 'n3';
-import { kindForSnomedIri, kindSpec } from '../../../vocab/catalogue.ts';
-import { DCT, HV, RDF, SOSA, snomedIri, XSD } from '../../../vocab/terms.ts';
+import { kindForSnomedIri, kindSpec, observedPropertyIri } from '../../../vocab/catalogue.ts';
+import { DCT, HV, RDF, SOSA, XSD } from '../../../vocab/terms.ts';
 import { identityHash, toOsloIso } from '../measurement/identity.ts';
 import { withSlash } from '../pod-urls.ts';
 import { parsePlanInput, type PlanStep, type SelfTreatmentPlan } from './plan.ts';
@@ -42,7 +42,7 @@ export function planToQuads(plan: SelfTreatmentPlan, document: string): Quad[] {
   return [
     quad(s, namedNode(RDF.type), namedNode(HV.SelfTreatmentPlan)),
     quad(s, namedNode(HV.forPatient), namedNode(plan.patient)),
-    quad(s, namedNode(SOSA.observedProperty), namedNode(snomedIri(kindSpec(plan.kind).snomed))),
+    quad(s, namedNode(SOSA.observedProperty), namedNode(observedPropertyIri(kindSpec(plan.kind)))),
     quad(s, namedNode(HV.ucumCode), literal(plan.unit)),
     quad(s, namedNode(DCT.creator), namedNode(plan.author)),
     quad(s, namedNode(DCT.created), literal(plan.created, namedNode(XSD.dateTime))),

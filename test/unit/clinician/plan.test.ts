@@ -70,7 +70,7 @@ describe('resolveScope', () => {
 
   it('falls back to every kind and the default window, and says so', () => {
     const s = resolveScope({ notes: false }, {}, NOW, limits);
-    expect(s.kinds).toHaveLength(10);
+    expect(s.kinds).toHaveLength(12);
     expect(s.from).toEqual(new Date(NOW.getTime() - 30 * 86_400_000));
     expect(s.basis).toEqual({ kinds: 'all', time: 'default' });
   });

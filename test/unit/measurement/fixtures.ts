@@ -18,6 +18,8 @@ export const VALID: Record<KindId, Omit<MeasurementInput, 'patient' | 'source' |
   'peak-expiratory-flow': { kind: 'peak-expiratory-flow', value: 310, unit: 'L/min' },
   'body-height': { kind: 'body-height', value: 178.5, unit: 'cm' },
   'body-mass-index': { kind: 'body-mass-index', value: 25.5, unit: 'kg/m2' },
+  'cat-score': { kind: 'cat-score', value: 18, unit: '{score}' },
+  'mmrc-grade': { kind: 'mmrc-grade', value: 2, unit: '{score}' },
 };
 
 export function reading(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -10,7 +10,7 @@ import {
   measurementDocument, measurementToQuads, parseMeasurementInput, parseMeasurementsTurtle, quadsToMeasurements, quadsToTurtle,
   validateShapes, type Measurement,
 } from '../../../apps/shared/measurement/index.ts';
-import { kindSpec } from '../../../vocab/catalogue.ts';
+import { kindSpec, observedPropertyIri } from '../../../vocab/catalogue.ts';
 import { HV, PROV, RDF, RDFS, SOSA, snomedIri } from '../../../vocab/terms.ts';
 import { NOW, STORAGE, reading } from './fixtures.ts';
 
@@ -91,7 +91,7 @@ describe('record-system readings in RDF', () => {
   });
 
   // Both ways the gateway validates: all shapes, and narrowed to the reading's concepts.
-  const bpConcepts = [kindSpec('blood-pressure').snomed, ...Object.values(kindSpec('blood-pressure').components!).map((c) => c.snomed)].map(snomedIri);
+  const bpConcepts = [kindSpec('blood-pressure'), ...Object.values(kindSpec('blood-pressure').components!)].map(observedPropertyIri);
   const broken = async (edit: (quads: Quad[]) => Quad[]) => {
     const quads = edit(measurementToQuads(full(), STORAGE));
     const all = (await validateShapes(quads)).conforms;

@@ -5,14 +5,14 @@
  */
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, kindSpec, type KindId } from '../../../vocab/catalogue.ts';
+import { CATEGORIES, kindSpec, observedPropertyIri, type KindId } from '../../../vocab/catalogue.ts';
 import { snomedIri } from '../../../vocab/terms.ts';
 import { measurementToQuads, parseMeasurementInput, validateShapes } from '../../../apps/shared/measurement/index.ts';
 import { NOW, STORAGE, VALID, reading } from '../measurement/fixtures.ts';
 
 const concepts = (kind: KindId) => {
   const spec = kindSpec(kind);
-  return [spec.snomed, ...Object.values(spec.components ?? {}).map((c) => c.snomed)].map(snomedIri);
+  return [spec, ...Object.values(spec.components ?? {})].map(observedPropertyIri);
 };
 
 function quadsOf(kind: KindId) {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Parser, Store } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { MEASUREMENT_KINDS, type KindSpec } from '../../../vocab/catalogue.ts';
+import { MEASUREMENT_KINDS, observedPropertyIri, type KindSpec } from '../../../vocab/catalogue.ts';
 import { LABELS_PATH, labelLinkQuads, labelsUrlFor } from '../../../vocab/labels.ts';
 import { NS, loincIri, snomedIri } from '../../../vocab/terms.ts';
 
@@ -16,7 +16,7 @@ const published = new Store(new Parser().parse(readFileSync(new URL('../../../vo
 function catalogueTerms(): string[] {
   return (MEASUREMENT_KINDS as readonly KindSpec[]).flatMap((k) => [
     ...[k, ...Object.values(k.components ?? {})].flatMap((q) => [
-      snomedIri(q.snomed), ...q.snomedAliases.map(snomedIri), ...q.loinc.map(loincIri),
+      observedPropertyIri(q), ...q.snomedAliases.map(snomedIri), ...q.loinc.map(loincIri),
     ]),
     k.qudtUnit,
   ]);
@@ -45,7 +45,7 @@ describe('names of the catalogue terms (vocab/labels.ttl)', () => {
   it('uses the catalogue\'s own names for SNOMED CT concepts (434912009 is Blodsukker / Blood glucose)', () => {
     expect(labelsOf(snomedIri('434912009'))).toEqual({ nb: ['Blodsukker'], en: ['Blood glucose'] });
     for (const k of MEASUREMENT_KINDS as readonly KindSpec[]) {
-      expect(labelsOf(snomedIri(k.snomed))).toEqual({ nb: [k.names.nb], en: [k.names.en] });
+      expect(labelsOf(observedPropertyIri(k))).toEqual({ nb: [k.names.nb], en: [k.names.en] });
     }
   });
 

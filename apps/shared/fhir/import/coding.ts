@@ -12,8 +12,8 @@ import { FHIR_SYSTEM } from '../../../../vocab/terms.ts';
 import { NPU_SYSTEM } from '../identifiers.ts';
 import { isObject, type Fail } from './json.ts';
 
-type System = 'snomed' | 'loinc' | 'npu';
-const SYSTEMS: Record<string, System> = { [FHIR_SYSTEM.snomed]: 'snomed', [FHIR_SYSTEM.loinc]: 'loinc', [NPU_SYSTEM]: 'npu' };
+type System = 'snomed' | 'loinc' | 'npu' | 'score';
+const SYSTEMS: Record<string, System> = { [FHIR_SYSTEM.snomed]: 'snomed', [FHIR_SYSTEM.loinc]: 'loinc', [NPU_SYSTEM]: 'npu', [FHIR_SYSTEM.helsevevScore]: 'score' };
 
 /** The blood-pressure components a panel may carry, by their catalogue names. */
 export type PanelComponent = BloodPressureComponent;
@@ -29,13 +29,18 @@ function codings(concept: unknown): CodingSeen[] {
   });
 }
 
+/** A score kind named by our own code system (only for scores with no verified SNOMED CT or LOINC code). */
+function kindForScoreCode(code: string): KindId | undefined {
+  return (MEASUREMENT_KINDS as readonly KindSpec[]).find((k) => k.score && !k.snomed && k.category === code)?.category as KindId | undefined;
+}
+
 function kindForNpu(code: string): KindId | undefined {
   return (MEASUREMENT_KINDS as readonly KindSpec[]).find((k) => k.npu?.includes(code))?.category as KindId | undefined;
 }
 
 /** What Helsevev stores, for "not supported" messages. */
 export const SUPPORTED_KINDS = (MEASUREMENT_KINDS as readonly KindSpec[])
-  .map((k) => `${k.names.en} (SNOMED CT ${k.snomed}, LOINC ${k.loinc.join('/')}${k.npu ? `, NPU ${k.npu.join('/')}` : ''})`)
+  .map((k) => `${k.names.en} (${k.snomed ? `SNOMED CT ${k.snomed}` : `${FHIR_SYSTEM.helsevevScore}|${k.category}`}${k.loinc.length ? `, LOINC ${k.loinc.join('/')}` : ''}${k.npu ? `, NPU ${k.npu.join('/')}` : ''})`)
   .join('; ');
 
 /** The blood-pressure components, with their codes, for "not supported" messages. */
@@ -53,7 +58,7 @@ export function kindOf(concept: unknown, field: string, fail: Fail): KindId | un
   const kinds = new Set<KindId>();
   for (const c of seen) {
     if (!c.system || !c.code) continue;
-    const kind = c.system === 'npu' ? kindForNpu(c.code) : kindForCode(c.system, c.code);
+    const kind = c.system === 'npu' ? kindForNpu(c.code) : c.system === 'score' ? kindForScoreCode(c.code) : kindForCode(c.system, c.code);
     if (kind) kinds.add(kind);
   }
   if (kinds.size === 0) {
@@ -71,7 +76,7 @@ export function kindOf(concept: unknown, field: string, fail: Fail): KindId | un
 export function componentOf(concept: unknown): { component?: PanelComponent; sent: string } {
   const seen = codings(concept);
   for (const c of seen) {
-    if (!c.system || !c.code || c.system === 'npu') continue;
+    if (!c.system || !c.code || c.system === 'npu' || c.system === 'score') continue;
     const component = componentForCode(c.system, c.code)?.component;
     if (component) return { component, sent: c.text };
   }
