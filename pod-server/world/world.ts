@@ -35,6 +35,7 @@ import { describeProfile, publishGroup } from './profiles.ts';
 import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
 import { demoTeamLists, publishTeamList } from './teams.ts';
 import { publishDemoThresholds } from './thresholds.ts';
+import { publishDemoWorklists } from './worklists.ts';
 
 const MARKER_VERSION = 1;
 
@@ -48,6 +49,8 @@ interface WorldMarker {
   teamsAt?: string;
   /** When the teams' alert thresholds were last written (pod-server/world/thresholds.ts). */
   thresholdsAt?: string;
+  /** When the cross-level team's members and the teams' worklists were last written (pod-server/world/worklists.ts). */
+  worklistsAt?: string;
   seededAt?: string;
 }
 
@@ -158,8 +161,9 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
   const needsProvisioning = options.force || !marker?.provisionedAt || !haveAllCredentials;
   const needsTeams = needsProvisioning || !marker?.teamsAt;
   const needsThresholds = needsTeams || !marker?.thresholdsAt;
+  const needsWorklists = needsThresholds || !marker?.worklistsAt;
   const needsSeed = options.seedMeasurements !== undefined && (options.force || !marker?.seededAt);
-  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsSeed) {
+  if (!needsProvisioning && !needsTeams && !needsThresholds && !needsWorklists && !needsSeed) {
     log(`demo world already provisioned (${marker!.provisionedAt}${marker!.seededAt ? ', measurements seeded' : ''})`);
     return { provisioned: false, seeded: false, ms: 0, accounts: worldAccounts(baseUrl, credentials), credentials };
   }
@@ -250,6 +254,18 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
       marker = { ...marker, thresholdsAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);
       log(`team thresholds: ${documents.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
+    }
+
+    if (needsWorklists) {
+      // 7. The cross-level team (groups and clinicians' profiles again, for data folders made before it) and the worklists.
+      if (!needsProvisioning) {
+        for (const group of DEMO_GROUPS) await publishGroup((await ctx.sessionFor(group.owner)).fetch, baseUrl, group);
+        for (const a of DEMO_ACCOUNTS.filter((x) => x.role === 'clinician')) await describeProfile((await ctx.sessionFor(a.name)).fetch, baseUrl, a);
+      }
+      const containers = await publishDemoWorklists((name) => ctx.sessionFor(name), baseUrl);
+      marker = { ...marker, worklistsAt: toOsloIso(new Date()) };
+      await writeMarker(dataDir, marker);
+      log(`team worklists: ${containers.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
     }
 
     let seeded = false;

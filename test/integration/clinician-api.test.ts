@@ -124,7 +124,7 @@ describe('sessions, teams and the CLI', () => {
   it('npx helsevev query prints CSV and lists what it could not read', async () => {
     const run = promisify(execFile);
     const { stdout, stderr } = await run('node', [
-      'bin/helsevev.mjs', 'query', '--as', 'lunde', '--data-dir', world.dataDir, '--team', 'lungeteam', '--format', 'csv', '--quiet', '--kind', 'heart-rate,body-weight',
+      'bin/helsevev.mjs', 'query', '--as', 'holm', '--data-dir', world.dataDir, '--team', 'lungeteam', '--format', 'csv', '--quiet', '--kind', 'heart-rate,body-weight',
       '--query', `${PREFIXES}SELECT ?time ?value WHERE { ?o sosa:resultTime ?time ; sosa:hasResult/qudt:numericValue ?value FILTER(?time > NOW() - "P1D"^^xsd:dayTimeDuration) } ORDER BY ?time`,
     ], { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, NODE_ENV: 'production' } });
     const lines = stdout.trim().split(/\r?\n/);
