@@ -9,7 +9,7 @@
  * - nobody else: not the patient (his thread is in his own pod), not the
  *   organisation's other groups, not the public.
  *
- * `worklists/` itself is the organisation's alone. Written as the
+ * `worklists/` itself (and what no team ACL covers) is the organisation's alone. Written as the
  * organisation; rewriting the ACLs whole is idempotent. This module never
  * writes a task (the alert service and the clinician service do).
  */
@@ -36,7 +36,8 @@ export async function publishWorklist(fetch: Fetch, baseUrl: string, group: Demo
   const parent = `${withSlash(orgPod)}worklists/`;
   const { acl: parentAcl } = await ensureContainer(fetch, parent);
   await putTurtle(fetch, parentAcl, await aclTurtle(aclQuads(parentAcl, parent, [
-    { name: 'owner', who: [{ agent: owner }], modes: ['Read', 'Write', 'Control'], inherited: false },
+    // Inherited: the organisation may make (and repair) each team's container below it.
+    { name: 'owner', who: [{ agent: owner }], modes: ['Read', 'Write', 'Control'], inherited: true },
   ])));
   const container = worklistOf(orgPod, group.name);
   const { acl } = await ensureContainer(fetch, container);

@@ -7,7 +7,7 @@
  *   GET      /teams             the teams of the caller's organisations
  *   GET      /reports/{id}      what a partial answer could not read
  *   POST     /session           client credentials -> bearer token; DELETE to log out (callers.ts)
- *   GET      / (text/html)      the clinician dashboard (../dashboard/routes.ts)
+ *   GET      / (text/html)      the clinician dashboard (../dashboard/routes.ts); the team's tasks (../dashboard/teamwork-routes.ts)
  *
  * Every query runs with the caller's identity (auth.ts, callers.ts), at most
  * `queriesPerCaller` at once per account (caller-limits.ts). Errors are RFC 9457
@@ -35,6 +35,7 @@ import { mountFhirRoutes } from './fhir-routes.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
+import { mountTeamwork } from '../dashboard/teamwork-routes.ts';
 
 export interface ClinicianAppDeps {
   readonly engine: ClinicianQueryEngine;
@@ -104,10 +105,12 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   // ------------------------------------------------------------------ dashboard (docs/dashboard.md)
   if (deps.dashboard) {
-    mountDashboard(app, {
+    const dashboardDeps = {
       engine, identify, bundle: deps.dashboard,
-      liveStreams: deps.liveStreams ?? new LiveStreams(limits.liveStreamsPerSession), queryDone: (req) => querySlots.release(req),
-    });
+      liveStreams: deps.liveStreams ?? new LiveStreams(limits.liveStreamsPerSession), queryDone: (req: Request) => querySlots.release(req),
+    };
+    mountDashboard(app, dashboardDeps);
+    mountTeamwork(app, dashboardDeps);
   }
 
   // ------------------------------------------------------------------ index
