@@ -27,6 +27,7 @@ import { byUrgency, isOverdue, worklistOfTeamList, type Task } from '../../share
 import type { TeamSummary } from '../engine/team.ts';
 import { ParameterError, parsePatient } from '../engine/params.ts';
 import { relayNotifications } from './live.ts';
+import { namesOf } from './people.ts';
 import type { DashboardDeps } from './routes.ts';
 import { changeStatus, createTask, readTask, readWorklist, WorklistError } from './worklist.ts';
 
@@ -38,9 +39,10 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 async function memberTeam(deps: DashboardDeps, session: PodSession, name: string): Promise<MemberTeam> {
   if (!name) throw new ParameterError('team', 'team: say which team (team=oppfolgingsteam-a); see GET /teams');
   const found = (await deps.engine.teams(session)).find((t) => t.name === name);
-  if (!found) throw new ProblemError(problem(404, 'unknown-team', 'No such team', `your organisations have no team "${name.slice(0, 80)}"; see GET /teams`));
-  if (!found.member || !found.patients || !found.group) {
-    throw new ProblemError(problem(403, 'not-team-member', 'You are not in this team', `only members of ${name} may read or change its tasks; nothing was written`));
+  // A team the caller cannot see and one they are not in are answered alike: neither is theirs to act on.
+  if (!found?.member || !found.patients || !found.group) {
+    throw new ProblemError(problem(403, 'not-team-member', 'You are not in this team',
+      `you are not in a team named "${name.slice(0, 80)}" (see GET /teams); only a team's members may read or change its tasks. Nothing was written`));
   }
   return { ...found, group: found.group, patients: found.patients, worklist: worklistOfTeamList(found.url) };
 }
@@ -65,9 +67,14 @@ async function taskOf(session: PodSession, team: MemberTeam, url: string): Promi
   return task;
 }
 
-const taskJson = (task: Task, team: MemberTeam, me: string, now: Date) => ({
+const taskJson = (task: Task, team: MemberTeam, me: string, now: Date, names: ReadonlyMap<string, string> = new Map()) => ({
   ...task, teamName: team.name, teamDisplayName: team.displayName ?? team.name, overdue: isOverdue(task, now), mine: task.takenBy === me,
+  ...(names.get(task.patient) ? { patientName: names.get(task.patient) } : {}),
+  ...(task.takenBy && names.get(task.takenBy) ? { takenByName: names.get(task.takenBy) } : {}),
 });
+
+/** Names of the patients and takers of `tasks`, from their own profiles. */
+const peopleOf = (deps: DashboardDeps, tasks: readonly Task[]) => namesOf(deps.engine, tasks.flatMap((t) => [t.patient, ...(t.takenBy ? [t.takenBy] : [])]));
 
 function writeFailed(error: unknown): never {
   if (error instanceof WorklistError) {
@@ -86,7 +93,8 @@ export function mountTeamwork(app: express.Express, deps: DashboardDeps): void {
     const team = await memberTeam(deps, session, str(req.query.team));
     const now = new Date();
     const tasks = (await readWorklist(session.fetch, team.worklist)).sort(byUrgency);
-    res.set('cache-control', 'no-store').json({ team: team.name, webId: session.webId, tasks: tasks.map((t) => taskJson(t, team, session.webId, now)) });
+    const names = await peopleOf(deps, tasks);
+    res.set('cache-control', 'no-store').json({ team: team.name, webId: session.webId, tasks: tasks.map((t) => taskJson(t, team, session.webId, now, names)) });
   });
 
   app.get('/dashboard/api/tasks/mine', async (req, res) => {
@@ -95,9 +103,10 @@ export function mountTeamwork(app: express.Express, deps: DashboardDeps): void {
     const teams = await memberTeams(deps, session);
     const lists = await Promise.all(teams.map(async (team) => (await readWorklist(session.fetch, team.worklist)).map((t) => ({ t, team }))));
     const all = lists.flat().sort((a, b) => byUrgency(a.t, b.t));
+    const names = await peopleOf(deps, all.map((x) => x.t));
     res.set('cache-control', 'no-store').json({
       webId: session.webId, teams: teams.map((t) => ({ name: t.name, displayName: t.displayName ?? t.name })),
-      tasks: all.map(({ t, team }) => taskJson(t, team, session.webId, now)),
+      tasks: all.map(({ t, team }) => taskJson(t, team, session.webId, now, names)),
     });
   });
 
@@ -198,13 +207,18 @@ export function mountTeamwork(app: express.Express, deps: DashboardDeps): void {
     const session = await identify(req);
     const team = await memberTeam(deps, session, str(req.query.team));
     const task = await taskOf(session, team, str(req.query.task));
-    if (!task.thread) return res.json({ task: task.url, messages: [] });
+    if (!task.thread) return res.json({ task: taskJson(task, team, session.webId, new Date()), messages: [] });
     const answer = await session.fetch(task.thread, { headers: { accept: 'text/turtle' }, redirect: 'manual' });
     if (!answer.ok) {
       await answer.body?.cancel();
       throw new ProblemError(problem(answer.status === 403 ? 403 : 502, 'thread-unreadable', 'The thread could not be read', `${task.thread}: ${answer.status}`));
     }
     const messages = parseThread(new Parser({ baseIRI: task.thread }).parse(await answer.text()));
-    res.set('cache-control', 'no-store').json({ task: task.url, thread: task.thread, messages });
+    // Names of the attested authors only: what a message claims (dct:creator) is never shown as its author.
+    const names = await namesOf(deps.engine, [task.patient, ...messages.flatMap((m) => (m.author ? [m.author] : []))]);
+    res.set('cache-control', 'no-store').json({
+      task: taskJson(task, team, session.webId, new Date(), names), thread: task.thread,
+      messages: messages.map((m) => ({ ...m, ...(m.author && names.get(m.author) ? { authorName: names.get(m.author) } : {}) })),
+    });
   });
 }
