@@ -4,11 +4,13 @@
  * says so, and a unit test checks that both are filled in with the same
  * {placeholders}). Category names come from the catalogue, organisation
  * names from the directory: both already carry nb and en. "My devices" has
- * its texts in i18n-devices.ts, "Enter a measurement" in i18n-entry.ts.
+ * its texts in i18n-devices.ts, "Enter a measurement" in i18n-entry.ts,
+ * "Messages about me" in i18n-messages.ts.
  */
 import type { Lang } from '../../vocab/catalogue.ts';
 import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
 import { ENTRY_EN, ENTRY_NB } from './i18n-entry.ts';
+import { MESSAGES_EN, MESSAGES_NB } from './i18n-messages.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -126,6 +128,7 @@ const nb = {
   'error.noConfig': 'Siden mangler oppsett (config.json). Start den med «npm start».',
   ...DEVICES_NB,
   ...ENTRY_NB,
+  ...MESSAGES_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -243,6 +246,7 @@ const en: Record<Key, string> = {
   'error.noConfig': 'The page has no configuration (config.json). Start it with "npm start".',
   ...DEVICES_EN,
   ...ENTRY_EN,
+  ...MESSAGES_EN,
 };
 
 export type MessageKey = Key;

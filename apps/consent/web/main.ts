@@ -18,11 +18,12 @@ import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { entryLoaded, loadEntry, renderEntry, resetEntry } from './entry-view.ts';
 import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
+import { loadMessages, messagesLoaded, renderMessages, resetMessages } from './messages-view.ts';
 import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
 import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
 
-type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'log' | 'messages';
 
 interface View {
   readonly nav: MessageKey;
@@ -38,6 +39,7 @@ const VIEWS: Record<ViewName, View> = {
   data: { nav: 'nav.data', loaded: dataLoaded, load: loadData, render: renderData, reset: resetData },
   entry: { nav: 'nav.entry', loaded: entryLoaded, load: loadEntry, render: renderEntry, reset: resetEntry },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
+  messages: { nav: 'nav.messages', loaded: messagesLoaded, load: loadMessages, render: renderMessages, reset: resetMessages },
 };
 
 const LANG_KEY = 'helsevev.consent.lang';
