@@ -168,6 +168,20 @@ describe('a request for advice, taken, answered and closed', () => {
     expect(shown.messages.map((m) => [m.type, m.author, m.action ?? null])).toEqual([
       ['request', webId('nilsen'), null], ['recommendation', webId('lunde'), 'start-self-treatment'],
     ]);
+    // FHIR out for record systems: the Task with its deadline, team, patient and measurements; the thread as Communications.
+    const tasks = await (await call('dahl', `/fhir/Task?owner=${TEAM}`)).json() as { entry: { resource: any }[] };
+    const fhirTask = tasks.entry.map((e) => e.resource).find((r) => r.identifier[0].value === task);
+    expect(fhirTask).toMatchObject({
+      resourceType: 'Task', status: 'completed', priority: 'asap', for: { reference: webId('hans') },
+      owner: { reference: `${pod('oslo')}groups/${TEAM}#group`, type: 'CareTeam' },
+      restriction: { period: { end: expect.any(String) } }, focus: { reference: `${spo2()}#m-example` },
+    });
+    const communications = await (await call('nilsen', `/fhir/Communication?based-on=Task/${fhirTask.id}`)).json() as { entry: { resource: any }[] };
+    expect(communications.entry.map((e) => [e.resource.sender?.reference, e.resource.payload[0].contentString.slice(0, 5)])).toEqual([
+      [webId('nilsen'), 'Hans '], [webId('lunde'), 'Start'],
+    ]);
+    expect((await call('hagen', `/fhir/Communication?based-on=Task/${fhirTask.id}`)).status).toBe(404);
+
     const closed = await post('nilsen', '/dashboard/api/tasks/close', { team: TEAM, task });
     expect(closed.body.task).toMatchObject({ status: 'closed' });
     const list = await (await call('dahl', `/dashboard/api/tasks?team=${TEAM}`)).json() as { tasks: { url: string; status: string; overdue: boolean }[] };

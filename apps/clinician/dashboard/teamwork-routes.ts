@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { Parser } from 'n3';
 import { appendQuads } from '../../shared/append.ts';
-import { messageQuads, parseAdviceRequest, parseRecommendation, parseThread, threadDocumentOf } from '../../shared/advice-thread.ts';
+import { messageQuads, parseAdviceRequest, parseRecommendation, parseThread, threadDocumentOf, type ShownMessage } from '../../shared/advice-thread.ts';
 import { invalidInput, problem, ProblemError } from '../../shared/problem.ts';
 import type { PodSession } from '../../shared/pod-session.ts';
 import { byUrgency, isOverdue, worklistOfTeamList, type Task } from '../../shared/team-tasks.ts';
@@ -31,12 +31,12 @@ import { namesOf } from './people.ts';
 import type { DashboardDeps } from './routes.ts';
 import { changeStatus, createTask, readTask, readWorklist, WorklistError } from './worklist.ts';
 
-type MemberTeam = TeamSummary & { readonly group: string; readonly patients: readonly string[]; readonly worklist: string };
+export type MemberTeam = TeamSummary & { readonly group: string; readonly patients: readonly string[]; readonly worklist: string };
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** The caller's team `name`, or 404/403 problem details when there is none or they are not in it. */
-async function memberTeam(deps: DashboardDeps, session: PodSession, name: string): Promise<MemberTeam> {
+async function memberTeam(deps: Pick<DashboardDeps, 'engine'>, session: PodSession, name: string): Promise<MemberTeam> {
   if (!name) throw new ParameterError('team', 'team: say which team (team=oppfolgingsteam-a); see GET /teams');
   const found = (await deps.engine.teams(session)).find((t) => t.name === name);
   // A team the caller cannot see and one they are not in are answered alike: neither is theirs to act on.
@@ -47,7 +47,8 @@ async function memberTeam(deps: DashboardDeps, session: PodSession, name: string
   return { ...found, group: found.group, patients: found.patients, worklist: worklistOfTeamList(found.url) };
 }
 
-async function memberTeams(deps: DashboardDeps, session: PodSession): Promise<MemberTeam[]> {
+/** Every team the caller is in, with its worklist. */
+export async function memberTeams(deps: Pick<DashboardDeps, 'engine'>, session: PodSession): Promise<MemberTeam[]> {
   return (await deps.engine.teams(session)).filter((t) => t.member && t.patients && t.group)
     .map((t) => ({ ...t, group: t.group!, patients: t.patients!, worklist: worklistOfTeamList(t.url) }));
 }
@@ -82,6 +83,16 @@ function writeFailed(error: unknown): never {
     if (error.status === 401 || error.status === 403) throw new ProblemError(problem(403, 'worklist-not-writable', 'You may not change this team\'s worklist', error.message));
   }
   throw error;
+}
+
+/** The messages of a thread in the patient's pod, read as the caller (the patient's grant decides). */
+export async function readThread(session: PodSession, thread: string): Promise<ShownMessage[]> {
+  const answer = await session.fetch(thread, { headers: { accept: 'text/turtle' }, redirect: 'manual' });
+  if (!answer.ok) {
+    await answer.body?.cancel();
+    throw new ProblemError(problem(answer.status === 403 ? 403 : 502, 'thread-unreadable', 'The thread could not be read', `${thread}: ${answer.status}`));
+  }
+  return parseThread(new Parser({ baseIRI: thread }).parse(await answer.text()));
 }
 
 export function mountTeamwork(app: express.Express, deps: DashboardDeps): void {
@@ -208,12 +219,7 @@ export function mountTeamwork(app: express.Express, deps: DashboardDeps): void {
     const team = await memberTeam(deps, session, str(req.query.team));
     const task = await taskOf(session, team, str(req.query.task));
     if (!task.thread) return res.json({ task: taskJson(task, team, session.webId, new Date()), messages: [] });
-    const answer = await session.fetch(task.thread, { headers: { accept: 'text/turtle' }, redirect: 'manual' });
-    if (!answer.ok) {
-      await answer.body?.cancel();
-      throw new ProblemError(problem(answer.status === 403 ? 403 : 502, 'thread-unreadable', 'The thread could not be read', `${task.thread}: ${answer.status}`));
-    }
-    const messages = parseThread(new Parser({ baseIRI: task.thread }).parse(await answer.text()));
+    const messages = await readThread(session, task.thread);
     // Names of the attested authors only: what a message claims (dct:creator) is never shown as its author.
     const names = await namesOf(deps.engine, [task.patient, ...messages.flatMap((m) => (m.author ? [m.author] : []))]);
     res.set('cache-control', 'no-store').json({

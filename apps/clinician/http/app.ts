@@ -4,6 +4,7 @@
  *   GET|POST /sparql            SPARQL 1.1 Protocol; results as JSON, XML, CSV, TSV
  *   GET      /measurements      "kind K for team T (or patient P) between A and B", as JSON
  *   GET      /fhir/Observation  FHIR R4 searchset Bundle, paged; POST /fhir/Observation/_search; GET /fhir/metadata (fhir-routes.ts)
+ *   GET      /fhir/Task, /fhir/Communication  the team's tasks and their threads (fhir-tasks.ts)
  *   GET      /teams             the teams of the caller's organisations
  *   GET      /reports/{id}      what a partial answer could not read
  *   POST     /session           client credentials -> bearer token; DELETE to log out (callers.ts)
@@ -32,6 +33,7 @@ import { mountCallers } from './callers.ts';
 import { methodNotAllowed, one, problemFor, refuseBracketedParameters, send, values } from './edge.ts';
 import type { PageTokens } from './fhir-page.ts';
 import { mountFhirRoutes } from './fhir-routes.ts';
+import { mountFhirTaskRoutes } from './fhir-tasks.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
@@ -225,6 +227,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   // ------------------------------------------------------------------ FHIR (fhir-routes.ts)
   mountFhirRoutes(app, { engine, identify, scopeHeaders, ...(deps.pageTokens ? { pageTokens: deps.pageTokens } : {}) });
+  mountFhirTaskRoutes(app, { engine, identify });
 
   app.use((req: Request, res: Response) => {
     if (req.path.startsWith('/fhir/')) {

@@ -20,6 +20,8 @@ const POLL_MS = 30_000;
 let stream: EventSource | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let latest: TaskRow[] = [];
+/** Tasks the pod server said were added, not yet in `latest`: counted at once, before the list is fetched again. */
+const added = new Set<string>();
 let onChange: (() => void) | undefined;
 
 const seenKey = (page: Page) => `hv-seen-tasks:${page.state.webId}`;
@@ -28,11 +30,14 @@ const seen = (page: Page) => new Set<string>(JSON.parse(localStorage.getItem(see
 /** Open tasks of the clinician's teams not yet seen in "My tasks". */
 export function unread(page: Page): number {
   const known = seen(page);
-  return latest.filter((t) => (t.status === 'new' || t.status === 'taken') && !known.has(t.url)).length;
+  const listed = new Set(latest.map((t) => t.url));
+  return latest.filter((t) => (t.status === 'new' || t.status === 'taken') && !known.has(t.url)).length
+    + [...added].filter((u) => !listed.has(u) && !known.has(u)).length;
 }
 
 export function markAllSeen(page: Page, tasks: readonly TaskRow[]): void {
   latest = [...tasks];
+  added.clear();
   localStorage.setItem(seenKey(page), JSON.stringify(tasks.map((t) => t.url)));
   show(page);
 }
@@ -52,6 +57,7 @@ export function show(page: Page): void {
 async function refresh(page: Page): Promise<void> {
   try {
     latest = (await api<{ tasks: TaskRow[] }>('/dashboard/api/tasks/mine')).body?.tasks ?? [];
+    for (const t of latest) added.delete(t.url);
     show(page);
     onChange?.();
   } catch { /* the next change or poll tries again */ }
@@ -63,7 +69,16 @@ export function watchTasks(page: Page): void {
   const counter = (window.hvTasks ??= { changes: 0, ready: false, unread: 0 });
   stream = new EventSource('/dashboard/api/tasks/live');
   stream.addEventListener('ready', () => { counter.ready = true; });
-  stream.addEventListener('change', () => { counter.changes += 1; void refresh(page); });
+  stream.addEventListener('change', (e) => {
+    counter.changes += 1;
+    const { type, object } = JSON.parse((e as MessageEvent).data as string) as { type?: string; object?: string };
+    // A new task document in a worklist: count it now; the list (names, status) follows.
+    if (type === 'Add' && object && !object.endsWith('/')) {
+      added.add(object);
+      show(page);
+    }
+    void refresh(page);
+  });
   const poll = () => { timer = setTimeout(async () => { await refresh(page); poll(); }, POLL_MS); };
   poll();
   void refresh(page);
@@ -78,4 +93,5 @@ export function stopWatching(): void {
   stream = undefined;
   if (timer) clearTimeout(timer);
   latest = [];
+  added.clear();
 }
