@@ -221,7 +221,7 @@ export function mountTeamwork(app: express.Express, deps: DashboardDeps): void {
     if (!task.thread) return res.json({ task: taskJson(task, team, session.webId, new Date()), messages: [] });
     const messages = await readThread(session, task.thread);
     // Names of the attested authors only: what a message claims (dct:creator) is never shown as its author.
-    const names = await namesOf(deps.engine, [task.patient, ...messages.flatMap((m) => (m.author ? [m.author] : []))]);
+    const names = await namesOf(deps.engine, [task.patient, ...(task.takenBy ? [task.takenBy] : []), ...messages.flatMap((m) => (m.author ? [m.author] : []))]);
     res.set('cache-control', 'no-store').json({
       task: taskJson(task, team, session.webId, new Date(), names), thread: task.thread,
       messages: messages.map((m) => ({ ...m, ...(m.author && names.get(m.author) ? { authorName: names.get(m.author) } : {}) })),
