@@ -207,7 +207,7 @@ describe('the clinician dashboard', () => {
     const notes = await asHans(`${world.accounts.hans!.podUrl}health/notes/${month}.ttl`);
     expect(notes.status).toBe(200);
     const marks = quadsToUnreliableMarks(new Parser({ baseIRI: notes.url }).parse(await notes.text()));
-    expect(marks).toEqual([expect.objectContaining({ measurement: marked, reason: 'Cold fingers, poor signal', author: world.accounts.lunde!.webId })]);
+    expect(marks).toEqual([expect.objectContaining({ measurement: marked, reason: 'Cold fingers, poor signal', author: world.accounts.holm!.webId })]);
     await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-patient-marked-en.png'), fullPage: true });
   });
 
@@ -228,7 +228,7 @@ describe('the clinician dashboard', () => {
     await openHans(nilsen);
     const row = nilsen.locator(`#kind-oxygen-saturation tr[data-iri="${marked}"]`);
     expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain('Cold fingers, poor signal');
-    expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain(world.accounts.lunde!.webId);
+    expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain(world.accounts.holm!.webId);
   });
 
   it('a reading sent to the gateway appears on the open page within 5 s', async () => {
