@@ -5,13 +5,14 @@
  * {placeholders}). Category names come from the catalogue, organisation
  * names from the directory: both already carry nb and en. "My devices" has
  * its texts in i18n-devices.ts, "Enter a measurement" in i18n-entry.ts,
- * "My plan" in i18n-plan.ts.
+ * "My plan" in i18n-plan.ts, and "Messages about me" in i18n-messages.ts.
  */
 import type { Lang } from '../../vocab/catalogue.ts';
 import { DEVICES_EN, DEVICES_NB } from './i18n-devices.ts';
 import { ENTRY_EN, ENTRY_NB } from './i18n-entry.ts';
 import { PLAN_EN, PLAN_NB } from './i18n-plan.ts';
 import { QUESTIONNAIRES_EN, QUESTIONNAIRES_NB } from './i18n-questionnaires.ts';
+import { MESSAGES_EN, MESSAGES_NB } from './i18n-messages.ts';
 
 export type { Lang };
 export const LANGS: readonly Lang[] = ['nb', 'en'];
@@ -131,6 +132,7 @@ const nb = {
   ...ENTRY_NB,
   ...PLAN_NB,
   ...QUESTIONNAIRES_NB,
+  ...MESSAGES_NB,
 } as const;
 
 type Key = keyof typeof nb;
@@ -250,6 +252,7 @@ const en: Record<Key, string> = {
   ...ENTRY_EN,
   ...PLAN_EN,
   ...QUESTIONNAIRES_EN,
+  ...MESSAGES_EN,
 };
 
 export type MessageKey = Key;

@@ -32,10 +32,11 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { name: 'legekontor', role: 'organisation', displayName: 'Storgata legekontor', description: 'GP office' },
   { name: 'oslo', role: 'organisation', displayName: 'Oslo kommune, oppfølgingssenter', description: 'Municipal follow-up centre' },
   { name: 'vendor', role: 'organisation', displayName: 'Hjemmemåling AS', description: 'DHO device vendor (the gateway writes as this WebID)' },
-  { name: 'lunde', role: 'clinician', displayName: 'Ingrid Lunde', description: 'Lung doctor, OUS lung team', organisation: 'ous' },
+  { name: 'lunde', role: 'clinician', displayName: 'Ingrid Lunde', description: 'Lung doctor, OUS lung team and follow-up team A', organisation: 'ous' },
+  { name: 'holm', role: 'clinician', displayName: 'Sofie Holm', description: 'Lung doctor, OUS lung team only', organisation: 'ous' },
   { name: 'hagen', role: 'clinician', displayName: 'Per Hagen', description: 'Doctor at OUS, not in the lung team', organisation: 'ous' },
   { name: 'nilsen', role: 'clinician', displayName: 'Mari Nilsen', description: 'Nurse, municipal follow-up team A', organisation: 'oslo' },
-  { name: 'dahl', role: 'clinician', displayName: 'Erik Dahl', description: 'GP (fastlege) at Storgata legekontor', organisation: 'legekontor' },
+  { name: 'dahl', role: 'clinician', displayName: 'Erik Dahl', description: 'GP (fastlege) at Storgata legekontor, in follow-up team A', organisation: 'legekontor' },
 ];
 
 export type PatientName = 'hans' | 'kari' | 'ola';
@@ -51,8 +52,9 @@ export interface DemoGroup {
 }
 
 export const DEMO_GROUPS: readonly DemoGroup[] = [
-  { name: 'lungeteam', owner: 'ous', displayName: 'OUS lungeteam (lung clinicians)', members: ['lunde'] },
-  { name: 'oppfolgingsteam-a', owner: 'oslo', displayName: 'Oppfølgingsteam A (municipal follow-up team)', members: ['nilsen'] },
+  { name: 'lungeteam', owner: 'ous', displayName: 'OUS lungeteam (lung clinicians)', members: ['lunde', 'holm'] },
+  // The cross-level team of the story: the municipal nurse, the GP and the hospital's lung doctor (docs/teamwork.md).
+  { name: 'oppfolgingsteam-a', owner: 'oslo', displayName: 'Oppfølgingsteam A (cross-level follow-up team)', members: ['nilsen', 'dahl', 'lunde'] },
   { name: 'fastleger', owner: 'legekontor', displayName: 'Fastleger ved Storgata legekontor (GPs)', members: ['dahl'] },
 ];
 
@@ -83,6 +85,18 @@ export function demoGroup(name: GroupName): DemoGroup {
   const group = DEMO_GROUPS.find((g) => g.name === name);
   if (!group) throw new Error(`No demo group named ${name}`);
   return group;
+}
+
+/**
+ * The organisations a clinician works with: their own, then the owners of the
+ * other organisations' groups they are in (a cross-level team). Their profile
+ * names each (org:memberOf), which is where the clinician service looks for
+ * their teams; what they may read is still each group's ACLs.
+ */
+export function organisationsOf(account: DemoAccount): string[] {
+  if (!account.organisation) return [];
+  const others = DEMO_GROUPS.filter((g) => g.members.includes(account.name)).map((g) => g.owner);
+  return [...new Set([account.organisation, ...others])];
 }
 
 export const patients = () => DEMO_ACCOUNTS.filter((a) => a.role === 'patient');

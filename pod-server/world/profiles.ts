@@ -16,13 +16,14 @@ import {
   setStringNoLocale,
   setThing,
   setUrl,
+  addUrl,
   buildThing,
 } from '@inrupt/solid-client';
 import { DataFactory, Writer, type Quad } from 'n3';
 import { aclQuads, aclTurtle, publicReadRules } from '../../apps/shared/acl.ts';
 import { NS, RDF } from '../../vocab/terms.ts';
 import type { DemoAccount, DemoGroup } from './demo-world.ts';
-import { DEMO_ACCOUNTS, groupDocumentOf, groupIriOf, webIdOf } from './demo-world.ts';
+import { DEMO_ACCOUNTS, groupDocumentOf, groupIriOf, organisationsOf, webIdOf } from './demo-world.ts';
 import { aclUrlOf, putTurtle } from './pod-writes.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -57,6 +58,8 @@ export async function describeProfile(fetch: Fetch, baseUrl: string, who: DemoAc
   if (who.organisation) {
     const organisation = account(who.organisation);
     me = setUrl(me, `${ORG_NS}memberOf`, webIdOf(baseUrl, organisation.name));
+    // A cross-level team's members also name the organisation that runs it, so their teams are found there.
+    for (const other of organisationsOf(who).slice(1)) me = addUrl(me, `${ORG_NS}memberOf`, webIdOf(baseUrl, other));
     me = setStringNoLocale(me, VCARD.organizationName, organisation.displayName);
     me = setStringNoLocale(me, VCARD.role, who.description);
   }

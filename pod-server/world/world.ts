@@ -37,7 +37,7 @@ import { DIRECTORY_OWNER, publishDirectory } from './directory.ts';
 import { demoTeamLists, publishTeamList } from './teams.ts';
 import { publishDemoThresholds } from './thresholds.ts';
 import { seedDemoPlans } from './plans.ts';
-import { ALERT_TEAMS, publishWorklist } from './worklists.ts';
+import { ALERT_TEAMS, joinAlertTeam, publishDemoWorklists } from './worklists.ts';
 import { seedQuestionnaireRequests } from './questionnaire-requests.ts';
 
 const MARKER_VERSION = 1;
@@ -54,7 +54,7 @@ interface WorldMarker {
   thresholdsAt?: string;
   /** When the demo self-treatment plans were written (pod-server/world/plans.ts). */
   plansAt?: string;
-  /** When the worklists and the alert services' group memberships were written (pod-server/world/worklists.ts). */
+  /** When the cross-level team's members, the teams' worklists and the alert services' group memberships were last written (pod-server/world/worklists.ts). */
   worklistsAt?: string;
   seededAt?: string;
 }
@@ -268,12 +268,17 @@ export async function provisionWorld(options: ProvisionOptions): Promise<Provisi
     }
 
     if (needsWorklists) {
-      // 7. The teams' worklists, and each alert service's organisation in its team (pod-server/world/worklists.ts).
-      const worklists: string[] = [];
-      for (const group of ALERT_TEAMS) worklists.push(await publishWorklist((await ctx.sessionFor(demoGroup(group).owner)).fetch, baseUrl, group));
+      // 7. The cross-level team (groups and clinicians' profiles again, for data folders made before it), the worklists,
+      //    and each alert service's organisation in its team (after the groups are rewritten whole).
+      if (!needsProvisioning) {
+        for (const group of DEMO_GROUPS) await publishGroup((await ctx.sessionFor(group.owner)).fetch, baseUrl, group);
+        for (const a of DEMO_ACCOUNTS.filter((x) => x.role === 'clinician')) await describeProfile((await ctx.sessionFor(a.name)).fetch, baseUrl, a);
+      }
+      const containers = await publishDemoWorklists((name) => ctx.sessionFor(name), baseUrl);
+      for (const group of ALERT_TEAMS) await joinAlertTeam((await ctx.sessionFor(demoGroup(group).owner)).fetch, baseUrl, group);
       marker = { ...marker, worklistsAt: toOsloIso(new Date()) };
       await writeMarker(dataDir, marker);
-      log(`team worklists: ${worklists.map((w) => w.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
+      log(`team worklists: ${containers.map((d) => d.slice(baseUrl.length)).join(', ')} (${elapsed()})`);
     }
 
     if (needsPlans) {

@@ -1,7 +1,8 @@
 /**
  * The clinician dashboard end to end, in Debian's chromium (playwright-core)
  * against a real CSS with the demo world, the clinician service and the
- * gateway: the hospital lung doctor (lunde) logs in through CSS's own login
+ * gateway: a hospital lung doctor of the lung team only (holm, in the page
+ * variable `lunde`) logs in through CSS's own login
  * form, opens hans, sees the SpO2 chart with points from two sources and the
  * worsening week, marks a point unreliable; the municipal nurse (nilsen, a
  * second browser context) sees the mark; a reading sent to the gateway
@@ -118,7 +119,8 @@ describe('the clinician dashboard', () => {
   });
 
   it('the lung doctor logs in and sees the team view with hans\'s latest values', async () => {
-    await logIn(lunde, 'lunde');
+    // holm: the lung team's doctor who is in no other team (lunde is in the cross-level team A too, which reads all of hans).
+    await logIn(lunde, 'holm');
     await setEnglish(lunde);
     // The list is painted at once; each row fills when its patient's values are in.
     const row = lunde.locator(`#team-table tr[data-patient="${hans()}"][data-loaded]`);
@@ -205,7 +207,7 @@ describe('the clinician dashboard', () => {
     const notes = await asHans(`${world.accounts.hans!.podUrl}health/notes/${month}.ttl`);
     expect(notes.status).toBe(200);
     const marks = quadsToUnreliableMarks(new Parser({ baseIRI: notes.url }).parse(await notes.text()));
-    expect(marks).toEqual([expect.objectContaining({ measurement: marked, reason: 'Cold fingers, poor signal', author: world.accounts.lunde!.webId })]);
+    expect(marks).toEqual([expect.objectContaining({ measurement: marked, reason: 'Cold fingers, poor signal', author: world.accounts.holm!.webId })]);
     await lunde.screenshot({ path: join(SCREENSHOTS, 'dashboard-patient-marked-en.png'), fullPage: true });
   });
 
@@ -226,7 +228,7 @@ describe('the clinician dashboard', () => {
     await openHans(nilsen);
     const row = nilsen.locator(`#kind-oxygen-saturation tr[data-iri="${marked}"]`);
     expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain('Cold fingers, poor signal');
-    expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain(world.accounts.lunde!.webId);
+    expect(await row.locator('.mark-text').textContent({ timeout: 15_000 })).toContain(world.accounts.holm!.webId);
   });
 
   it('a reading sent to the gateway appears on the open page within 5 s', async () => {

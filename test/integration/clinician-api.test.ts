@@ -97,8 +97,10 @@ describe('sessions, teams and the CLI', () => {
     const { access_token: token, webId: who } = (await created.json()) as { access_token: string; webId: string };
     expect(who).toBe(webId('dahl'));
     const teams = await fetch(new URL('/teams', api.url), { headers: { authorization: `Bearer ${token}` } });
-    expect(((await teams.json()) as { teams: { name: string; member: boolean; patients: number }[] }).teams).toEqual([
+    // dahl is a GP at legekontor and in oslo's cross-level team A.
+    expect(((await teams.json()) as { teams: { name: string; member: boolean; patients: number }[] }).teams.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       expect.objectContaining({ name: 'fastleger', member: true, patients: 2 }),
+      expect.objectContaining({ name: 'oppfolgingsteam-a', member: true, patients: 1 }),
     ]);
     expect((await fetch(new URL('/session', api.url), { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(204);
     expect((await fetch(new URL('/teams', api.url), { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
@@ -124,7 +126,7 @@ describe('sessions, teams and the CLI', () => {
   it('npx helsevev query prints CSV and lists what it could not read', async () => {
     const run = promisify(execFile);
     const { stdout, stderr } = await run('node', [
-      'bin/helsevev.mjs', 'query', '--as', 'lunde', '--data-dir', world.dataDir, '--team', 'lungeteam', '--format', 'csv', '--quiet', '--kind', 'heart-rate,body-weight',
+      'bin/helsevev.mjs', 'query', '--as', 'holm', '--data-dir', world.dataDir, '--team', 'lungeteam', '--format', 'csv', '--quiet', '--kind', 'heart-rate,body-weight',
       '--query', `${PREFIXES}SELECT ?time ?value WHERE { ?o sosa:resultTime ?time ; sosa:hasResult/qudt:numericValue ?value FILTER(?time > NOW() - "P1D"^^xsd:dayTimeDuration) } ORDER BY ?time`,
     ], { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, NODE_ENV: 'production' } });
     const lines = stdout.trim().split(/\r?\n/);

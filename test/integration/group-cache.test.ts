@@ -127,13 +127,13 @@ describe('a membership change takes effect within the cache time', () => {
     const spo2 = categoryContainer(url('hans/'), 'oxygen-saturation');
     const ous = await world.fetchAs('ous');
     const lungeteam = demoGroup('lungeteam');
-    expect(await status('lunde', spo2)).toBe(200);
+    expect(await status('holm', spo2)).toBe(200);
 
     await publishGroup(ous, world.baseUrl, { ...lungeteam, members: [] });
-    expect(await msUntil('lunde', spo2, 403, CACHE_SECONDS * 1000 + SLACK_MS)).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + SLACK_MS);
+    expect(await msUntil('holm', spo2, 403, CACHE_SECONDS * 1000 + SLACK_MS)).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + SLACK_MS);
 
     await publishGroup(ous, world.baseUrl, lungeteam);
-    expect(await msUntil('lunde', spo2, 200, CACHE_SECONDS * 1000 + SLACK_MS)).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + SLACK_MS);
+    expect(await msUntil('holm', spo2, 200, CACHE_SECONDS * 1000 + SLACK_MS)).toBeLessThanOrEqual(CACHE_SECONDS * 1000 + SLACK_MS);
   });
 
   it('on another allowed host: fetched once per cache time, a change seen within it', async () => {

@@ -61,7 +61,17 @@ describe('WebIDs and public documents', () => {
   it('links each clinician to their organisation', async () => {
     const webId = url('lunde/profile/card#me');
     const store = await parse(await fetch(webId), webId);
-    expect(store.getObjects(webId, 'http://www.w3.org/ns/org#memberOf', null).map((o) => o.value)).toEqual([url('ous/profile/card#me')]);
+    expect(store.getObjects(webId, 'http://www.w3.org/ns/org#memberOf', null).map((o) => o.value).sort()).toEqual([url('oslo/profile/card#me'), url('ous/profile/card#me')]);
+    const holm = url('holm/profile/card#me');
+    const holmStore = await parse(await fetch(holm), holm);
+    expect(holmStore.getObjects(holm, 'http://www.w3.org/ns/org#memberOf', null).map((o) => o.value)).toEqual([url('ous/profile/card#me')]);
+  });
+
+  it('publishes the cross-level team with members of three organisations', async () => {
+    const group = url('oslo/groups/oppfolgingsteam-a#group');
+    const store = await parse(await fetch(group), group);
+    expect(store.getObjects(group, `${NS.vcard}hasMember`, null).map((o) => o.value).sort())
+      .toEqual(['dahl', 'lunde', 'nilsen'].map((n) => url(`${n}/profile/card#me`)));
   });
 
   it('publishes the groups anonymously, with their members', async () => {
@@ -69,7 +79,7 @@ describe('WebIDs and public documents', () => {
     const response = await fetch(group);
     expect(response.status).toBe(200);
     const store = await parse(response, group);
-    expect(store.getObjects(group, `${NS.vcard}hasMember`, null).map((o) => o.value)).toEqual([url('lunde/profile/card#me')]);
+    expect(store.getObjects(group, `${NS.vcard}hasMember`, null).map((o) => o.value).sort()).toEqual([url('holm/profile/card#me'), url('lunde/profile/card#me')]);
     expect(store.getObjects(group, `${NS.vcard}fn`, null)).toHaveLength(1);
   });
 });
@@ -89,13 +99,21 @@ const ACCESS: [who: string, path: string, expected: number][] = [
   ['vendor', 'hans/health/', 403],
   ['vendor', 'hans/health/measurements/', 403],
   ['vendor', 'hans/health/measurements/oxygen-saturation/', 403],
+  // holm is in the lung team only (SpO2 and pulse); lunde is in it and in the cross-level team A (everything of hans).
+  ['holm', 'hans/health/measurements/oxygen-saturation/', 200],
+  ['holm', 'hans/health/measurements/heart-rate/', 200],
+  ['holm', 'hans/health/measurements/body-weight/', 403],
+  ['holm', 'hans/health/notes/', 200],
+  ['holm', 'hans/health/consent/', 403],
+  ['holm', 'hans/health/access-log/', 403],
+  ['holm', 'hans/health/', 403],
+  ['holm', 'hans/', 403],
+  ['holm', 'kari/health/measurements/body-weight/', 403],
   ['lunde', 'hans/health/measurements/oxygen-saturation/', 200],
-  ['lunde', 'hans/health/measurements/heart-rate/', 200],
-  ['lunde', 'hans/health/measurements/body-weight/', 403],
+  ['lunde', 'hans/health/measurements/body-weight/', 200],
   ['lunde', 'hans/health/notes/', 200],
   ['lunde', 'hans/health/consent/', 403],
   ['lunde', 'hans/health/access-log/', 403],
-  ['lunde', 'hans/health/', 403],
   ['lunde', 'hans/', 403],
   ['lunde', 'kari/health/measurements/body-weight/', 403],
   ['hagen', 'hans/health/measurements/oxygen-saturation/', 403],
@@ -107,8 +125,10 @@ const ACCESS: [who: string, path: string, expected: number][] = [
   ['dahl', 'kari/health/measurements/blood-glucose/', 403],
   ['dahl', 'kari/health/notes/', 200],
   ['dahl', 'ola/health/measurements/blood-pressure/', 200],
-  ['dahl', 'hans/health/measurements/oxygen-saturation/', 403],
-  ['dahl', 'hans/health/notes/', 403],
+  ['dahl', 'hans/health/measurements/oxygen-saturation/', 200],
+  ['dahl', 'hans/health/notes/', 200],
+  ['dahl', 'hans/health/consent/', 403],
+  ['dahl', 'ola/health/consent/', 403],
 ];
 
 describe('access model', () => {

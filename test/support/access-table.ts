@@ -21,7 +21,8 @@ export type Role = (typeof ROLES)[number];
 export const ACTOR: Readonly<Record<Role, string | undefined>> = {
   patient: 'hans',
   vendor: 'vendor',
-  'group-member': 'lunde',
+  // In the lung team only (lunde is in the cross-level team too, which hans lets read everything).
+  'group-member': 'holm',
   'non-member': 'hagen',
   gp: 'dahl',
   municipal: 'nilsen',
@@ -77,8 +78,8 @@ export type Grants = Readonly<Record<Patient, readonly { readonly members: reado
 /** The demo world's grants (pod-server/world/demo-world.ts DEMO_GRANTS), as the policy states them. */
 export const GRANTS: Grants = {
   hans: [
-    { members: ['lunde'], categories: ['oxygen-saturation', 'heart-rate', 'cat-score', 'mmrc-grade'] }, // ous lungeteam
-    { members: ['nilsen'], categories: CATEGORIES }, // oslo oppfolgingsteam-a
+    { members: ['lunde', 'holm'], categories: ['oxygen-saturation', 'heart-rate', 'cat-score', 'mmrc-grade'] }, // ous lungeteam
+    { members: ['nilsen', 'dahl', 'lunde', 'oslo'], categories: CATEGORIES }, // oslo oppfolgingsteam-a (cross-level; oslo for its alert service)
   ],
   kari: [{ members: ['dahl'], categories: ['body-weight'] }], // legekontor fastleger
 };

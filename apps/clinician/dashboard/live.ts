@@ -96,6 +96,22 @@ export async function subscribe(fetch: typeof globalThis.fetch, service: string,
 }
 
 /**
+ * What a notification says happened, for the page: its type (`Add` when a
+ * container got a new member) and the resource it names, when that is on
+ * the topic's own server. Nothing else of the notification is passed on.
+ */
+export function activityOf(text: string, topic: string): { type?: string; object?: string } {
+  try {
+    const n = JSON.parse(text) as { type?: unknown; object?: unknown };
+    const type = typeof n.type === 'string' && /^[A-Za-z]{1,20}$/.test(n.type) ? n.type : undefined;
+    const object = typeof n.object === 'string' && isWithin(n.object, [new URL(topic).origin]) ? n.object : undefined;
+    return { ...(type ? { type } : {}), ...(object ? { object } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/**
  * Opens an SSE stream on `res` and relays notifications on `topics` as
  * `change` events (data: {"category": ...}). Sends `ready` with the number of
  * topics listened to (0: the page keeps polling fast). Closes every socket
@@ -122,7 +138,7 @@ export async function relayNotifications(fetch: typeof globalThis.fetch, topics:
       if (!receiveFrom || closed) return false;
       const socket = new WebSocket(receiveFrom);
       sockets.push(socket);
-      socket.on('message', () => send('change', { category: topic.category }));
+      socket.on('message', (data) => send('change', { category: topic.category, ...activityOf(String(data), topic.url) }));
       socket.on('error', () => { /* the page's polling still runs */ });
       return new Promise<boolean>((resolve) => {
         socket.once('open', () => resolve(true));

@@ -51,3 +51,9 @@ export async function marksForPage(engine: ClinicianQueryEngine, marks: readonly
     return { ...m, author: m.author ?? null, ...(name ? { authorName: name } : {}) };
   });
 }
+
+/** Names of people (patients, clinicians) from their own public profiles (cached by the engine); absent when a profile names none. */
+export async function namesOf(engine: ClinicianQueryEngine, webIds: readonly string[]): Promise<Map<string, string>> {
+  const pairs = await Promise.all([...new Set(webIds)].map(async (w) => [w, nameIn(await engine.publicProfile(w).catch(() => []), w)] as const));
+  return new Map(pairs.filter((p): p is readonly [string, string] => p[1] !== undefined));
+}

@@ -22,7 +22,7 @@ import { problem, ProblemError } from '../../shared/problem.ts';
 import { DocumentCache, type FetchStats } from './documents.ts';
 import { gather, type GatherContext } from './gather.ts';
 import { DEFAULT_LIMITS, type DeclaredScope, type ScopeLimits } from './plan.ts';
-import { PodServers, ProfileCache, readProfile, type ProfileReader } from './profiles.ts';
+import { PodServers, ProfileCache, podOf, readProfile, type ProfileReader } from './profiles.ts';
 import { rowOf, type Row } from './results.ts';
 import { queryNeeds, refusedOperation, type AlgebraNode, type QueryNeeds } from './scope.ts';
 import { listTeams, type Clinician } from './team.ts';
@@ -107,6 +107,11 @@ export class ClinicianQueryEngine {
   /** The teams of the clinician's organisations (and whether they may read each). */
   teams(clinician: Clinician) {
     return listTeams(clinician, { profiles: this.profileReader() });
+  }
+
+  /** The pod (pim:storage) a WebID's profile names, on a pod server this service reads. */
+  async podOf(webId: string): Promise<string> {
+    return (await podOf(webId, this.profileReader())).pod.storage;
   }
 
   /** A public profile (cached like the patients' ones; only on the configured pod servers). */

@@ -178,6 +178,8 @@ export interface TeamSummary {
   /** Whether the clinician may read the team's list (is in its group). */
   readonly member: boolean;
   readonly displayName?: string;
+  /** The team's group (hv:followedBy), when the clinician may read the list. */
+  readonly group?: string;
   /** The list's patients, when the clinician may read it. */
   readonly patients?: readonly string[];
   /** The patients' record identifiers on the list, when the clinician may read it. */
@@ -196,6 +198,7 @@ export async function listTeams(clinician: Clinician, ctx: TeamContext): Promise
       teams.push({
         name, organisation: org.webId, url, member: parsed !== undefined,
         ...(parsed?.displayName ? { displayName: parsed.displayName } : {}),
+        ...(parsed?.group ? { group: parsed.group } : {}),
         ...(parsed ? { patients: parsed.patients, identifiers: parsed.identifiers } : {}),
       });
     }

@@ -4,10 +4,11 @@
  *   GET|POST /sparql            SPARQL 1.1 Protocol; results as JSON, XML, CSV, TSV
  *   GET      /measurements      "kind K for team T (or patient P) between A and B", as JSON
  *   GET      /fhir/Observation  FHIR R4 searchset Bundle, paged; POST /fhir/Observation/_search; GET /fhir/metadata (fhir-routes.ts)
+ *   GET      /fhir/Task, /fhir/Communication  the team's tasks and their threads (fhir-tasks.ts)
  *   GET      /teams             the teams of the caller's organisations
  *   GET      /reports/{id}      what a partial answer could not read
  *   POST     /session           client credentials -> bearer token; DELETE to log out (callers.ts)
- *   GET      / (text/html)      the clinician dashboard (../dashboard/routes.ts)
+ *   GET      / (text/html)      the clinician dashboard (../dashboard/routes.ts); the team's tasks (../dashboard/teamwork-routes.ts)
  *
  * Every query runs with the caller's identity (auth.ts, callers.ts), at most
  * `queriesPerCaller` at once per account (caller-limits.ts). Errors are RFC 9457
@@ -32,10 +33,12 @@ import { mountCallers } from './callers.ts';
 import { methodNotAllowed, one, problemFor, refuseBracketedParameters, send, values } from './edge.ts';
 import type { PageTokens } from './fhir-page.ts';
 import { mountFhirRoutes } from './fhir-routes.ts';
+import { mountFhirTaskRoutes } from './fhir-tasks.ts';
 import type { BrowserLogin } from './browser-login.ts';
 import type { DashboardBundle } from '../dashboard/build.ts';
 import { mountDashboard } from '../dashboard/routes.ts';
 import { mountPlanRoutes } from '../dashboard/plan-routes.ts';
+import { mountTeamwork } from '../dashboard/teamwork-routes.ts';
 
 export interface ClinicianAppDeps {
   readonly engine: ClinicianQueryEngine;
@@ -105,10 +108,12 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   // ------------------------------------------------------------------ dashboard (docs/dashboard.md)
   if (deps.dashboard) {
-    mountDashboard(app, {
+    const dashboardDeps = {
       engine, identify, bundle: deps.dashboard,
-      liveStreams: deps.liveStreams ?? new LiveStreams(limits.liveStreamsPerSession), queryDone: (req) => querySlots.release(req),
-    });
+      liveStreams: deps.liveStreams ?? new LiveStreams(limits.liveStreamsPerSession), queryDone: (req: Request) => querySlots.release(req),
+    };
+    mountDashboard(app, dashboardDeps);
+    mountTeamwork(app, dashboardDeps);
     mountPlanRoutes(app, { engine, identify });
   }
 
@@ -224,6 +229,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
 
   // ------------------------------------------------------------------ FHIR (fhir-routes.ts)
   mountFhirRoutes(app, { engine, identify, scopeHeaders, ...(deps.pageTokens ? { pageTokens: deps.pageTokens } : {}) });
+  mountFhirTaskRoutes(app, { engine, identify });
 
   app.use((req: Request, res: Response) => {
     if (req.path.startsWith('/fhir/')) {

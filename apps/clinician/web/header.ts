@@ -3,6 +3,8 @@ import { h, replace } from '../../shared/web/dom.ts';
 import { PAGE_HEADERS } from './api.ts';
 import { main, type Page } from './context.ts';
 import type { Lang } from './i18n.ts';
+import { tt } from './i18n-tasks.ts';
+import { show, stopWatching } from './task-alerts.ts';
 
 export function renderHeader(page: Page): void {
   const { state, tr } = page;
@@ -14,14 +16,19 @@ export function renderHeader(page: Page): void {
     h('h1', {}, tr('title')),
     h('div', { class: 'tools' },
       h('div', { class: 'langs', role: 'group', 'aria-label': 'Språk / Language' }, langButton('nb', 'Norsk'), langButton('en', 'English')),
+      state.webId ? h('nav', { class: 'task-nav', 'aria-label': tt(state.lang, 'myTasks') },
+        h('a', { id: 'my-tasks', href: '#tasks=mine' }, tt(state.lang, 'myTasks'), ' ', h('span', { id: 'unread', class: 'badge', hidden: true })),
+        state.teams.map((x) => h('a', { href: `#tasks=team&team=${encodeURIComponent(x.name)}` }, `${tt(state.lang, 'teamTasks')}: ${x.displayName ?? x.name}`))) : null,
       state.webId ? h('span', { class: 'who' }, state.webId) : null,
       state.webId ? h('button', { type: 'button', class: 'secondary', onclick: () => logout(page) }, tr('logout')) : null));
   document.documentElement.lang = state.lang;
   document.title = tr('title');
+  if (state.webId) show(page);
 }
 
 async function logout(page: Page): Promise<void> {
   await fetch('/logout', { method: 'POST', credentials: 'same-origin', headers: PAGE_HEADERS });
+  stopWatching();
   page.state.webId = '';
   location.hash = '';
   await page.route();

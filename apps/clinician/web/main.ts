@@ -3,7 +3,8 @@
  * the clinician service it came from, with the login cookie; never to a pod
  * directly. Views: the team (team-view.ts: latest value per kind, threshold
  * flags) and one patient (patient-view.ts: a chart per kind, 1/4/12 weeks,
- * mark as unreliable in mark-dialog.ts), kept current by live.ts. This file
+ * mark as unreliable in mark-dialog.ts, ask the team in request-dialog.ts), the
+ * team's tasks (tasks-view.ts, thread-view.ts, told by task-alerts.ts), kept current by live.ts. This file
  * only routes: the URL's hash names the view (`#team=…&patient=…&weeks=…`).
  */
 import { h, replace } from '../../shared/web/dom.ts';
@@ -13,12 +14,16 @@ import { renderHeader, renderLogin } from './header.ts';
 import { stopPolling } from './live.ts';
 import { drawPatient, renderPatient } from './patient-view.ts';
 import { renderTeam } from './team-view.ts';
+import { watchTasks, whenTasksChange } from './task-alerts.ts';
+import { renderTasks } from './tasks-view.ts';
+import { renderThread } from './thread-view.ts';
 
 const page = createPage(route);
 const { state, tr } = page;
 
 async function route(): Promise<void> {
   stopPolling(page);
+  whenTasksChange(undefined);
   state.teamGeneration += 1;
   renderHeader(page);
   try {
@@ -31,7 +36,12 @@ async function route(): Promise<void> {
     if (state.teams.length === 0) {
       state.teams = (await api<{ teams: Team[] }>('/teams')).body!.teams.filter((x) => x.member !== false);
     }
+    watchTasks(page);
     const p = params();
+    const task = p.get('task');
+    if (p.get('tasks') === 'mine') return await renderTasks(page, undefined);
+    if (p.get('tasks') === 'team' && p.get('team')) return await renderTasks(page, p.get('team')!);
+    if (task && p.get('team')) return await renderThread(page, p.get('team')!, task);
     const team = p.get('team') ?? state.teams[0]?.name;
     if (!team) return replace(main(), h('p', {}, tr('error', { detail: 'no team' })));
     const patient = p.get('patient');

@@ -15,6 +15,8 @@ import { kindName, num, when, type Lang } from './i18n.ts';
 import { followPatient } from './live.ts';
 import { openMark, placeMarkDialog } from './mark-dialog.ts';
 import { planSection } from './plan-view.ts';
+import { openRequest } from './request-dialog.ts';
+import { tt } from './i18n-tasks.ts';
 import { SETTINGS, STYLE, type Mark, type PatientData, type Point, type Setting, type Threshold } from './model.ts';
 
 /** Fetches the patient's data unless it is unchanged since the last fetch (ETag); true when new. */
@@ -67,6 +69,7 @@ export function drawPatient(page: Page): void {
   replace(main(),
     h('p', {}, h('a', { href: `#team=${encodeURIComponent(team)}` }, `← ${tr('back')}`)),
     h('h2', { id: 'patient-heading' }, data.name),
+    h('p', {}, h('button', { type: 'button', id: 'ask-advice', onclick: () => openRequest(page) }, tt(state.lang, 'askAdvice'))),
     h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
     h('div', { class: 'controls' },
       h('div', { role: 'group', 'aria-label': tr('weeks'), class: 'weeks' }, h('span', {}, `${tr('weeks')}: `),

@@ -18,13 +18,14 @@ import { dataLoaded, loadData, renderData, resetData } from './data-view.ts';
 import { h, replace } from '../../shared/web/dom.ts';
 import { entryLoaded, loadEntry, renderEntry, resetEntry } from './entry-view.ts';
 import { loadLog, logLoaded, renderLog, resetLog } from './log-view.ts';
+import { loadMessages, messagesLoaded, renderMessages, resetMessages } from './messages-view.ts';
 import { logIn, logOut, podFetch, startSession, usableClientId } from './session.ts';
 import { describeDeviceError, devicesLoaded, loadDevices, renderDevices, resetDevices, takeCodeFromUrl } from './devices-view.ts';
 import { loadSharing, renderSharing, resetSharing, sharingLoaded } from './sharing-view.ts';
 import { loadPlan, planLoaded, renderPlan, resetPlan } from './plan-view.ts';
 import { loadQuestionnaires, questionnairesLoaded, renderQuestionnaires, resetQuestionnaires } from './questionnaire-view.ts';
 
-type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'questionnaires' | 'plan' | 'log';
+type ViewName = 'sharing' | 'devices' | 'data' | 'entry' | 'questionnaires' | 'plan' | 'log' | 'messages';
 
 interface View {
   readonly nav: MessageKey;
@@ -42,6 +43,7 @@ const VIEWS: Record<ViewName, View> = {
   questionnaires: { nav: 'nav.questionnaires', loaded: questionnairesLoaded, load: loadQuestionnaires, render: renderQuestionnaires, reset: resetQuestionnaires },
   plan: { nav: 'nav.plan', loaded: planLoaded, load: loadPlan, render: renderPlan, reset: resetPlan },
   log: { nav: 'nav.log', loaded: logLoaded, load: loadLog, render: renderLog, reset: resetLog },
+  messages: { nav: 'nav.messages', loaded: messagesLoaded, load: loadMessages, render: renderMessages, reset: resetMessages },
 };
 
 const LANG_KEY = 'helsevev.consent.lang';

@@ -21,6 +21,7 @@ const { ClosedRegistration } = require('./lib/http/ClosedRegistration');
 const { RdfValidatingStore } = require('./lib/storage/RdfValidatingStore');
 const { NoteAttestingHandler } = require('./lib/http/NoteAttestingHandler');
 const { PatientEntryGuardHandler } = require('./lib/http/PatientEntryGuardHandler');
+const { TaskClaimGuardHandler } = require('./lib/http/TaskClaimGuardHandler');
 const { AgentRecordingChannelType } = require('./lib/notifications/AgentRecordingChannelType');
 const { AuthorizedNotificationHandler } = require('./lib/notifications/AuthorizedNotificationHandler');
 const { ClientOriginInfoHandler } = require('./lib/oidc/ClientOriginInfoHandler');
@@ -39,6 +40,7 @@ module.exports = {
   RdfValidatingStore,
   NoteAttestingHandler,
   PatientEntryGuardHandler,
+  TaskClaimGuardHandler,
   AgentRecordingChannelType,
   AuthorizedNotificationHandler,
   InertContentHttpHandler,
