@@ -67,11 +67,11 @@ describe('WebIDs and public documents', () => {
     expect(holmStore.getObjects(holm, 'http://www.w3.org/ns/org#memberOf', null).map((o) => o.value)).toEqual([url('ous/profile/card#me')]);
   });
 
-  it('publishes the cross-level team with members of three organisations', async () => {
+  it('publishes the cross-level team with members of three organisations, and the organisation for its alert service', async () => {
     const group = url('oslo/groups/oppfolgingsteam-a#group');
     const store = await parse(await fetch(group), group);
     expect(store.getObjects(group, `${NS.vcard}hasMember`, null).map((o) => o.value).sort())
-      .toEqual(['dahl', 'lunde', 'nilsen'].map((n) => url(`${n}/profile/card#me`)));
+      .toEqual(['dahl', 'lunde', 'nilsen', 'oslo'].map((n) => url(`${n}/profile/card#me`)));
   });
 
   it('publishes the groups anonymously, with their members', async () => {
