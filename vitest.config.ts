@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Makes the folder for the demo world provisioned once per run (test/support/world-template.ts).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });
