@@ -1,6 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two groups, one after the other (sequence.groupOrder): the unit tests, pure and quick, run in parallel;
+// Two groups, one after the other (sequence.groupOrder): the unit tests, pure and quick, in one shared worker;
 // then the integration, end-to-end and fault tests, one file at a time, as each starts real servers
 // (a CSS of its own, gateways, Chromium) and a 2-core machine has no room for two such files at once.
 export default defineConfig({
@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/unit/**'],
+          exclude: [...configDefaults.exclude, 'test/unit/**'],
           // Integration tests start real servers; give them room on a 2-core machine.
           testTimeout: 60_000,
           hookTimeout: 120_000,
