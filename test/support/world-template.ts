@@ -23,9 +23,9 @@
  * Never copy a template that a server is still running on, and never write
  * to the template after it is marked ready.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE } from '../../apps/shared/private-files.ts';
+import { PRIVATE_FILE_MODE } from '../../apps/shared/private-files.ts';
 import { startPodServer } from '../../pod-server/start.ts';
 import { provisionWorld } from '../../pod-server/world/world.ts';
 import { freePort } from './free-port.ts';
@@ -155,23 +155,26 @@ async function checkRewritable(template: WorldTemplate): Promise<void> {
 
 /**
  * Copies the template into the empty or missing folder `dataDir` for a world on `baseUrl`
- * (`http://localhost:{port}/`), private as CSS makes its own (folders 0700, files 0600).
+ * (`http://localhost:{port}/`). Every folder and file keeps the mode CSS and the provisioning gave it
+ * in the template, so a test of the data folder's privacy (file-permissions.test.ts) still sees theirs.
  */
 export async function copyWorld(template: WorldTemplate, dataDir: string, baseUrl: string): Promise<void> {
   const pattern = hostPattern(template.baseUrl);
-  const { port } = new URL(baseUrl);
-  if (new URL(baseUrl).hostname !== 'localhost' || !port) throw new Error(`A world copy needs a base URL http://localhost:{port}/, not ${baseUrl}`);
+  const { hostname, port } = new URL(baseUrl);
+  if (hostname !== 'localhost' || !port) throw new Error(`A world copy needs a base URL http://localhost:{port}/, not ${baseUrl}`);
   const rewrite = (text: string) => text.replace(pattern, `localhost$1${port}`);
   const copy = async (from: string, to: string): Promise<void> => {
-    await mkdir(to, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+    await mkdir(to, { recursive: true });
+    await chmod(to, (await stat(from)).mode & 0o7777);
     await Promise.all(
       (await readdir(from, { withFileTypes: true })).map(async (entry) => {
         const source = join(from, entry.name);
         const target = join(to, rewrite(entry.name));
         if (entry.isDirectory()) return copy(source, target);
         const bytes = await readFile(source);
-        const text = bytes.includes('localhost') ? rewrite(bytes.toString('utf8')) : bytes;
-        await writeFile(target, text, { mode: PRIVATE_FILE_MODE });
+        if (!bytes.includes('localhost')) return copyFile(source, target);
+        await writeFile(target, rewrite(bytes.toString('utf8')), { mode: PRIVATE_FILE_MODE });
+        await chmod(target, (await stat(source)).mode & 0o7777);
       }),
     );
   };
