@@ -23,7 +23,7 @@
  * Never copy a template that a server is still running on, and never write
  * to the template after it is marked ready.
  */
-import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRIVATE_FILE_MODE } from '../../apps/shared/private-files.ts';
 import { startPodServer } from '../../pod-server/start.ts';
@@ -80,7 +80,9 @@ export async function worldTemplate(log?: (line: string) => void): Promise<World
     try {
       await writeFile(join(lock, 'pid'), String(process.pid));
       const built = await buildTemplate(join(root, 'data'), log);
-      await writeFile(readyFile, JSON.stringify(built), { mode: PRIVATE_FILE_MODE });
+      // Written whole, then renamed: a worker polling for it never reads half of it.
+      await writeFile(`${readyFile}.tmp`, JSON.stringify(built), { mode: PRIVATE_FILE_MODE });
+      await rename(`${readyFile}.tmp`, readyFile);
       return built;
     } catch (error) {
       await rm(join(root, 'data'), { recursive: true, force: true });
