@@ -1,16 +1,20 @@
 /**
  * A real pod server with the demo world, for integration tests: CSS on a free
  * port in a temporary data folder, provisioned through the same code as
- * `npm start`. One world per test file (start it in beforeAll).
+ * `npm start`. One world per test file (start it in beforeAll). Under vitest
+ * the folder starts as a copy of the run's provisioned template
+ * (world-template.ts), so provisioning finds the world done and only the
+ * file's measurement seed runs.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPodSession, type PodSession } from '../../apps/shared/pod-session.ts';
 import { startPodServer, type PodServer, type PodServerOptions } from '../../pod-server/start.ts';
 import type { CredentialsFile } from '../../apps/shared/credentials.ts';
 import { provisionWorld, type ProvisionResult, type SeedMeasurements, type WorldAccount } from '../../pod-server/world/world.ts';
+import { freePort } from './free-port.ts';
+import { copyWorld, worldTemplate } from './world-template.ts';
 
 export interface TestWorld {
   readonly baseUrl: string;
@@ -43,16 +47,7 @@ export interface TestWorldOptions {
   podServer?: Pick<PodServerOptions, 'accessLog' | 'groupCache' | 'registration'>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 /** Number of accounts in CSS's file-based account store (one JSON document per account). */
 export async function countAccounts(dataDir: string): Promise<number> {
@@ -65,9 +60,10 @@ export async function countPods(dataDir: string): Promise<number> {
 }
 
 export async function startTestWorld(options: TestWorldOptions = {}): Promise<TestWorld> {
+  const log = options.verbose ? (line: string) => console.log(line) : undefined;
+  const template = await worldTemplate(log);
   const dataDir = await mkdtemp(join(tmpdir(), 'helsevev-test-'));
   const port = await freePort();
-  const log = options.verbose ? (line: string) => console.log(line) : undefined;
   const sessions = new Map<string, Promise<PodSession>>();
   let podServerOptions = options.podServer;
 
@@ -86,6 +82,7 @@ export async function startTestWorld(options: TestWorldOptions = {}): Promise<Te
 
   let current: Awaited<ReturnType<typeof start>>;
   try {
+    if (template) await copyWorld(template, dataDir, `http://localhost:${port}/`);
     current = await start();
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
