@@ -2,9 +2,8 @@
  * Solid Notifications (WebSocketChannel2023) for a server-side subscriber
  * that holds its own session: find the pod server's subscription service,
  * subscribe to a topic, get the `receiveFrom` socket. The same protocol as
- * the clinician dashboard's relay (apps/clinician/dashboard/live.ts, which
- * predates this module and keeps its own copy; one should import the other
- * once both are merged).
+ * the clinician dashboard's relay (apps/clinician/dashboard/live.ts) and
+ * the alert service (apps/alerts/watch.ts) both use.
  *
  * The description, the service and `receiveFrom` must be on the topic's own
  * server, and no redirect is followed: a session is never taken to another
@@ -14,12 +13,13 @@
 import { Parser } from 'n3';
 import { isWithin, noRedirects } from './same-origin.ts';
 
-const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
-const WEBSOCKET_CHANNEL = `${NOTIFY}WebSocketChannel2023`;
+export const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
+export const WEBSOCKET_CHANNEL = `${NOTIFY}WebSocketChannel2023`;
 const STORAGE_DESCRIPTION = 'http://www.w3.org/ns/solid/terms#storageDescription';
 const NOTIFICATION_CONTEXT = 'https://www.w3.org/ns/solid/notification/v1';
 
-function linksOf(header: string | null, rel: string, base: string): string[] {
+/** `Link: <x>; rel="..."` values of one relation, resolved against `base`. */
+export function linksOf(header: string | null, rel: string, base: string): string[] {
   if (!header) return [];
   const out: string[] = [];
   for (const part of header.split(/,(?=\s*<)/)) {
@@ -43,10 +43,15 @@ export async function findSubscriptionService(fetch: typeof globalThis.fetch, re
     await res.body?.cancel();
     return undefined;
   }
-  const quads = new Parser({ baseIRI: description }).parse(await res.text());
-  const services = [...new Set(quads.filter((q) => q.predicate.value === `${NOTIFY}subscription`).map((q) => q.object.value))];
-  return services.find((s) => isWithin(s, server)
-    && quads.some((q) => q.subject.value === s && q.predicate.value === `${NOTIFY}channelType` && q.object.value === WEBSOCKET_CHANNEL));
+  return websocketSubscriptionServices(await res.text(), description).find((service) => isWithin(service, server));
+}
+
+/** The WebSocketChannel2023 subscription services a storage description (Turtle) lists. */
+export function websocketSubscriptionServices(turtle: string, base: string): string[] {
+  const quads = new Parser({ baseIRI: base }).parse(turtle);
+  const services = quads.filter((q) => q.predicate.value === `${NOTIFY}subscription`).map((q) => q.object.value);
+  return [...new Set(services)].filter((s) =>
+    quads.some((q) => q.subject.value === s && q.predicate.value === `${NOTIFY}channelType` && q.object.value === WEBSOCKET_CHANNEL));
 }
 
 /** Subscribes to one topic: the `receiveFrom` socket URL, or the HTTP status when refused (403: no Read; 404: no such resource). */
@@ -64,8 +69,15 @@ export async function subscribeTopic(fetch: typeof globalThis.fetch, service: st
   }
   const channel = await res.json() as { receiveFrom?: unknown };
   if (typeof channel.receiveFrom !== 'string') return { refused: 0 };
+  // A WebSocket on the topic's own host (ws: for http:, wss: for https:), nowhere else.
   const socket = new URL(channel.receiveFrom, service);
   const origin = new URL(topic);
   const scheme = origin.protocol === 'https:' ? 'wss:' : 'ws:';
   return socket.protocol === scheme && socket.host === origin.host && socket.username === '' ? { receiveFrom: socket.href } : { refused: 0 };
+}
+
+/** Subscribes to one topic: the `receiveFrom` socket URL, or undefined when refused. */
+export async function subscribe(fetch: typeof globalThis.fetch, service: string, topic: string): Promise<string | undefined> {
+  const subscribed = await subscribeTopic(fetch, service, topic);
+  return 'receiveFrom' in subscribed ? subscribed.receiveFrom : undefined;
 }

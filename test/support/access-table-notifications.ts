@@ -6,7 +6,7 @@
 import { DataFactory } from 'n3';
 import WebSocket from 'ws';
 import { expect } from 'vitest';
-import { discoverSubscriptionService, subscribe } from '../../apps/clinician/dashboard/live.ts';
+import { findSubscriptionService, subscribe } from '../../apps/shared/solid-notifications.ts';
 import { appendQuads } from '../../apps/shared/append.ts';
 import { MONTH } from './access-table-world.ts';
 import type { TestWorld } from './test-world.ts';
@@ -18,7 +18,7 @@ export type Listener = { received: () => number; close: () => void };
 /** A WebSocketChannel2023 subscription to `topic` as `who` (as the clinician dashboard subscribes), counting notifications. */
 export async function listen(world: TestWorld, who: string, topic: string): Promise<Listener> {
   const f = await world.fetchAs(who);
-  const service = await discoverSubscriptionService(f, topic);
+  const service = await findSubscriptionService(f, topic);
   const receiveFrom = service && (await subscribe(f, service, topic));
   if (!receiveFrom) throw new Error(`${who} could not subscribe to ${topic}`);
   const socket = new WebSocket(receiveFrom);

@@ -9,7 +9,7 @@
  */
 import { Parser } from 'n3';
 import { expect } from 'vitest';
-import { subscribe } from '../../apps/clinician/dashboard/live.ts';
+import { subscribe } from '../../apps/shared/solid-notifications.ts';
 import { accessLogContainer, parseAccessLog, type AccessLogEntry } from '../../apps/shared/access-log.ts';
 import { N3_PATCH_CONTENT_TYPE } from '../../apps/shared/n3-patch.ts';
 import { NS } from '../../vocab/terms.ts';

@@ -20,79 +20,17 @@
  *
  * The description, the service and `receiveFrom` must be on the topic's own
  * server (origin, apps/shared/same-origin.ts), and no redirect is followed:
- * the clinician's session is never taken to another origin.
+ * the clinician's session is never taken to another origin (the protocol
+ * steps are apps/shared/solid-notifications.ts, shared with the alert service).
  */
 import type { Response } from 'express';
-import { Parser } from 'n3';
 import WebSocket from 'ws';
-import { isWithin, noRedirects } from '../../shared/same-origin.ts';
-
-export const NOTIFY = 'http://www.w3.org/ns/solid/notifications#';
-export const WEBSOCKET_CHANNEL = `${NOTIFY}WebSocketChannel2023`;
-const STORAGE_DESCRIPTION = 'http://www.w3.org/ns/solid/terms#storageDescription';
-const NOTIFICATION_CONTEXT = 'https://www.w3.org/ns/solid/notification/v1';
+import { isWithin } from '../../shared/same-origin.ts';
+import { findSubscriptionService, subscribe } from '../../shared/solid-notifications.ts';
 
 export interface LiveTopic {
   readonly url: string;
   readonly category: string;
-}
-
-/** `Link: <x>; rel="..."` values of one relation, resolved against `base`. */
-export function linksOf(header: string | null, rel: string, base: string): string[] {
-  if (!header) return [];
-  const out: string[] = [];
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const match = /^\s*<([^>]*)>(.*)$/s.exec(part);
-    if (!match) continue;
-    const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2]!);
-    const values = (rels?.[1] ?? rels?.[2] ?? '').split(/\s+/);
-    if (values.includes(rel)) out.push(new URL(match[1]!, base).href);
-  }
-  return out;
-}
-
-/** The WebSocketChannel2023 subscription services a storage description (Turtle) lists. */
-export function websocketSubscriptionServices(turtle: string, base: string): string[] {
-  const quads = new Parser({ baseIRI: base }).parse(turtle);
-  const services = quads.filter((q) => q.predicate.value === `${NOTIFY}subscription`).map((q) => q.object.value);
-  return [...new Set(services)].filter((s) =>
-    quads.some((q) => q.subject.value === s && q.predicate.value === `${NOTIFY}channelType` && q.object.value === WEBSOCKET_CHANNEL));
-}
-
-/** Finds the WebSocketChannel2023 subscription service for a resource, or undefined when the server offers none. */
-export async function discoverSubscriptionService(fetch: typeof globalThis.fetch, resource: string): Promise<string | undefined> {
-  const head = await fetch(resource, noRedirects({ method: 'HEAD' }));
-  const description = linksOf(head.headers.get('link'), STORAGE_DESCRIPTION, resource)[0];
-  const server = [new URL(resource).origin];
-  if (!description || !isWithin(description, server)) return undefined;
-  const res = await fetch(description, noRedirects({ headers: { accept: 'text/turtle' } }));
-  if (!res.ok) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  return websocketSubscriptionServices(await res.text(), description).find((service) => isWithin(service, server));
-}
-
-/** Subscribes to one topic; answers the `receiveFrom` URL, or undefined when refused (e.g. no Read, or no such resource). */
-export async function subscribe(fetch: typeof globalThis.fetch, service: string, topic: string): Promise<string | undefined> {
-  if (!isWithin(service, [new URL(topic).origin])) return undefined;
-  const res = await fetch(service, {
-    redirect: 'manual',
-    method: 'POST',
-    headers: { 'content-type': 'application/ld+json', accept: 'application/ld+json' },
-    body: JSON.stringify({ '@context': [NOTIFICATION_CONTEXT], type: WEBSOCKET_CHANNEL, topic }),
-  });
-  if (!res.ok) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  const channel = await res.json() as { receiveFrom?: unknown };
-  if (typeof channel.receiveFrom !== 'string') return undefined;
-  // A WebSocket on the topic's own host (ws: for http:, wss: for https:), nowhere else.
-  const socket = new URL(channel.receiveFrom, service);
-  const origin = new URL(topic);
-  const scheme = origin.protocol === 'https:' ? 'wss:' : 'ws:';
-  return socket.protocol === scheme && socket.host === origin.host && socket.username === '' ? socket.href : undefined;
 }
 
 /**
@@ -131,7 +69,7 @@ export async function relayNotifications(fetch: typeof globalThis.fetch, topics:
   };
   onClose(cleanup);
   if (res.destroyed) cleanup();
-  const service = topics[0] ? await discoverSubscriptionService(fetch, topics[0].url).catch(() => undefined) : undefined;
+  const service = topics[0] ? await findSubscriptionService(fetch, topics[0].url).catch(() => undefined) : undefined;
   if (service && !closed) {
     const opened = await Promise.all(topics.map(async (topic) => {
       const receiveFrom = await subscribe(fetch, service, topic.url).catch(() => undefined);

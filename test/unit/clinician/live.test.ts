@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linksOf, websocketSubscriptionServices, WEBSOCKET_CHANNEL } from '../../../apps/clinician/dashboard/live.ts';
+import { linksOf, websocketSubscriptionServices, WEBSOCKET_CHANNEL } from '../../../apps/shared/solid-notifications.ts';
 
 describe('dashboard live updates: notification discovery', () => {
   it('finds the storage description among Link headers, resolved against the resource', () => {

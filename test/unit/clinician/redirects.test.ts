@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverSubscriptionService } from '../../../apps/clinician/dashboard/live.ts';
+import { findSubscriptionService } from '../../../apps/shared/solid-notifications.ts';
 import { readThresholds } from '../../../apps/shared/thresholds.ts';
 import { appendQuads } from '../../../apps/shared/append.ts';
 import { DataFactory } from 'n3';
@@ -76,7 +76,7 @@ describe('the clinician service does not follow a pod server elsewhere', () => {
 
   it('does not fetch a storage description on another origin than the resource', async () => {
     const before = hits;
-    expect(await discoverSubscriptionService(fetch, `${pod.origin}/alice/topic`)).toBeUndefined();
+    expect(await findSubscriptionService(fetch, `${pod.origin}/alice/topic`)).toBeUndefined();
     expect(hits - before).toBe(0);
   });
 });
