@@ -174,6 +174,9 @@ describe('unknown parameters and the CapabilityStatement', () => {
     const statement = (await clientAs('nilsen').capabilityStatement()) as unknown as { rest: { resource: { type: string; searchParam: { name: string }[] }[] }[] };
     const names = statement.rest[0]!.resource.find((r) => r.type === 'Observation')!.searchParam.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['subject', 'patient', 'patient.identifier', 'code', 'date', '_count', '_page']));
+    const params = (type: string) => statement.rest[0]!.resource.find((r) => r.type === type)?.searchParam.map((p) => p.name);
+    expect(params('Task')).toEqual(['owner', 'status']);
+    expect(params('Communication')).toEqual(['based-on']);
   });
 });
 

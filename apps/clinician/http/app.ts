@@ -234,7 +234,7 @@ export function createClinicianApp(deps: ClinicianAppDeps): express.Express {
   app.use((req: Request, res: Response) => {
     if (req.path.startsWith('/fhir/')) {
       return sendOperationOutcome(res, problem(404, 'not-found', 'Not found',
-        `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=..., POST /fhir/Observation/_search and GET /fhir/metadata`, { fhirIssueCode: 'not-supported' }));
+        `nothing at ${req.method} ${req.path.slice(0, 100)}; this server supports GET /fhir/Observation?subject=..., POST /fhir/Observation/_search, GET /fhir/Task, GET /fhir/Communication?based-on=Task/{id} and GET /fhir/metadata`, { fhirIssueCode: 'not-supported' }));
     }
     send(res, problem(404, 'not-found', 'Not found', `nothing at ${req.method} ${req.path.slice(0, 200)}; see GET / for the endpoints`));
   });

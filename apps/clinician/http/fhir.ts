@@ -209,6 +209,17 @@ export function capabilityStatement(fhirBase: string) {
           { name: '_count', type: 'number', documentation: `matches per page, 0 to ${MAX_COUNT}, default ${DEFAULT_COUNT}; ordered by date, then id` },
           { name: '_page', type: 'string', documentation: 'the opaque token of a next or previous link (same caller, same search, one hour)' },
         ],
+      }, {
+        type: 'Task', interaction: [{ code: 'search-type' }],
+        documentation: 'The tasks in the worklists of your teams (docs/teamwork.md): deadline in restriction.period.end, the team as owner. One page, soonest deadline first.',
+        searchParam: [
+          { name: 'owner', type: 'reference', documentation: 'a team: its short name (oppfolgingsteam-a) or its group IRI' },
+          { name: 'status', type: 'token', documentation: 'requested, in-progress or completed' },
+        ],
+      }, {
+        type: 'Communication', interaction: [{ code: 'search-type' }],
+        documentation: 'The messages of a task\'s thread (a request for advice and its answers), read from the patient\'s pod; sender only when the pod server attested the writer.',
+        searchParam: [{ name: 'based-on', type: 'reference', documentation: 'Task/{id}: the task whose thread to read (required)' }],
       }],
     }],
   };
